@@ -1,0 +1,33 @@
+"""Reflex configuration for SmartWeb.
+
+Notes for Reflex 0.10:
+- Plugins are explicit. 0.10 enables ``SitemapPlugin`` by default (and warns when it is not
+  listed); an internal CRM has no public pages to index, so it is disabled. Tailwind is not used.
+- The Radix theme lives here (``RadixThemesPlugin(theme=...)``); ``rx.App(theme=...)`` is
+  deprecated in 0.10.
+- ``db_url`` is not set: the app owns its engine (``smartweb_ui.db``), Reflex's ``rx.Model``
+  machinery is not used.
+- ``REDIS_URL`` (when set) switches Reflex's state manager to Redis, which lets ``reflex run
+  --env prod`` start several backend workers that share state.
+"""
+
+from __future__ import annotations
+
+import os
+
+import reflex as rx
+
+_redis_url = os.environ.get("REDIS_URL", "").strip()
+
+config = rx.Config(
+    app_name="smartweb_ui",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"),
+        ),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    **({"redis_url": _redis_url} if _redis_url else {}),
+)

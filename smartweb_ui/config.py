@@ -1,0 +1,37 @@
+"""Settings read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; every value comes from an environment variable."""
+
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL"))
+    redis_url: str = field(default_factory=lambda: _env("REDIS_URL"))
+    secret_key: str = field(
+        default_factory=lambda: _env("SMARTWEB_SECRET_KEY", "dev-insecure-change-me")
+    )
+    demo_password: str = field(
+        default_factory=lambda: _env("SMARTWEB_DEMO_PASSWORD", "smartweb-demo")
+    )
+    pgdata: Path = field(
+        default_factory=lambda: Path(_env("SMARTWEB_PGDATA") or PROJECT_ROOT / ".pg").resolve()
+    )
+    app_role: str = field(default_factory=lambda: _env("SMARTWEB_APP_ROLE", "smartweb_app"))
+    session_days: int = field(default_factory=lambda: int(_env("SMARTWEB_SESSION_DAYS", "14")))
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+
+settings = Settings()

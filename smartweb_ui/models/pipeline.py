@@ -1,0 +1,141 @@
+"""Pipelines, their stages, opportunities (deals) and the stage-move history."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PGUUID
+from sqlmodel import Field, SQLModel
+
+from .base import (
+    MONEY,
+    PERCENT,
+    TZ,
+    count,
+    created_at,
+    fk,
+    flag,
+    money,
+    opt_fk,
+    opt_ts,
+    org_fk,
+    pg_enum,
+    pk,
+    updated_at,
+)
+from .enums import OpportunityStatus
+
+
+class Pipeline(SQLModel, table=True):
+    __tablename__ = "pipelines"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    name: str
+    description: str = ""
+    is_default: bool = flag(False)
+    position: int = count(0)
+    is_archived: bool = flag(False)
+    created_at: datetime = created_at()
+    updated_at: datetime = updated_at()
+
+
+class PipelineStage(SQLModel, table=True):
+    """A column of a pipeline: order, win probability, rot threshold, WIP limit, won/lost flag."""
+
+    __tablename__ = "pipeline_stages"
+    __table_args__ = (Index("ix_stages_pipeline_position", "pipeline_id", "position"),)
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    pipeline_id: UUID = Field(foreign_key="pipelines.id", ondelete="CASCADE")
+    name: str
+    position: int
+    probability: Decimal = Field(default=Decimal("0"), sa_type=PERCENT)
+    is_won: bool = flag(False)
+    is_lost: bool = flag(False)
+    rotting_days: int | None = None
+    wip_limit: int | None = None
+    color: str = Field(default="gray", sa_column_kwargs={"server_default": "gray"})
+    created_at: datetime = created_at()
+    updated_at: datetime = updated_at()
+
+
+class Opportunity(SQLModel, table=True):
+    """A deal on a pipeline."""
+
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        Index(
+            "ix_opps_open_by_stage",
+            "organization_id",
+            "current_stage_id",
+            "position",
+            postgresql_where=text("status = 'open' AND deleted_at IS NULL AND NOT is_archived"),
+        ),
+        Index("ix_opps_org_owner_status", "organization_id", "owner_id", "status"),
+        Index("ix_opps_org_status_close", "organization_id", "status", "actual_close_date"),
+        Index("ix_opps_org_expected_close", "organization_id", "expected_close_date"),
+        Index(
+            "ix_opps_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+    )
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    lead_id: UUID | None = opt_fk("leads.id")
+    pipeline_id: UUID = fk("pipelines.id", ondelete="CASCADE")
+    current_stage_id: UUID = fk("pipeline_stages.id", ondelete="RESTRICT")
+    name: str
+    value: Decimal = money()
+    probability: Decimal = Field(default=Decimal("0"), sa_type=PERCENT)
+    weighted_value: Decimal = money()
+    expected_close_date: date | None = None
+    actual_close_date: date | None = None
+    owner_id: UUID | None = opt_fk("users.id")
+    team_members: list[UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(PGUUID(as_uuid=True)), nullable=False, server_default="{}"),
+    )
+    status: OpportunityStatus = Field(
+        default=OpportunityStatus.OPEN,
+        sa_type=pg_enum(OpportunityStatus, "opportunity_status"),
+        sa_column_kwargs={"server_default": OpportunityStatus.OPEN.value},
+    )
+    position: int = count(0)
+    version: int = count(1)
+    stage_entered_at: datetime = Field(sa_type=TZ)
+    time_in_stage: int = count(0)
+    closed_reason: str | None = None
+    competitor_won: str | None = None
+    created_by: UUID | None = opt_fk("users.id")
+    created_at: datetime = created_at()
+    updated_at: datetime = updated_at()
+    is_archived: bool = flag(False)
+    deleted_at: datetime | None = opt_ts()
+
+
+class OpportunityStageHistory(SQLModel, table=True):
+    """One row per stage move (or creation, with from_stage_id NULL)."""
+
+    __tablename__ = "opportunity_stage_history"
+    __table_args__ = (
+        Index("ix_osh_opp_time", "organization_id", "opportunity_id", "moved_at"),
+        Index("ix_osh_org_to_stage_time", "organization_id", "to_stage_id", "moved_at"),
+    )
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    opportunity_id: UUID = Field(foreign_key="opportunities.id", ondelete="CASCADE")
+    from_stage_id: UUID | None = opt_fk("pipeline_stages.id")
+    to_stage_id: UUID = fk("pipeline_stages.id", ondelete="CASCADE", index=False)
+    moved_by: UUID | None = opt_fk("users.id")
+    moved_at: datetime = created_at()
+    seconds_in_from_stage: int | None = None
+    value_at_move: Decimal | None = Field(default=None, sa_type=MONEY)

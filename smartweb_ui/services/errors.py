@@ -1,0 +1,29 @@
+"""Domain errors with human messages; the UI shows them as toasts."""
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The id does not exist in the actor's organization (or is out of the actor's scope)."""
+
+
+class Forbidden(DomainError):
+    """The actor lacks the permission for this action."""
+
+
+class Conflict(DomainError):
+    """The data changed under the actor (stale version, duplicate)."""
+
+
+class Invalid(DomainError):
+    """The input does not pass validation."""
+
+
+class AuthError(DomainError):
+    """Sign-in failed; the message never tells which part was wrong."""
