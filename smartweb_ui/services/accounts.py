@@ -117,5 +117,5 @@ def actor_for(session: Session, user: User, *, ip: str | None = None) -> Actor:
         organization_id=user.organization_id,
         permissions=permissions_of(session, user.id),
         is_super_admin=user.is_super_admin,
-        ip=ip,
+        ip=str(ip) if ip else None,
     )

@@ -66,6 +66,7 @@ def sign_in(
             session, None, "auth.sign_in_refused_locked", "user", user.id,
             organization_id=user.organization_id, ip=ip, user_agent=user_agent,
         )
+        session.commit()
         raise AuthError(LOCKED.format(minutes=minutes))
     if not ok:
         return _failed(session, user, ip, user_agent)
@@ -75,6 +76,7 @@ def sign_in(
             session, None, "auth.sign_in_refused_inactive", "user", user.id,
             organization_id=user.organization_id, ip=ip, user_agent=user_agent,
         )
+        session.commit()
         raise AuthError(UNAVAILABLE)
     token = secrets.token_urlsafe(32)
     row = UserSession(

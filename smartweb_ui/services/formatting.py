@@ -15,10 +15,10 @@ def quantize_money(value: Decimal | int | str | None) -> Decimal:
 
 def format_money(value: Decimal | int | str | None, currency: str = "USD", *, cents: bool = False) -> str:
     """``$12,500`` (or ``$12,500.00`` with cents) — never via float."""
-    amount = quantize_money(value)
+    amount = Decimal(value or 0).quantize(CENT if cents else Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    body = f"{amount:,.2f}" if cents else f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    body = f"{amount:,.2f}" if cents else f"{amount:,}"
     symbol = _SYMBOLS.get(currency.upper())
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency.upper()}"
 

@@ -1,0 +1,25 @@
+"""Plain HTTP routes mounted beside Reflex's backend."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..db import check_connection
+
+
+async def health(_request: Request) -> JSONResponse:
+    try:
+        check_connection()
+    except Exception:  # noqa: BLE001 - reported, never raised to the client
+        return JSONResponse({"status": "error", "database": False}, status_code=503)
+    return JSONResponse({"status": "ok", "database": True})
+
+
+def routes() -> list[Route]:
+    return [Route("/api/health", health)]
+
+
+api = Starlette(routes=routes())

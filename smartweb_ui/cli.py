@@ -1,0 +1,134 @@
+"""`python -m smartweb_ui.cli <command>`: migrate, seed-demo, prepare, create-user, db-url, db-stop."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+
+from .config import PROJECT_ROOT, settings
+
+DEMO_LOGINS = [
+    ("admin@demo.smartweb.test", "Admin"),
+    ("manager@demo.smartweb.test", "Sales Manager"),
+    ("rep@demo.smartweb.test", "Sales Rep"),
+    ("rep2@demo.smartweb.test", "Sales Rep"),
+    ("exec@demo.smartweb.test", "Executive"),
+    ("manager@rival.smartweb.test", "Sales Manager (Rival Roofing)"),
+]
+
+
+def migrate() -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+
+
+def seed_demo(scale: int) -> dict:
+    from .db import system_session
+    from .services.demo_seed import seed_demo as run_seed
+
+    started = time.perf_counter()
+    with system_session() as session:
+        report = run_seed(session, scale=scale, password=settings.demo_password)
+    print(f"Seeded the demo organizations (scale {scale}) in {time.perf_counter() - started:.1f}s")
+    return report
+
+
+def database_is_empty() -> bool:
+    from sqlmodel import select
+
+    from .db import system_session
+    from .models import Organization
+
+    with system_session() as session:
+        return session.exec(select(Organization.id).limit(1)).first() is None
+
+
+def print_logins() -> None:
+    width = max(len(e) for e, _ in DEMO_LOGINS)
+    print("\nDemo sign-ins (password: %s)" % settings.demo_password)
+    for email, role in DEMO_LOGINS:
+        print(f"  {email:<{width}}  {role}")
+    print()
+
+
+def prepare() -> None:
+    """Start the database, migrate, seed the demo data when empty, print the logins."""
+    from .db import DatabaseUnavailable, check_connection
+
+    try:
+        check_connection()
+    except DatabaseUnavailable as exc:
+        sys.exit(f"error: {exc}")
+    migrate()
+    if database_is_empty():
+        seed_demo(scale=1)
+    print_logins()
+
+
+def create_user(args: argparse.Namespace) -> None:
+    from sqlmodel import select
+
+    from .db import system_session
+    from .models import Organization
+    from .services.accounts import create_user as make_user
+
+    password = args.password or getpass.getpass("Password: ")
+    with system_session() as session:
+        org = session.exec(select(Organization).where(Organization.slug == args.org)).first()
+        if org is None:
+            sys.exit(f"error: no organization with slug {args.org!r}")
+        first, _, last = args.name.partition(" ")
+        make_user(
+            session, org, email=args.email, password=password, first_name=first,
+            last_name=last, roles=[args.role],
+        )
+    print(f"Created {args.email} ({args.role}) in {args.org}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m smartweb_ui.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply Alembic migrations")
+    seed = sub.add_parser("seed-demo", help="seed the demo organizations")
+    seed.add_argument("--scale", type=int, default=1, help="multiply the demo volume (100 = bench)")
+    sub.add_parser("prepare", help="migrate, seed when empty, print the demo logins")
+    sub.add_parser("logins", help="print the demo logins")
+    user = sub.add_parser("create-user", help="add a user to an organization")
+    user.add_argument("--org", required=True, help="organization slug, e.g. demo-trades")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", default="Sales Rep")
+    user.add_argument("--password")
+    sub.add_parser("db-url", help="print the database URL (starting the embedded server)")
+    sub.add_parser("db-stop", help="stop the embedded PostgreSQL server")
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        migrate()
+    elif args.command == "seed-demo":
+        migrate()
+        if not database_is_empty():
+            sys.exit("error: the database already has data; seed-demo runs on an empty database")
+        seed_demo(args.scale)
+    elif args.command == "prepare":
+        prepare()
+    elif args.command == "logins":
+        print_logins()
+    elif args.command == "create-user":
+        create_user(args)
+    elif args.command == "db-url":
+        from .db import database_url
+
+        print(database_url())
+    elif args.command == "db-stop":
+        from .db import stop_embedded_server
+
+        stop_embedded_server()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""/ — "Today": my open tasks (overdue first), my leads to contact, my open deals."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..components.shell import app_shell, page_header
+from ..state.auth import AuthState
+from ..state.today import TodayState
+
+
+def _stat(label: str, value: rx.Var, icon: str, tone: str = "accent") -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.center(
+                rx.icon(icon, size=20, color=rx.color(tone, 11)),
+                width="40px",
+                height="40px",
+                border_radius="10px",
+                background=rx.color(tone, 3),
+            ),
+            rx.vstack(
+                rx.text(label, size="2", color=rx.color("gray", 10)),
+                rx.text(value, size="6", weight="bold", line_height="1"),
+                spacing="1",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        flex="1",
+        min_width="200px",
+    )
+
+
+def _section(title: str, count: rx.Var, body: rx.Component, href: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(title, size="4"),
+                rx.badge(count, variant="soft", radius="full"),
+                align="center",
+                spacing="2",
+            ),
+            body,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _empty(text: str, icon: str) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=28, color=rx.color("gray", 8)),
+            rx.text(text, color=rx.color("gray", 10), size="2"),
+            align="center",
+            spacing="2",
+        ),
+        padding="24px",
+        width="100%",
+    )
+
+
+def _task_row(task: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon(
+            rx.cond(task["overdue"] != "", "alarm-clock", "circle"),
+            size=16,
+            color=rx.cond(task["overdue"] != "", rx.color("red", 9), rx.color("gray", 9)),
+        ),
+        rx.vstack(
+            rx.text(task["title"], size="2", weight="medium"),
+            rx.text(task["company"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
+        rx.badge(
+            task["due"],
+            color_scheme=rx.cond(task["overdue"] != "", "red", "gray"),
+            variant="soft",
+        ),
+        width="100%",
+        align="center",
+        padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_task_id=task["id"],
+    )
+
+
+def _lead_row(lead: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(lead["company"], size="2", weight="medium"),
+            rx.text(lead["city"], " · ", lead["phone"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
+        rx.tooltip(rx.badge("Score ", lead["score"], variant="outline"), content="Lead score"),
+        rx.cond(
+            lead["sla"] != "",
+            rx.badge(
+                rx.cond(lead["sla_overdue"] != "", "SLA overdue", "Contact by " + lead["sla"]),
+                color_scheme=rx.cond(lead["sla_overdue"] != "", "red", "amber"),
+                variant="soft",
+            ),
+        ),
+        width="100%",
+        align="center",
+        padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_lead_id=lead["id"],
+    )
+
+
+def _deal_row(deal: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(deal["name"], weight="medium", size="2"),
+                rx.text(deal["company"], size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.badge(deal["stage"], variant="soft")),
+        rx.table.cell(deal["value"], text_align="right"),
+        rx.table.cell(
+            rx.text(deal["weighted"], weight="medium"),
+            rx.text(deal["probability"], size="1", color=rx.color("gray", 10)),
+            text_align="right",
+        ),
+        rx.table.cell(
+            rx.text(
+                deal["close"],
+                color=rx.cond(deal["close_overdue"] != "", rx.color("red", 10), "inherit"),
+            )
+        ),
+        data_deal_id=deal["id"],
+    )
+
+
+def _deals_table() -> rx.Component:
+    return rx.cond(
+        TodayState.deals.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Deal"),
+                        rx.table.column_header_cell("Stage"),
+                        rx.table.column_header_cell("Value", text_align="right"),
+                        rx.table.column_header_cell("Weighted", text_align="right"),
+                        rx.table.column_header_cell("Expected close"),
+                    )
+                ),
+                rx.table.body(rx.foreach(TodayState.deals, _deal_row)),
+                width="100%",
+                variant="ghost",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        _empty("No open deals. Convert a qualified lead to start one.", "briefcase"),
+    )
+
+
+def today_content() -> rx.Component:
+    return rx.vstack(
+        page_header("Today", "Welcome back, " + AuthState.user_name),
+        rx.cond(
+            TodayState.loading,
+            rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
+            rx.vstack(
+                rx.flex(
+                    _stat("Open tasks", TodayState.counts["open_tasks"].to_string(), "list-todo"),
+                    _stat(
+                        "Overdue",
+                        TodayState.counts["overdue_tasks"].to_string(),
+                        "alarm-clock",
+                        "red",
+                    ),
+                    _stat(
+                        "Leads to contact",
+                        TodayState.counts["uncontacted_leads"].to_string(),
+                        "phone-call",
+                        "amber",
+                    ),
+                    _stat("My weighted pipeline", TodayState.weighted_value, "trending-up", "green"),
+                    gap="16px",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.grid(
+                    _section(
+                        "My open tasks",
+                        TodayState.counts["open_tasks"].to_string(),
+                        rx.cond(
+                            TodayState.tasks.length() > 0,
+                            rx.vstack(rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"),
+                            _empty("Nothing due. Enjoy the calm.", "circle-check"),
+                        ),
+                    ),
+                    _section(
+                        "Leads not yet contacted",
+                        TodayState.counts["uncontacted_leads"].to_string(),
+                        rx.cond(
+                            TodayState.leads.length() > 0,
+                            rx.vstack(rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"),
+                            _empty("Every lead assigned to you has been contacted.", "inbox"),
+                        ),
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                _section(
+                    "My open deals",
+                    TodayState.counts["open_deals"].to_string(),
+                    rx.vstack(
+                        rx.text(
+                            "Pipeline ",
+                            rx.text.strong(TodayState.pipeline_value),
+                            " · weighted ",
+                            rx.text.strong(TodayState.weighted_value),
+                            size="2",
+                            color=rx.color("gray", 11),
+                        ),
+                        _deals_table(),
+                        width="100%",
+                    ),
+                ),
+                spacing="5",
+                width="100%",
+            ),
+        ),
+        width="100%",
+        max_width="1200px",
+    )
+
+
+@rx.page(route="/", title="Today · SmartWeb", on_load=[AuthState.check_session, TodayState.load])
+def today() -> rx.Component:
+    return app_shell(today_content(), active="today")

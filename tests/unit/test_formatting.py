@@ -1,0 +1,18 @@
+from decimal import Decimal
+
+from smartweb_ui.services.audit import diff
+from smartweb_ui.services.formatting import format_money, format_money_short
+
+
+def test_money_is_formatted_without_floats() -> None:
+    assert format_money(Decimal("12500.495")) == "$12,500"
+    assert format_money(Decimal("12500.495"), cents=True) == "$12,500.50"
+    assert format_money(Decimal("-3.10"), "EUR", cents=True) == "-€3.10"
+    assert format_money(Decimal("10"), "MXN") == "10 MXN"
+    assert format_money_short(Decimal("1250000")) == "$1.3M"
+    assert format_money_short(Decimal("85000")) == "$85K"
+
+
+def test_audit_diff_keeps_only_changed_keys() -> None:
+    d = diff({"a": 1, "b": Decimal("2.50"), "c": "x"}, {"a": 1, "b": Decimal("3.00"), "c": "x"})
+    assert d == {"before": {"b": "2.50"}, "after": {"b": "3.00"}}
