@@ -1,5 +1,5 @@
 """Every page module is imported here so Reflex compiles it."""
 
-from . import login, today
+from . import admin, login, today
 
-__all__ = ["login", "today"]
+__all__ = ["admin", "login", "today"]
