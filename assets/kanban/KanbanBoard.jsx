@@ -1,0 +1,716 @@
+/**
+ * KanbanBoard: drag-and-drop sales pipeline board (React + @dnd-kit).
+ *
+ * Wrapped for Reflex by smartweb_ui/components/kanban.py. Props:
+ *   columns     [{id, name, count, total_value, weighted_value, total_value_display,
+ *                 weighted_value_display, wip_limit, over_wip, is_won, is_lost, collapsed,
+ *                 rotting_days, has_more, probability?, cards: [card]}]
+ *   card        {id, name, company, value_display, value?, owner_initials, owner_name,
+ *                 expected_close, close_overdue, days_in_stage, aging, stuck,
+ *                 next_task_due, next_task_overdue, version, can_move}
+ *   onMove(dealId, toStageId, position)   position = 0-based index in the target column
+ *   onOpen(dealId)                         click / Enter on a card
+ *   onLoadMore(stageId)                    column with has_more scrolled to its end
+ *   currency, locale                       date formatting + optimistic totals
+ *   revision                               bump to force a resync from `columns`
+ *   pageSize                               cards rendered per column before lazy loading (50)
+ *
+ * The board keeps a local copy of `columns` and applies moves optimistically; it resyncs
+ * whenever `columns` changes (deep compare) or `revision` changes.
+ */
+import React, { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  MeasuringStrategy,
+  PointerSensor,
+  TouchSensor,
+  closestCenter,
+  getFirstCollision,
+  pointerWithin,
+  rectIntersection,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from "@dnd-kit/core";
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from "@dnd-kit/sortable";
+import { CSS as DndCSS } from "@dnd-kit/utilities";
+
+/* ----------------------------------------------------------------- helpers */
+
+const COL = "col:"; // droppable ids of columns are prefixed so they never clash with card ids
+const colKey = (id) => COL + id;
+const isColKey = (key) => typeof key === "string" && key.startsWith(COL);
+const cx = (...names) => names.filter(Boolean).join(" ");
+const num = (v) => {
+  const n = parseFloat(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+const cloneColumns = (columns) =>
+  (Array.isArray(columns) ? columns : []).map((c) => ({ ...c, cards: [...(c.cards || [])] }));
+
+const columnOf = (cols, key) => {
+  if (isColKey(key)) return key.slice(COL.length);
+  const col = cols.find((c) => c.cards.some((d) => d.id === key));
+  return col ? col.id : null;
+};
+
+const findCard = (cols, id) => {
+  for (const c of cols) {
+    const card = c.cards.find((d) => d.id === id);
+    if (card) return card;
+  }
+  return null;
+};
+
+/** Adjust a column's count / WIP / totals after a card enters (+1) or leaves (-1). */
+function adjustColumn(col, card, sign, fmtMoney) {
+  const count = (col.count ?? col.cards.length - sign) + sign;
+  const out = { ...col, count };
+  if (col.wip_limit) out.over_wip = Math.max(0, count - col.wip_limit);
+  const value = num(card.value);
+  const total = num(col.total_value);
+  if (value !== null && total !== null) {
+    out.total_value = String(total + sign * value);
+    out.total_value_display = fmtMoney(total + sign * value);
+    const prob = num(col.probability);
+    const weighted = num(col.weighted_value);
+    if (prob !== null && weighted !== null) {
+      const w = weighted + (sign * value * prob) / 100;
+      out.weighted_value = String(w);
+      out.weighted_value_display = fmtMoney(w);
+    }
+  }
+  return out;
+}
+
+/** Pure move: card `cardId` to column `toId` at final index `index`. */
+function moveCard(cols, cardId, toId, index, fmtMoney) {
+  const fromIdx = cols.findIndex((c) => c.cards.some((d) => d.id === cardId));
+  const toIdx = cols.findIndex((c) => c.id === toId);
+  if (fromIdx < 0 || toIdx < 0) return cols;
+  const next = cols.slice();
+  const from = { ...next[fromIdx], cards: next[fromIdx].cards.slice() };
+  const [card] = from.cards.splice(from.cards.findIndex((d) => d.id === cardId), 1);
+  const to = fromIdx === toIdx ? from : { ...next[toIdx], cards: next[toIdx].cards.slice() };
+  to.cards.splice(Math.max(0, Math.min(index, to.cards.length)), 0, card);
+  if (fromIdx === toIdx) {
+    next[fromIdx] = from;
+  } else {
+    next[fromIdx] = adjustColumn(from, card, -1, fmtMoney);
+    next[toIdx] = adjustColumn(to, card, +1, fmtMoney);
+  }
+  return next;
+}
+
+function makeDateFormatter(locale) {
+  const thisYear = new Date().getFullYear();
+  let short, long;
+  try {
+    short = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" });
+    long = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", year: "numeric" });
+  } catch {
+    return (s) => s;
+  }
+  return (s) => {
+    if (!s) return "";
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+    if (!m) return s;
+    const d = new Date(+m[1], +m[2] - 1, +m[3]);
+    return (d.getFullYear() === thisYear ? short : long).format(d);
+  };
+}
+
+function makeMoneyFormatter(currency, locale) {
+  let f;
+  try {
+    f = new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 });
+  } catch {
+    f = null;
+  }
+  return (v) => (f ? f.format(v) : String(Math.round(v)));
+}
+
+/* ------------------------------------------------------------------- icons */
+
+const Icon = ({ d, size = 12 }) => (
+  <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor"
+    strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    {d.map((p, i) => <path key={i} d={p} />)}
+  </svg>
+);
+const CALENDAR = ["M8 2v4", "M16 2v4", "M3 10h18", "M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"];
+const CLOCK = ["M12 6v6l4 2", "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z"];
+const TASK = ["M9 11l3 3L22 4", "M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11"];
+const LOCK = ["M7 11V7a5 5 0 0 1 10 0v4", "M5 11h14v10H5z"];
+const CHEVRON_LEFT = ["M15 18l-6-6 6-6"];
+const CHEVRON_RIGHT = ["M9 18l6-6-6-6"];
+
+/* -------------------------------------------------------------------- card */
+
+function CardView({ card, fmtDate, overlay, placeholder, nodeRef, style, ...rest }) {
+  const idAttr = overlay ? { "data-overlay-deal-id": card.id } : { "data-deal-id": card.id };
+  return (
+    <article
+      ref={nodeRef}
+      style={style}
+      className={cx(
+        "kb-card",
+        overlay && "kb-card--overlay",
+        placeholder && "kb-card--placeholder",
+        !card.can_move && "kb-card--locked",
+        card.stuck && "kb-card--stuck",
+      )}
+      {...idAttr}
+      {...rest}
+    >
+      <div className="kb-card-top">
+        <div className="kb-card-main">
+          <div className="kb-card-name">{card.name}</div>
+          {card.company ? <div className="kb-card-company">{card.company}</div> : null}
+        </div>
+        <span className="kb-avatar" title={card.owner_name || undefined}>
+          {card.owner_initials}
+        </span>
+      </div>
+      <div className="kb-card-value">
+        {card.value_display}
+        {!card.can_move ? (
+          <span className="kb-lock" title="You can't move this deal"><Icon d={LOCK} /></span>
+        ) : null}
+      </div>
+      <div className="kb-card-meta">
+        {card.expected_close ? (
+          <span className={cx("kb-meta", card.close_overdue && "kb-danger")}
+            title={card.close_overdue ? "Expected close date has passed" : "Expected close"}>
+            <Icon d={CALENDAR} />
+            {fmtDate(card.expected_close)}
+          </span>
+        ) : null}
+        <span className={cx("kb-meta", "kb-age", `kb-age--${card.aging || "fresh"}`)} title="Time in this stage">
+          <Icon d={CLOCK} />
+          {card.days_in_stage ?? 0} d in stage
+        </span>
+        {card.stuck ? <span className="kb-badge-stuck">Stuck</span> : null}
+      </div>
+      {card.next_task_due ? (
+        <div className={cx("kb-meta", "kb-task", card.next_task_overdue && "kb-danger")}
+          title={card.next_task_overdue ? "Next task is overdue" : "Next task due"}>
+          <Icon d={TASK} />
+          Next task {fmtDate(card.next_task_due)}
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+function SortableCard({ card, columnId, fmtDate, dragging, onOpen, justDragged }) {
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+    id: card.id,
+    data: { type: "card", columnId },
+    disabled: { draggable: !card.can_move, droppable: false },
+  });
+  const open = () => onOpen && onOpen(card.id);
+  const onKeyDown = (e) => {
+    listeners?.onKeyDown?.(e);
+    if (e.key === "Enter" && !dragging && !e.defaultPrevented) open();
+  };
+  return (
+    <CardView
+      card={card}
+      fmtDate={fmtDate}
+      placeholder={isDragging}
+      nodeRef={setNodeRef}
+      style={{ transform: DndCSS.Translate.toString(transform), transition }}
+      {...attributes}
+      {...listeners}
+      aria-roledescription="deal card"
+      onKeyDown={onKeyDown}
+      onClick={() => {
+        if (!justDragged.current) open();
+      }}
+    />
+  );
+}
+
+/* ------------------------------------------------------------------ column */
+
+/** Invisible-until-needed "show more" row; also triggers itself when scrolled into view. */
+function LoadMore({ rootRef, onVisible, label, token }) {
+  const ref = useRef(null);
+  const cb = useRef(onVisible);
+  cb.current = onVisible;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === "undefined") return undefined;
+    // Re-created whenever `token` changes so a still-visible sentinel fires again.
+    const io = new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && cb.current(),
+      { root: rootRef.current, rootMargin: "0px 0px 300px 0px" },
+    );
+    io.observe(el);
+    return () => io.disconnect();
+  }, [rootRef, token]);
+  return (
+    <button type="button" ref={ref} className="kb-more" onClick={() => cb.current()}>
+      {label}
+    </button>
+  );
+}
+
+function ColumnHeader({ col, collapsed, onToggle }) {
+  const collapsible = col.is_won || col.is_lost;
+  const over = col.over_wip > 0 ? col.over_wip : 0;
+  const toggle = collapsible ? (
+    <button type="button" className="kb-icon-btn" onClick={onToggle} aria-expanded={!collapsed}
+      aria-label={`${collapsed ? "Expand" : "Collapse"} ${col.name}`} title={collapsed ? "Expand" : "Collapse"}>
+      <Icon d={collapsed ? CHEVRON_RIGHT : CHEVRON_LEFT} size={14} />
+    </button>
+  ) : null;
+  if (collapsed) {
+    return (
+      <div className="kb-collapsed">
+        {toggle}
+        <span className="kb-pill">{col.count}</span>
+        <span className="kb-vertical kb-col-name">{col.name}</span>
+        <span className="kb-vertical kb-sum">{col.total_value_display}</span>
+      </div>
+    );
+  }
+  const rot = col.rotting_days ? ` · deals rot after ${col.rotting_days} d` : "";
+  return (
+    <header className="kb-col-head" title={`${col.name}${rot}`}>
+      <div className="kb-col-title">
+        <span className="kb-col-name">{col.name}</span>
+        <span className="kb-pill" title={col.wip_limit ? `WIP limit ${col.wip_limit}` : "Deals"}>
+          {col.wip_limit ? `${col.count}/${col.wip_limit}` : col.count}
+        </span>
+        <span className="kb-spacer" />
+        {over ? <span className="kb-wip">WIP +{over}</span> : null}
+        {toggle}
+      </div>
+      <div className="kb-col-sums">
+        <span className="kb-sum" title="Total value">{col.total_value_display}</span>
+        <span className="kb-weighted" title="Weighted value">
+          <span className="kb-weighted-label">Weighted</span> {col.weighted_value_display}
+        </span>
+      </div>
+    </header>
+  );
+}
+
+function Column({ col, collapsed, onToggle, limit, pageSize, onShowMore, onLoadMore, isTarget,
+  activeId, fmtDate, onOpen, justDragged }) {
+  const { setNodeRef } = useDroppable({ id: colKey(col.id), data: { type: "column" } });
+  const scrollRef = useRef(null);
+  const [requestedAt, setRequestedAt] = useState(-1); // card count when on_load_more was sent
+  const cards = collapsed ? [] : col.cards.slice(0, limit);
+  const ids = cards.map((c) => c.id);
+  const hidden = col.cards.length - cards.length;
+  const canLoad = col.has_more && !!onLoadMore;
+  const loading = canLoad && requestedAt === col.cards.length;
+
+  const more = () => {
+    if (hidden > 0) onShowMore(col.id);
+    else if (canLoad && !loading) {
+      setRequestedAt(col.cards.length);
+      onLoadMore(col.id);
+    }
+  };
+
+  return (
+    <section
+      ref={setNodeRef}
+      data-stage-id={col.id}
+      aria-label={col.name}
+      className={cx(
+        "kb-col",
+        col.is_won && "kb-col--won",
+        col.is_lost && "kb-col--lost",
+        col.over_wip > 0 && "kb-col--over",
+        collapsed && "kb-col--collapsed",
+        isTarget && "kb-col--target",
+      )}
+    >
+      {collapsed ? (
+        <ColumnHeader col={col} collapsed onToggle={onToggle} />
+      ) : (
+        <div className="kb-col-scroll" ref={scrollRef}>
+          <ColumnHeader col={col} collapsed={false} onToggle={onToggle} />
+          <SortableContext id={col.id} items={ids} strategy={verticalListSortingStrategy}>
+            <div className="kb-col-list">
+              {cards.map((card) => (
+                <SortableCard key={card.id} card={card} columnId={col.id} fmtDate={fmtDate}
+                  dragging={activeId != null} onOpen={onOpen} justDragged={justDragged} />
+              ))}
+            </div>
+          </SortableContext>
+          {cards.length === 0 && !col.has_more ? <div className="kb-empty">No deals</div> : null}
+          {hidden > 0 || canLoad ? (
+            <LoadMore rootRef={scrollRef} onVisible={more} token={`${limit}:${col.cards.length}`}
+              label={hidden > 0 ? `Show ${Math.min(hidden, pageSize)} more` : loading ? "Loading…" : "Load more"} />
+          ) : null}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/* ------------------------------------------------------------------- board */
+
+/** Mouse / pen only: on touch screens a long press (TouchSensor) starts a drag so swipes still scroll. */
+class MousePointerSensor extends PointerSensor {}
+MousePointerSensor.activators = [
+  {
+    eventName: "onPointerDown",
+    handler: (event, options) =>
+      event.nativeEvent.pointerType !== "touch" && PointerSensor.activators[0].handler(event, options),
+  },
+];
+
+/** Arrow Left/Right jump to the neighbouring column at the same height; Up/Down reorder. */
+function keyboardCoordinates(event, args) {
+  const dir = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
+  if (!dir) return sortableKeyboardCoordinates(event, args);
+  event.preventDefault();
+  const { collisionRect: r, droppableRects, droppableContainers } = args.context;
+  if (!r) return undefined;
+  const x = r.left + r.width / 2;
+  let best = null;
+  for (const entry of droppableContainers.getEnabled()) {
+    const rect = isColKey(entry.id) ? droppableRects.get(entry.id) : null;
+    if (!rect) continue;
+    const dx = (rect.left + rect.width / 2 - x) * dir;
+    if (dx > 1 && (!best || dx < best.dx)) best = { dx, rect };
+  }
+  if (!best) return undefined;
+  const { rect } = best;
+  const top = Math.max(rect.top, Math.min(r.top, rect.bottom - r.height));
+  return { x: rect.left + rect.width / 2 - r.width / 2, y: top };
+}
+
+export function KanbanBoard({
+  columns,
+  onMove,
+  onOpen,
+  onLoadMore,
+  currency = "USD",
+  locale = "en-US",
+  revision = 0,
+  pageSize = 50,
+  className,
+  style,
+  id,
+}) {
+  const dndId = useId();
+  const [cols, setCols] = useState(() => cloneColumns(columns));
+  const [activeId, setActiveId] = useState(null);
+  const [collapsed, setCollapsed] = useState({}); // stage id -> bool (client-side override)
+  const [limits, setLimits] = useState({}); // stage id -> rendered card count
+  const colsRef = useRef(cols);
+  colsRef.current = cols;
+  const drag = useRef(null); // {snapshot, fromCol, fromIndex, pending}
+  const synced = useRef({ sig: null, revision: null });
+  const lastOver = useRef(null);
+  const movedToNewColumn = useRef(false);
+  const justDragged = useRef(false);
+
+  const fmtDate = useMemo(() => makeDateFormatter(locale), [locale]);
+  const fmtMoney = useMemo(() => makeMoneyFormatter(currency, locale), [currency, locale]);
+  const limitOf = (col) => Math.max(limits[col.id] ?? pageSize, 1);
+  const isCollapsed = (col) => collapsed[col.id] ?? !!col.collapsed;
+
+  // Resync the local (optimistic) copy when the server data or `revision` changes.
+  useEffect(() => {
+    const sig = JSON.stringify(columns ?? []);
+    if (sig === synced.current.sig && revision === synced.current.revision) return;
+    synced.current = { sig, revision };
+    const fresh = cloneColumns(columns);
+    if (drag.current) drag.current.pending = fresh; // applied when the drag ends
+    else setCols(fresh);
+  }, [columns, revision]);
+
+  useEffect(() => {
+    const raf = requestAnimationFrame(() => (movedToNewColumn.current = false));
+    return () => cancelAnimationFrame(raf);
+  }, [cols]);
+
+  const sensors = useSensors(
+    useSensor(MousePointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, {
+      coordinateGetter: keyboardCoordinates,
+      keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] },
+    }),
+  );
+
+  // Which droppable is under the drag: the pointer (mouse/touch) or, for the keyboard, the
+  // centre of the dragged card picks a column; inside it, the closest rendered card wins.
+  const collisionDetection = useCallback((args) => {
+    let hits = args.pointerCoordinates ? pointerWithin(args) : [];
+    if (!args.pointerCoordinates && args.collisionRect) {
+      const r = args.collisionRect;
+      const x = r.left + r.width / 2;
+      hits = args.droppableContainers
+        .filter((d) => isColKey(d.id))
+        .filter((d) => {
+          const rect = args.droppableRects.get(d.id);
+          return rect && x >= rect.left && x <= rect.right;
+        });
+    }
+    if (hits.length === 0) hits = rectIntersection(args);
+    let overId = getFirstCollision(hits, "id");
+    if (overId != null) {
+      if (isColKey(overId)) {
+        const col = colsRef.current.find((c) => colKey(c.id) === overId);
+        const ids = new Set(col ? col.cards.map((c) => c.id) : []);
+        const inner = closestCenter({
+          ...args,
+          droppableContainers: args.droppableContainers.filter((d) => ids.has(d.id)),
+        });
+        if (inner.length > 0) overId = inner[0].id;
+      }
+      lastOver.current = overId;
+      return [{ id: overId }];
+    }
+    if (movedToNewColumn.current) lastOver.current = args.active.id;
+    return lastOver.current ? [{ id: lastOver.current }] : [];
+  }, []);
+
+  const finish = () => {
+    setActiveId(null);
+    justDragged.current = true;
+    setTimeout(() => (justDragged.current = false), 0);
+  };
+
+  const onDragStart = ({ active }) => {
+    const snapshot = colsRef.current;
+    const fromCol = columnOf(snapshot, active.id);
+    const col = snapshot.find((c) => c.id === fromCol);
+    drag.current = {
+      snapshot,
+      fromCol,
+      fromIndex: col ? col.cards.findIndex((d) => d.id === active.id) : -1,
+      pending: null,
+    };
+    setActiveId(active.id);
+  };
+
+  // Crossing into another column: move the card there right away so it previews in place.
+  const onDragOver = ({ active, over }) => {
+    if (!over) return;
+    const cur = colsRef.current;
+    const from = columnOf(cur, active.id);
+    const to = columnOf(cur, over.id);
+    if (!from || !to || from === to) return;
+    const toCol = cur.find((c) => c.id === to);
+    let index;
+    if (isColKey(over.id)) {
+      index = isCollapsed(toCol) ? 0 : Math.min(limitOf(toCol), toCol.cards.length);
+    } else {
+      const overIndex = toCol.cards.findIndex((d) => d.id === over.id);
+      const r = active.rect.current.translated;
+      index = overIndex + (r && r.top > over.rect.top + over.rect.height / 2 ? 1 : 0);
+    }
+    if (index >= limitOf(toCol)) setLimits((l) => ({ ...l, [to]: index + 1 }));
+    movedToNewColumn.current = true;
+    setCols((prev) => moveCard(prev, active.id, to, index, fmtMoney));
+  };
+
+  const onDragEnd = ({ active, over }) => {
+    const d = drag.current;
+    drag.current = null;
+    finish();
+    if (!d) return;
+    if (!over) {
+      setCols(d.pending || d.snapshot);
+      return;
+    }
+    const cur = colsRef.current;
+    const to = columnOf(cur, active.id);
+    const col = cur.find((c) => c.id === to);
+    if (!col) {
+      setCols(d.pending || d.snapshot);
+      return;
+    }
+    let index = col.cards.findIndex((c) => c.id === active.id);
+    if (!isColKey(over.id) && columnOf(cur, over.id) === to) {
+      const overIndex = col.cards.findIndex((c) => c.id === over.id);
+      if (overIndex >= 0) index = overIndex;
+    }
+    // Apply the move to the pre-drag data (or to fresher server data that arrived mid-drag).
+    setCols(moveCard(d.pending || d.snapshot, active.id, to, index, fmtMoney));
+    if ((to !== d.fromCol || index !== d.fromIndex) && onMove) onMove(String(active.id), to, index);
+  };
+
+  const onDragCancel = () => {
+    const d = drag.current;
+    drag.current = null;
+    finish();
+    if (d) setCols(d.pending || d.snapshot);
+  };
+
+  const nameOf = (key) => {
+    const cur = colsRef.current;
+    if (isColKey(key)) return cur.find((c) => c.id === key.slice(COL.length))?.name ?? "";
+    return findCard(cur, key)?.name ?? "";
+  };
+  const where = (key) => {
+    const cur = colsRef.current;
+    const colId = columnOf(cur, key);
+    const col = cur.find((c) => c.id === colId);
+    if (!col) return "";
+    const i = col.cards.findIndex((c) => c.id === key);
+    return i >= 0 ? `${col.name}, position ${i + 1} of ${col.cards.length}` : col.name;
+  };
+  const accessibility = {
+    screenReaderInstructions: {
+      draggable:
+        "To move this deal, press Space. Use the arrow keys to move it between stages and positions, " +
+        "Space to drop or Escape to cancel. Press Enter to open the deal.",
+    },
+    announcements: {
+      onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}.`,
+      onDragOver: ({ active, over }) => (over ? `${nameOf(active.id)} is over ${where(active.id)}.` : ""),
+      onDragEnd: ({ active, over }) =>
+        over ? `${nameOf(active.id)} dropped in ${where(active.id)}.` : `${nameOf(active.id)} dropped.`,
+      onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled.`,
+    },
+  };
+
+  const activeCard = activeId != null ? findCard(cols, activeId) : null;
+  const targetCol = activeId != null ? columnOf(cols, activeId) : null;
+
+  return (
+    <div id={id} className={cx("kb-board", className)} style={style}>
+      <style>{STYLES}</style>
+      <DndContext
+        id={dndId}
+        sensors={sensors}
+        collisionDetection={collisionDetection}
+        measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+        accessibility={accessibility}
+        onDragStart={onDragStart}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+      >
+        {cols.map((col) => (
+          <Column
+            key={col.id}
+            col={col}
+            collapsed={isCollapsed(col)}
+            onToggle={() => setCollapsed((s) => ({ ...s, [col.id]: !isCollapsed(col) }))}
+            limit={limitOf(col)}
+            pageSize={pageSize}
+            onShowMore={(cid) => setLimits((l) => ({ ...l, [cid]: limitOf(col) + pageSize }))}
+            onLoadMore={onLoadMore}
+            isTarget={targetCol === col.id}
+            activeId={activeId}
+            fmtDate={fmtDate}
+            onOpen={onOpen}
+            justDragged={justDragged}
+          />
+        ))}
+        <DragOverlay dropAnimation={{ duration: 180, easing: "cubic-bezier(0.2, 0, 0, 1)" }}>
+          {activeCard ? <CardView card={activeCard} fmtDate={fmtDate} overlay /> : null}
+        </DragOverlay>
+      </DndContext>
+    </div>
+  );
+}
+
+export default KanbanBoard;
+
+/* ------------------------------------------------------------------ styles */
+// Radix Themes CSS variables only, so light and dark appearance both work.
+// Board-level defaults use :where() so Reflex style props (height, padding…) override them.
+
+const STYLES = `
+:where(.kb-board){height:100%;min-height:360px;padding:4px 4px 12px}
+.kb-board{display:flex;align-items:stretch;gap:12px;overflow-x:auto;overflow-y:hidden;box-sizing:border-box;
+  color:var(--gray-12);font-family:inherit;scroll-snap-type:x proximity;scrollbar-width:thin;
+  scrollbar-color:var(--gray-a6) transparent;-webkit-overflow-scrolling:touch}
+.kb-board *,.kb-board *::before,.kb-board *::after{box-sizing:border-box}
+.kb-col{--kb-stripe:var(--accent-9);flex:0 0 280px;width:280px;display:flex;flex-direction:column;min-height:0;
+  max-height:100%;background:var(--gray-2);border:1px solid var(--gray-a4);border-radius:12px;overflow:hidden;
+  scroll-snap-align:start;transition:border-color .15s,box-shadow .15s}
+.kb-col--won{--kb-stripe:var(--green-9)}
+.kb-col--lost{--kb-stripe:var(--gray-8)}
+.kb-col--over{--kb-stripe:var(--red-9);border-color:var(--red-a6)}
+.kb-col--target{border-color:var(--accent-a8);box-shadow:0 0 0 1px var(--accent-a8)}
+.kb-col-scroll{flex:1;min-height:0;overflow-y:auto;overflow-x:hidden;padding:0 8px 10px;overscroll-behavior:contain;
+  scrollbar-width:thin;scrollbar-color:var(--gray-a6) transparent}
+.kb-col-head{position:sticky;top:0;z-index:2;margin:0 -8px 8px;padding:10px 12px 9px;background:var(--gray-2);
+  border-top:3px solid var(--kb-stripe);border-bottom:1px solid var(--gray-a4)}
+.kb-col--over .kb-col-head{background:var(--red-3);border-bottom-color:var(--red-a6)}
+.kb-col--over .kb-col-name{color:var(--red-11)}
+.kb-col-title{display:flex;align-items:center;gap:6px;min-width:0;min-height:22px}
+.kb-col-name{font-size:13px;font-weight:600;color:var(--gray-12);letter-spacing:.01em;
+  white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}
+.kb-spacer{flex:1}
+.kb-pill{flex:none;font-size:11px;font-weight:500;line-height:18px;padding:0 7px;border-radius:999px;
+  background:var(--gray-a3);color:var(--gray-11);font-variant-numeric:tabular-nums}
+.kb-wip{flex:none;font-size:11px;font-weight:700;line-height:18px;padding:0 7px;border-radius:999px;
+  background:var(--red-9);color:var(--red-contrast,#fff)}
+.kb-col-sums{display:flex;align-items:baseline;justify-content:space-between;gap:8px;margin-top:4px;font-size:12px;
+  font-variant-numeric:tabular-nums}
+.kb-sum{font-weight:600;color:var(--gray-12)}
+.kb-weighted{color:var(--gray-11);white-space:nowrap}
+.kb-weighted-label{color:var(--gray-10)}
+.kb-icon-btn{flex:none;display:inline-flex;align-items:center;justify-content:center;width:22px;height:22px;padding:0;
+  border:0;border-radius:6px;background:transparent;color:var(--gray-11);cursor:pointer}
+.kb-icon-btn:hover{background:var(--gray-a4);color:var(--gray-12)}
+.kb-icon-btn:focus-visible,.kb-more:focus-visible{outline:2px solid var(--focus-8,var(--accent-8));outline-offset:1px}
+.kb-col.kb-col--collapsed{flex:0 0 56px;width:56px}
+.kb-collapsed{display:flex;flex-direction:column;align-items:center;gap:10px;padding:10px 0;height:100%;
+  border-top:3px solid var(--kb-stripe)}
+.kb-vertical{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-size:12px}
+.kb-col-list{display:flex;flex-direction:column;gap:8px;min-height:8px}
+.kb-empty{padding:18px 8px;text-align:center;font-size:12px;color:var(--gray-10);
+  border:1px dashed var(--gray-a6);border-radius:10px}
+.kb-more{display:block;width:100%;margin-top:8px;padding:6px;font:inherit;font-size:12px;color:var(--gray-11);
+  background:transparent;border:1px dashed var(--gray-a6);border-radius:8px;cursor:pointer}
+.kb-more:hover{background:var(--gray-a3);color:var(--gray-12)}
+.kb-card{position:relative;padding:10px 12px;background:var(--color-panel-solid);border-radius:10px;
+  box-shadow:var(--shadow-2,0 1px 3px rgba(0,0,0,.12));cursor:grab;user-select:none;-webkit-user-select:none;
+  outline:none;touch-action:manipulation;-webkit-touch-callout:none;transition:box-shadow .15s}
+.kb-card:hover{box-shadow:var(--shadow-3,0 2px 8px rgba(0,0,0,.16))}
+.kb-card:focus-visible{outline:2px solid var(--focus-8,var(--accent-8));outline-offset:2px}
+.kb-card--locked{cursor:pointer}
+.kb-card--stuck{box-shadow:inset 3px 0 0 var(--red-9),var(--shadow-2,0 1px 3px rgba(0,0,0,.12))}
+.kb-card--placeholder{background:var(--accent-a2);box-shadow:none;outline:1.5px dashed var(--accent-a7);outline-offset:-1.5px}
+.kb-card--placeholder>*{visibility:hidden}
+.kb-card--overlay{cursor:grabbing;box-shadow:var(--shadow-5,0 12px 32px rgba(0,0,0,.25));transform:rotate(1.5deg)}
+.kb-card-top{display:flex;align-items:flex-start;gap:8px}
+.kb-card-main{flex:1;min-width:0}
+.kb-card-name{font-size:14px;font-weight:600;line-height:1.3;color:var(--gray-12);overflow:hidden;
+  display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;word-break:break-word}
+.kb-card-company{margin-top:2px;font-size:12px;color:var(--gray-11);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.kb-avatar{flex:none;display:inline-flex;align-items:center;justify-content:center;width:26px;height:26px;
+  border-radius:999px;background:var(--accent-a3);color:var(--accent-11);font-size:10.5px;font-weight:600;
+  letter-spacing:.02em;box-shadow:inset 0 0 0 1px var(--accent-a5)}
+.kb-card-value{display:flex;align-items:center;gap:6px;margin-top:6px;font-size:13px;font-weight:600;
+  color:var(--gray-12);font-variant-numeric:tabular-nums}
+.kb-lock{display:inline-flex;color:var(--gray-9)}
+.kb-card-meta{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;margin-top:8px;padding-top:8px;
+  border-top:1px solid var(--gray-a3)}
+.kb-meta{display:inline-flex;align-items:center;gap:4px;font-size:12px;color:var(--gray-11);white-space:nowrap}
+.kb-task{margin-top:6px}
+.kb-danger{color:var(--red-11);font-weight:500}
+.kb-age--fresh{color:var(--green-11)}
+.kb-age--warm{color:var(--amber-11)}
+.kb-age--stale{color:var(--orange-11)}
+.kb-age--stuck{color:var(--red-11);font-weight:500}
+.kb-badge-stuck{font-size:10.5px;font-weight:600;line-height:17px;padding:0 6px;border-radius:999px;
+  background:var(--red-a3);color:var(--red-11);box-shadow:inset 0 0 0 1px var(--red-a5)}
+@media (max-width:640px){.kb-col{flex-basis:84vw;width:84vw}.kb-board{scroll-snap-type:x mandatory}}
+@media (prefers-reduced-motion:reduce){.kb-card,.kb-col{transition:none}}
+`;
