@@ -27,12 +27,10 @@ def migrate() -> None:
 
 
 def seed_demo(scale: int) -> dict:
-    from .db import system_session
     from .services.demo_seed import seed_demo as run_seed
 
     started = time.perf_counter()
-    with system_session() as session:
-        report = run_seed(session, scale=scale, password=settings.demo_password)
+    report = run_seed(scale=scale, password=settings.demo_password)
     print(f"Seeded the demo organizations (scale {scale}) in {time.perf_counter() - started:.1f}s")
     return report
 
@@ -83,8 +81,13 @@ def create_user(args: argparse.Namespace) -> None:
             sys.exit(f"error: no organization with slug {args.org!r}")
         first, _, last = args.name.partition(" ")
         make_user(
-            session, org, email=args.email, password=password, first_name=first,
-            last_name=last, roles=[args.role],
+            session,
+            org,
+            email=args.email,
+            password=password,
+            first_name=first,
+            last_name=last,
+            roles=[args.role],
         )
     print(f"Created {args.email} ({args.role}) in {args.org}")
 
