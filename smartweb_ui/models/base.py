@@ -73,13 +73,17 @@ def opt_money() -> Any:
 
 def jsonb_obj() -> Any:
     return Field(
-        default_factory=dict, sa_type=JSONB, sa_column_kwargs={"server_default": text("'{}'::jsonb")}
+        default_factory=dict,
+        sa_type=JSONB,
+        sa_column_kwargs={"server_default": text("'{}'::jsonb")},
     )
 
 
 def jsonb_list() -> Any:
     return Field(
-        default_factory=list, sa_type=JSONB, sa_column_kwargs={"server_default": text("'[]'::jsonb")}
+        default_factory=list,
+        sa_type=JSONB,
+        sa_column_kwargs={"server_default": text("'[]'::jsonb")},
     )
 
 

@@ -187,7 +187,9 @@ def today_content() -> rx.Component:
                         "phone-call",
                         "amber",
                     ),
-                    _stat("My weighted pipeline", TodayState.weighted_value, "trending-up", "green"),
+                    _stat(
+                        "My weighted pipeline", TodayState.weighted_value, "trending-up", "green"
+                    ),
                     gap="16px",
                     wrap="wrap",
                     width="100%",
@@ -198,7 +200,9 @@ def today_content() -> rx.Component:
                         TodayState.counts["open_tasks"].to_string(),
                         rx.cond(
                             TodayState.tasks.length() > 0,
-                            rx.vstack(rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"),
+                            rx.vstack(
+                                rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"
+                            ),
                             _empty("Nothing due. Enjoy the calm.", "circle-check"),
                         ),
                     ),
@@ -207,7 +211,9 @@ def today_content() -> rx.Component:
                         TodayState.counts["uncontacted_leads"].to_string(),
                         rx.cond(
                             TodayState.leads.length() > 0,
-                            rx.vstack(rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"),
+                            rx.vstack(
+                                rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"
+                            ),
                             _empty("Every lead assigned to you has been contacted.", "inbox"),
                         ),
                     ),

@@ -54,7 +54,8 @@ def sign_in(
     now = utcnow()
     email = (email or "").strip().lower()
     user = session.exec(
-        select(User).where(func.lower(User.email) == email, User.deleted_at.is_(None))  # type: ignore[union-attr]
+        select(User)
+        .where(func.lower(User.email) == email, User.deleted_at.is_(None))  # type: ignore[union-attr]
         .with_for_update()
     ).first()
     ok = verify_password(password or "", user.password_hash if user else None)
@@ -63,8 +64,14 @@ def sign_in(
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         audit.record(
-            session, None, "auth.sign_in_refused_locked", "user", user.id,
-            organization_id=user.organization_id, ip=ip, user_agent=user_agent,
+            session,
+            None,
+            "auth.sign_in_refused_locked",
+            "user",
+            user.id,
+            organization_id=user.organization_id,
+            ip=ip,
+            user_agent=user_agent,
         )
         session.commit()
         raise AuthError(LOCKED.format(minutes=minutes))
@@ -73,8 +80,14 @@ def sign_in(
     org = session.get(Organization, user.organization_id)
     if user.status != UserStatus.ACTIVE or org is None or not org.is_active:
         audit.record(
-            session, None, "auth.sign_in_refused_inactive", "user", user.id,
-            organization_id=user.organization_id, ip=ip, user_agent=user_agent,
+            session,
+            None,
+            "auth.sign_in_refused_inactive",
+            "user",
+            user.id,
+            organization_id=user.organization_id,
+            ip=ip,
+            user_agent=user_agent,
         )
         session.commit()
         raise AuthError(UNAVAILABLE)
@@ -109,8 +122,14 @@ def _failed(session: Session, user: User, ip: str | None, user_agent: str) -> Si
         action = "auth.locked_out"
     session.add(user)
     audit.record(
-        session, None, action, "user", user.id,
-        organization_id=user.organization_id, ip=ip, user_agent=user_agent,
+        session,
+        None,
+        action,
+        "user",
+        user.id,
+        organization_id=user.organization_id,
+        ip=ip,
+        user_agent=user_agent,
         after={"locked_until": user.locked_until},
     )
     session.commit()
@@ -152,7 +171,9 @@ def _resume(session: Session, token: str, *, touch: bool) -> tuple[Actor, User] 
     if not token or len(token) > 200:
         return None
     now = utcnow()
-    row = session.exec(select(UserSession).where(UserSession.token_hash == hash_token(token))).first()
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == hash_token(token))
+    ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     user = session.get(User, row.user_id)
@@ -167,7 +188,9 @@ def _resume(session: Session, token: str, *, touch: bool) -> tuple[Actor, User] 
 
 def sign_out(session: Session, token: str) -> bool:
     """Revoke the session row behind the token. True when a live session was revoked."""
-    row = session.exec(select(UserSession).where(UserSession.token_hash == hash_token(token))).first()
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == hash_token(token))
+    ).first()
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
@@ -175,5 +198,3 @@ def sign_out(session: Session, token: str) -> bool:
     who = Actor(user_id=row.user_id, organization_id=row.organization_id)
     audit.record(session, who, "auth.sign_out", "session", row.id)
     return True
-
-

@@ -13,7 +13,9 @@ def quantize_money(value: Decimal | int | str | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_money(value: Decimal | int | str | None, currency: str = "USD", *, cents: bool = False) -> str:
+def format_money(
+    value: Decimal | int | str | None, currency: str = "USD", *, cents: bool = False
+) -> str:
     """``$12,500`` (or ``$12,500.00`` with cents) — never via float."""
     amount = Decimal(value or 0).quantize(CENT if cents else Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""

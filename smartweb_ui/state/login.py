@@ -21,7 +21,9 @@ class LoginState(rx.State):
         self.submitting = False
         auth_state = await self.get_state(AuthState)
         if auth_state._resolve() is not None:
-            return rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)
+            return rx.redirect(
+                safe_next(self.router.url.query_parameters.get("next")), replace=True
+            )
         return None
 
     @rx.event
