@@ -16,6 +16,7 @@ DEMO_LOGINS = [
     ("rep2@demo.smartweb.test", "Sales Rep"),
     ("exec@demo.smartweb.test", "Executive"),
     ("manager@rival.smartweb.test", "Sales Manager (Rival Roofing)"),
+    ("rep@rival.smartweb.test", "Sales Rep (Rival Roofing)"),
 ]
 
 
