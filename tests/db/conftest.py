@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -95,6 +96,16 @@ ROLE_USERS = {
 }
 
 
+PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    from smartweb_ui.services.accounts import hash_password
+
+    return hash_password(PASSWORD)
+
+
 def build_org(name: str) -> OrgFixture:
     from smartweb_ui.db import system_session
     from smartweb_ui.services.accounts import actor_for, create_organization, create_user, slugify
@@ -107,7 +118,8 @@ def build_org(name: str) -> OrgFixture:
                 s,
                 org,
                 email=f"{key}@{slugify(name)}.test",
-                password="correct horse battery",
+                password=PASSWORD,
+                password_hash=_password_hash(),
                 first_name=key.capitalize(),
                 last_name=name.split()[0],
                 roles=[role],
