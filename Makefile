@@ -93,7 +93,7 @@ dev: venv tools prepare ## Hot-reloading dev server (frontend :3000, backend :80
 	reflex run --env dev
 
 db-stop: venv ## Stop the embedded PostgreSQL server
-	$(PY) -c 'from smartweb_ui.db import stop_embedded_server; stop_embedded_server()'
+	$(PY) -m smartweb_ui.cli db-stop
 
 # ------------------------------------------------------------------ checks
 test: venv tools chromium ## Unit + database tests, then browser tests
@@ -127,5 +127,5 @@ clean: ## Remove build output, caches and test artifacts (keeps .venv, .tools, .
 		| xargs -0 rm -rf
 
 distclean: clean ## Also remove .venv, .tools and the embedded database (.pg)
-	-test -x $(PY) && $(PY) -c 'from smartweb_ui.db import stop_embedded_server; stop_embedded_server()'
+	-test -x $(PY) && $(PY) -m smartweb_ui.cli db-stop
 	rm -rf .venv .tools .pg *.egg-info

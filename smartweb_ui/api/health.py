@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -12,7 +13,7 @@ from ..db import check_connection
 
 async def health(_request: Request) -> JSONResponse:
     try:
-        check_connection()
+        await run_in_threadpool(check_connection)
     except Exception:  # noqa: BLE001 - reported, never raised to the client
         return JSONResponse({"status": "error", "database": False}, status_code=503)
     return JSONResponse({"status": "ok", "database": True})

@@ -48,6 +48,8 @@ def migrated_db() -> Iterator[str]:
     command.upgrade(cfg, "head")
     yield url
     db.get_engine().dispose()
+    if os.environ.get("SMARTWEB_TEST_LAZY_DB"):
+        db.stop_embedded_server()
 
 
 def _root():  # type: ignore[no-untyped-def]
