@@ -28,7 +28,7 @@ def _stat(label: str, value: rx.Var, icon: str, tone: str = "accent") -> rx.Comp
             spacing="3",
         ),
         flex="1",
-        min_width="200px",
+        min_width=["140px", "200px"],
     )
 
 
@@ -64,10 +64,17 @@ def _empty(text: str, icon: str) -> rx.Component:
 
 def _task_row(task: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.icon(
-            rx.cond(task["overdue"] != "", "alarm-clock", "circle"),
-            size=16,
-            color=rx.cond(task["overdue"] != "", rx.color("red", 9), rx.color("gray", 9)),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon(rx.cond(task["overdue"] != "", "alarm-clock", "circle"), size=16),
+                variant="ghost",
+                size="1",
+                color_scheme=rx.cond(task["overdue"] != "", "red", "gray"),
+                on_click=TodayState.complete_task(task["id"]),
+                aria_label="Mark done: " + task["title"],
+                _hover={"color": rx.color("green", 10)},
+            ),
+            content="Mark done",
         ),
         rx.vstack(
             rx.text(task["title"], size="2", weight="medium"),

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from ..db import tenant_session
+from ..services import tasks as task_service
 from ..services import today as today_service
 from ..services.errors import DomainError
 from .auth import current_actor
@@ -43,3 +44,23 @@ class TodayState(rx.State):
         self.pipeline_value, self.weighted_value = data.pipeline_value, data.weighted_value
         self.loading = False
         return None
+
+    @rx.event
+    async def complete_task(self, task_id: str):  # type: ignore[no-untyped-def]
+        """Tick a task off; the service re-checks that it is the actor's to complete."""
+        actor = await current_actor(self)
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with tenant_session(actor) as session:
+                task_service.complete_task(session, actor, task_id)
+                data = today_service.today_for(session, actor)
+        except DomainError as exc:
+            return rx.toast.error(exc.message)
+        self.tasks = data.tasks
+        self.counts = {
+            **self.counts,
+            "open_tasks": data.open_tasks,
+            "overdue_tasks": data.overdue_tasks,
+        }
+        return rx.toast.success("Task completed.")
