@@ -48,7 +48,7 @@ def database_is_empty() -> bool:
 
 def print_logins() -> None:
     width = max(len(e) for e, _ in DEMO_LOGINS)
-    print("\nDemo sign-ins (password: %s)" % settings.demo_password)
+    print(f"\nDemo sign-ins (password: {settings.demo_password})")
     for email, role in DEMO_LOGINS:
         print(f"  {email:<{width}}  {role}")
     print()

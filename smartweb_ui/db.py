@@ -104,7 +104,7 @@ def check_connection() -> None:
     try:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - turned into one clear message
+    except Exception as exc:
         safe = get_engine().url.render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {exc}") from exc
 

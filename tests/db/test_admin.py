@@ -22,13 +22,17 @@ def _audit_count() -> int:
 
 def _role_id(org_id: uuid.UUID, name: str) -> uuid.UUID:
     with system_session() as s:
-        return s.exec(select(Role.id).where(Role.organization_id == org_id, Role.name == name)).one()
+        return s.exec(
+            select(Role.id).where(Role.organization_id == org_id, Role.name == name)
+        ).one()
 
 
 def test_admin_lists_only_own_users(org, other_org) -> None:  # type: ignore[no-untyped-def]
     with tenant_session(org.actors["admin"]) as s:
         emails = {u["email"] for u in admin.list_users(s, org.actors["admin"])}
-    assert emails == {f"{k}@acme-plumbing.test" for k in ("admin", "manager", "rep", "rep2", "exec")}
+    assert emails == {
+        f"{k}@acme-plumbing.test" for k in ("admin", "manager", "rep", "rep2", "exec")
+    }
 
 
 @pytest.mark.parametrize("who", ["manager", "rep", "exec"])

@@ -64,7 +64,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(org) -> None
         _sign_in("rep@acme-plumbing.test", PASSWORD)
     with system_session() as s:
         user = s.get(User, org.users["rep"])
-        assert user.locked_until is not None and user.locked_until > utcnow() + timedelta(minutes=14)
+        assert user.locked_until is not None and user.locked_until > utcnow() + timedelta(
+            minutes=14
+        )
         assert s.exec(select(UserSession)).first() is None
     actions = _actions()
     assert actions.count("auth.sign_in_failed") == 4
@@ -81,7 +83,9 @@ def test_lock_expires_after_fifteen_minutes(org) -> None:  # type: ignore[no-unt
 
 def test_suspended_user_cannot_sign_in(org) -> None:  # type: ignore[no-untyped-def]
     with system_session() as s:
-        s.execute(sa.update(User).where(User.id == org.users["rep2"]).values(status=UserStatus.SUSPENDED))
+        s.execute(
+            sa.update(User).where(User.id == org.users["rep2"]).values(status=UserStatus.SUSPENDED)
+        )
     with pytest.raises(AuthError, match="cannot sign in"):
         _sign_in("rep2@acme-plumbing.test")
 
