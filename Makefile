@@ -86,7 +86,9 @@ chromium: ## Debian Chromium for the browser tests (installed with apt-get when 
 prepare: venv ## Start the embedded DB (if no DATABASE_URL), migrate, seed the demo org
 	$(PY) -m smartweb_ui.cli prepare
 
-run: venv tools prepare ## Serve the app (production build) at http://localhost:3000 (PORT=...)
+run: venv tools ## Serve the app (production build) at http://localhost:3000 (PORT=...)
+	$(PY) -m smartweb_ui.cli check-port $(PORT)
+	$(MAKE) prepare
 	reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: venv tools prepare ## Hot-reloading dev server (frontend :3000, backend :8000)

@@ -93,6 +93,21 @@ def create_user(args: argparse.Namespace) -> None:
     print(f"Created {args.email} ({args.role}) in {args.org}")
 
 
+def check_port(port: int) -> None:
+    """Refuse to start when the port is taken, with a message instead of a stack trace."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            sys.exit(
+                f"error: port {port} is already in use. Stop the other server, "
+                f"or choose another port: make run PORT={port + 1}"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m smartweb_ui.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--password")
     sub.add_parser("db-url", help="print the database URL (starting the embedded server)")
     sub.add_parser("db-stop", help="stop the embedded PostgreSQL server")
+    port = sub.add_parser("check-port", help="fail clearly when a TCP port is taken")
+    port.add_argument("port", type=int)
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -128,6 +145,8 @@ def main(argv: list[str] | None = None) -> None:
         from .db import database_url
 
         print(database_url())
+    elif args.command == "check-port":
+        check_port(args.port)
     elif args.command == "db-stop":
         from .db import stop_embedded_server
 

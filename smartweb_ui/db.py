@@ -106,7 +106,8 @@ def check_connection() -> None:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         safe = get_engine().url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {exc}") from exc
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {reason}") from exc
 
 
 @contextmanager
