@@ -1,0 +1,190 @@
+"""/pipeline in Chromium: drag and drop, Won/Lost dialog, permission snap-back, live updates.
+
+The board is wider than the default viewport, so these tests use their own wide contexts
+(every column visible, no auto-scrolling mid-drag).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from .helpers import login, screenshot
+
+WIDE = {"width": 2300, "height": 1000}
+MANAGER, REP, REP2 = (
+    "manager@demo.smartweb.test",
+    "rep@demo.smartweb.test",
+    "rep2@demo.smartweb.test",
+)
+REP2_NAME = "Casey Nguyen"
+
+
+@pytest.fixture
+def new_page(browser: Browser, base_url: str) -> Iterator:  # type: ignore[type-arg]
+    """Factory of signed-in pages on /pipeline, each in its own (wide) browser context."""
+    contexts: list[BrowserContext] = []
+
+    def open_board(email: str) -> Page:
+        ctx = browser.new_context(viewport=WIDE, base_url=base_url)
+        ctx.set_default_timeout(20_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        login(page, email)
+        # Cards on screen = hydrated and the board's on_load done (helpers.goto can pick the
+        # previous page's websocket when its event is reported late; this wait cannot).
+        page.goto("/pipeline")
+        expect(page.locator("[data-deal-id]").first).to_be_visible()
+        return page
+
+    yield open_board
+    for ctx in contexts:
+        ctx.close()
+
+
+def money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^0-9.\-]", "", text) or "0")
+
+
+def column(page: Page, name: str) -> Locator:
+    return page.locator("[data-stage-id]").filter(
+        has=page.locator(".kb-col-name", has_text=re.compile(f"^{re.escape(name)}$"))
+    )
+
+
+def column_names(page: Page) -> list[str]:
+    return page.locator("[data-stage-id] .kb-col-head .kb-col-name").all_inner_texts()
+
+
+def total(col: Locator) -> Decimal:
+    return money(col.locator(".kb-col-head .kb-sum").inner_text())
+
+
+def drag(page: Page, card: Locator, target: Locator, *, release: bool = True) -> None:
+    """A real mouse drag (dnd-kit needs a few intermediate moves past its 5 px threshold)."""
+    box = card.bounding_box()
+    dest = target.bounding_box()
+    assert box and dest
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 12, box["y"] + 28, steps=4)
+    x, y = dest["x"] + dest["width"] / 2, dest["y"] + min(dest["height"] / 2, 140)
+    page.mouse.move(x, y, steps=15)
+    page.mouse.move(x, y + 2, steps=2)
+    if release:
+        page.mouse.up()
+
+
+def movable_card(col: Locator) -> Locator:
+    return col.locator("[data-deal-id]:not(.kb-card--locked)").first
+
+
+def test_manager_drags_a_deal_to_the_next_stage_and_it_sticks(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(MANAGER)
+    names = column_names(page)
+    src, dst = column(page, names[0]), column(page, names[1])
+    src_total, dst_total = total(src), total(dst)
+    card = movable_card(src)
+    deal_id = card.get_attribute("data-deal-id")
+    value = money(card.locator(".kb-card-value").inner_text())
+
+    drag(page, card, dst.locator("[data-deal-id]").first)
+    expect(dst.locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
+    screenshot(page, "pipeline-after-drag")
+    # The server has it: a fresh load shows it in the new column with both totals moved.
+    expect(src.locator(f'[data-deal-id="{deal_id}"]')).to_have_count(0)
+    time.sleep(1.0)  # let the drop's event reach the server before the page goes away
+    page.goto("/pipeline")
+    dst, src = column(page, names[1]), column(page, names[0])
+    expect(dst.locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
+    assert abs(total(src) - (src_total - value)) <= 1
+    assert abs(total(dst) - (dst_total + value)) <= 1
+
+
+def test_a_drop_into_lost_demands_a_reason(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(MANAGER)
+    names = column_names(page)
+    src, lost = column(page, names[0]), column(page, "Lost")
+    card = movable_card(src)
+    deal_id = card.get_attribute("data-deal-id")
+
+    drag(page, card, lost)
+    dialog = page.get_by_test_id("close-deal-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Close as lost")
+    dialog.get_by_role("button", name="Mark as lost").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Say why the deal was lost")
+    screenshot(page, "pipeline-lost-needs-reason", full_page=False)
+    # Cancelling puts the card back where it was.
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(src.locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
+
+    # With a reason it is lost for good.
+    card = src.locator(f'[data-deal-id="{deal_id}"]')
+    drag(page, card, column(page, "Lost"))
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("combobox").click()
+    page.get_by_role("option").first.click()
+    dialog.get_by_role("textbox").nth(1).fill("Rival Roofing")
+    dialog.get_by_role("button", name="Mark as lost").click()
+    expect(dialog).to_be_hidden()
+    expect(column(page, "Lost").locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
+
+
+def test_a_rep_cannot_move_another_reps_deal(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(REP)
+    names = column_names(page)
+    # 1) Someone else's card is locked: a drag does not move it.
+    locked = page.locator("[data-deal-id].kb-card--locked").first
+    expect(locked.locator(".kb-lock")).to_have_attribute("title", "You can't move this deal")
+    deal_id = locked.get_attribute("data-deal-id")
+    home = locked.locator("xpath=ancestor::*[@data-stage-id][1]").get_attribute("data-stage-id")
+    other = next(n for n in names if column(page, n).get_attribute("data-stage-id") != home)
+    drag(page, locked, column(page, other))
+    expect(page.locator(f'[data-stage-id="{home}"] [data-deal-id="{deal_id}"]')).to_be_visible()
+
+    # 2) A deal reassigned while the rep is dragging it: the server refuses, the card snaps back.
+    mine = page.locator("[data-deal-id]:not(.kb-card--locked)").first
+    mine_id = mine.get_attribute("data-deal-id")
+    mine_home = mine.locator("xpath=ancestor::*[@data-stage-id][1]").get_attribute("data-stage-id")
+    target = next(n for n in names if column(page, n).get_attribute("data-stage-id") != mine_home)
+    target = target if target not in ("Won", "Lost") else names[0]
+    manager = new_page(MANAGER)
+    page.bring_to_front()
+    drag(page, mine, column(page, target), release=False)
+    manager.locator(f'[data-deal-id="{mine_id}"]').click()
+    drawer = manager.get_by_test_id("deal-drawer")
+    expect(drawer).to_be_visible()
+    drawer.locator('select[name="owner_id"]').select_option(label=REP2_NAME)
+    drawer.get_by_role("button", name="Save deal").click()
+    expect(manager.get_by_text("Deal saved.")).to_be_visible()
+    time.sleep(2.0)  # the rep's board hears about it mid-drag
+    page.mouse.up()
+    expect(page.get_by_text("You can move only your own deals.")).to_be_visible()
+    expect(
+        page.locator(f'[data-stage-id="{mine_home}"] [data-deal-id="{mine_id}"]')
+    ).to_be_visible()
+    screenshot(page, "pipeline-rep-snap-back", full_page=False)
+
+
+def test_a_second_browser_sees_a_move_within_two_seconds(new_page) -> None:  # type: ignore[no-untyped-def]
+    watcher = new_page(REP2)
+    page = new_page(MANAGER)
+    names = column_names(page)
+    src, dst = column(page, names[1]), column(page, names[2])
+    card = movable_card(src)
+    deal_id = card.get_attribute("data-deal-id")
+    expect(column(watcher, names[1]).locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
+
+    drag(page, card, dst.locator("[data-deal-id]").first)
+    dropped = time.monotonic()
+    expect(column(watcher, names[2]).locator(f'[data-deal-id="{deal_id}"]')).to_be_visible(
+        timeout=2_000
+    )
+    print(f"second browser saw the move after {time.monotonic() - dropped:.2f}s")
