@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,7 +23,6 @@ def goto(page: Page, path: str = "/", *, timeout_ms: float = 30_000) -> None:
     with this instead of ``page.goto``. It waits for the backend's hydration delta on the
     app's websocket.
     """
-    sockets: list[WebSocket] = []
     hydrated = False
 
     def on_frame(payload: str | bytes) -> None:
@@ -32,25 +32,19 @@ def goto(page: Page, path: str = "/", *, timeout_ms: float = 30_000) -> None:
 
     def on_websocket(ws: WebSocket) -> None:
         if "/_event" in ws.url:
-            sockets.append(ws)
             ws.on("framereceived", on_frame)
 
     page.on("websocket", on_websocket)
     try:
         page.goto(path)
-        # Playwright's sync API delivers events only inside its own calls, so nothing can be
-        # missed between these checks and the waits below.
-        ws = sockets[-1] if sockets else None
-        if ws is None:
-            ws = page.wait_for_event(
-                "websocket", predicate=lambda ws: "/_event" in ws.url, timeout=timeout_ms
-            )
-        if not hydrated:
-            ws.wait_for_event(
-                "framereceived",
-                predicate=lambda payload: isinstance(payload, str) and _HYDRATED in payload,
-                timeout=timeout_ms,
-            )
+        # Any socket opened after the navigation may carry the hydration delta (a late event
+        # for the previous page's socket must not be mistaken for it), so poll the flag; the
+        # short waits let Playwright deliver the frames.
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not hydrated:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path}: the app did not hydrate within {timeout_ms} ms")
+            page.wait_for_timeout(50)
     finally:
         page.remove_listener("websocket", on_websocket)
 
