@@ -22,6 +22,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("today", "Today", "/", "sun"),
     NavItem("pipeline", "Pipeline", "/pipeline", "kanban", "pipeline.read"),
+    NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),
 ]
 
