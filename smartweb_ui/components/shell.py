@@ -21,6 +21,7 @@ class NavItem:
 # A page appears here only once it works.
 NAV: list[NavItem] = [
     NavItem("today", "Today", "/", "sun"),
+    NavItem("leads", "Leads", "/leads", "inbox", "leads.read"),
     NavItem("pipeline", "Pipeline", "/pipeline", "kanban", "pipeline.read"),
     NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),

@@ -30,6 +30,7 @@ from .enums import (
     TaskStatus,
     UserStatus,
 )
+from .lead_inbox import LeadRoundRobin, SavedView
 from .pipeline import Opportunity, OpportunityStageHistory, Pipeline, PipelineStage
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "InteractionType",
     "Lead",
     "LeadEnrichment",
+    "LeadRoundRobin",
     "LeadSource",
     "LeadStatus",
     "LeadTag",
@@ -64,6 +66,7 @@ __all__ = [
     "ProposalStatus",
     "Role",
     "RolePermission",
+    "SavedView",
     "Task",
     "TaskPriority",
     "TaskStatus",

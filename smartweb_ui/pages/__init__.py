@@ -1,5 +1,5 @@
 """Every page module is imported here so Reflex compiles it."""
 
-from . import admin, dashboard, login, pipeline, today
+from . import admin, dashboard, lead_detail, leads, login, pipeline, today
 
-__all__ = ["admin", "dashboard", "login", "pipeline", "today"]
+__all__ = ["admin", "dashboard", "lead_detail", "leads", "login", "pipeline", "today"]

@@ -78,7 +78,9 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
         s.flush()
         s.add_all(
             [
-                m.LeadEnrichment(organization_id=org_id, lead_id=lead.id, provider="x", enriched_at=now),
+                m.LeadEnrichment(
+                    organization_id=org_id, lead_id=lead.id, provider="x", enriched_at=now
+                ),
                 m.LeadTag(organization_id=org_id, lead_id=lead.id, tag="hot"),
                 m.OpportunityStageHistory(
                     organization_id=org_id, opportunity_id=opp.id, to_stage_id=stage.id
@@ -94,7 +96,10 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
                 m.AICall(organization_id=org_id, campaign_id=camp.id, lead_id=lead.id),
                 m.Task(organization_id=org_id, title="T", lead_id=lead.id),
                 m.UserSession(
-                    organization_id=org_id, user_id=user_id, token_hash=uuid.uuid4().hex, expires_at=now
+                    organization_id=org_id,
+                    user_id=user_id,
+                    token_hash=uuid.uuid4().hex,
+                    expires_at=now,
                 ),
                 m.VerificationToken(
                     organization_id=org_id,
@@ -110,6 +115,8 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
                     provider_account_id=uuid.uuid4().hex,
                 ),
                 m.AuditLog(organization_id=org_id, action="x", entity_type="y"),
+                m.SavedView(organization_id=org_id, user_id=user_id, name="Mine"),
+                m.LeadRoundRobin(organization_id=org_id, user_id=user_id),
             ]
         )
 
@@ -119,7 +126,9 @@ def test_raw_sql_under_the_app_role_touches_no_other_org_row(org, other_org) -> 
     tables = tenant_tables()
     with system_session() as s:
         for t in tables:
-            n = s.execute(sa.select(sa.func.count()).select_from(t).where(t.c.organization_id == org.id)).scalar_one()
+            n = s.execute(
+                sa.select(sa.func.count()).select_from(t).where(t.c.organization_id == org.id)
+            ).scalar_one()
             assert n >= 1, f"fixture left {t.name} empty"
     from smartweb_ui.db import get_engine
     from sqlmodel import Session
@@ -128,9 +137,14 @@ def test_raw_sql_under_the_app_role_touches_no_other_org_row(org, other_org) -> 
         apply_tenant(s, other_org.id)
         for t in [*tables, SQLModel.metadata.tables["organizations"]]:
             key = t.c.id if t.name == "organizations" else t.c.organization_id
-            seen = s.execute(sa.text(f"SELECT count(*) FROM {t.name} WHERE {key.name} = :o"), {"o": org.id}).scalar_one()
+            seen = s.execute(
+                sa.text(f"SELECT count(*) FROM {t.name} WHERE {key.name} = :o"), {"o": org.id}
+            ).scalar_one()
             assert seen == 0, t.name
-            upd = s.execute(sa.text(f"UPDATE {t.name} SET {key.name} = {key.name} WHERE {key.name} = :o"), {"o": org.id})
+            upd = s.execute(
+                sa.text(f"UPDATE {t.name} SET {key.name} = {key.name} WHERE {key.name} = :o"),
+                {"o": org.id},
+            )
             assert upd.rowcount == 0, t.name
             dele = s.execute(sa.text(f"DELETE FROM {t.name} WHERE {key.name} = :o"), {"o": org.id})
             assert dele.rowcount == 0, t.name

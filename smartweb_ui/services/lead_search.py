@@ -1,0 +1,78 @@
+"""Free-text search of the lead inbox over company name, e-mail, website and phone digits.
+
+Row-level security stops PostgreSQL from using an index with a non-leakproof operator (ILIKE)
+for the app role, so the trigram look-up runs in ``lead_search_companies`` (SECURITY DEFINER
+function of migration 0002, limited to ``app.org_id``, the RLS key). A page is then built in one
+of two ways:
+
+1. a selective term (at most PROBE companies): list them, join them to the page query;
+2. a common term: walk the leads in sort order (the sort index), BATCH rows at a time, testing
+   each row's company in Python, while the hit rate says the page fills within WALK_BATCHES
+   batches; otherwise (a middling term) join the full list of matching companies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+PROBE = 1000
+BATCH = 1000
+WALK_BATCHES = 3
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_patterns(text: str) -> tuple[str | None, str | None]:
+    """(ILIKE pattern for name / e-mail / website, LIKE pattern for the phone's digits)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    digits = re.sub(r"\D", "", text)
+    phone = f"%{digits}%" if len(digits) >= 3 and not re.search(r"[A-Za-z]", text) else None
+    return f"%{escape_like(text)}%", phone
+
+
+def matching_companies(
+    pattern: str | None, digits: str | None, limit: int | None = None
+) -> sa.Select:
+    """``SELECT id`` of the organization's companies matching (at most ``limit``)."""
+    return sa.select(sa.func.lead_search_companies(pattern, digits, limit).column_valued())
+
+
+def search_clause(
+    text: str, company_id: sa.ColumnElement, limit: int | None = None
+) -> sa.ColumnElement[bool] | None:
+    """``company_id IN (matching companies)`` for the text; None when the text is empty."""
+    pattern, digits = search_patterns(text)
+    if pattern is None:
+        return None
+    return company_id.in_(matching_companies(pattern, digits, limit))
+
+
+def matcher(text: str) -> Callable[[Any], bool]:
+    """The same test in Python, on a row with name / email / website / phone."""
+    needle = (text or "").strip().lower()
+    _, digits_pattern = search_patterns(text)
+    digits = digits_pattern.strip("%") if digits_pattern else ""
+
+    def matches(row: Any) -> bool:
+        if any(needle in (value or "").lower() for value in (row.name, row.email, row.website)):
+            return True
+        return bool(digits) and digits in re.sub(r"\D", "", row.phone or "")
+
+    return matches
+
+
+def probe(session: Session, text: str) -> list[UUID] | None:
+    """The matching company ids when there are at most PROBE of them, else None (common term)."""
+    pattern, digits = search_patterns(text)
+    ids = list(session.execute(matching_companies(pattern, digits, PROBE + 1)).scalars())
+    return ids if len(ids) <= PROBE else None

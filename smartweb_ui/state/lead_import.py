@@ -1,0 +1,158 @@
+"""CSV import on /leads: upload, column mapping with preview, mode, progress, downloadable result."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ..db import tenant_session
+from ..services import lead_import
+from ..services.errors import DomainError
+from ..services.lead_import_rules import FIELDS
+from .auth import current_actor
+
+SKIP = "— not imported —"
+
+
+class LeadImportState(rx.State):
+    open: bool = False
+    step: str = "upload"  # upload -> map -> running -> done
+    file_name: str = ""
+    headers: list[str] = []
+    preview: list[list[str]] = []
+    mapping: dict[str, str] = {}
+    mode: str = "skip"
+    done: int = 0
+    total: int = 0
+    created: int = 0
+    duplicates: list[dict[str, str]] = []
+    rejected: list[dict[str, str]] = []
+    aborted: bool = False
+    _data: bytes = b""
+    _report: str = ""
+
+    @rx.var
+    def field_rows(self) -> list[dict[str, str]]:
+        return [
+            {"key": k, "label": label, "header": self.mapping.get(k) or SKIP}
+            for k, label in FIELDS.items()
+        ]
+
+    @rx.var
+    def header_choices(self) -> list[str]:
+        return [SKIP, *self.headers]
+
+    @rx.var
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @rx.event
+    def set_open(self, value: bool) -> None:
+        if self.step == "running":
+            return
+        self.open = bool(value)
+        if value:
+            self.step, self.file_name, self.headers, self.preview, self.mapping = (
+                "upload",
+                "",
+                [],
+                [],
+                {},
+            )
+            self._data, self._report = b"", ""
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
+        actor = await current_actor(self)
+        if actor is None:
+            return rx.redirect("/login")
+        if not actor.can("leads.import"):
+            return rx.toast.error("You do not have permission to do that.")
+        if not files:
+            return rx.toast.error("Choose a CSV file first.")
+        upload = files[0]
+        data = await upload.read()
+        try:
+            header, rows = lead_import.read_csv(data)
+        except DomainError as exc:
+            return rx.toast.error(exc.message)
+        self._data, self.file_name = data, (upload.name or "import.csv")[:200]
+        self.headers = header
+        self.preview = [
+            [(r[i] if i < len(r) else "") for i in range(len(header))] for r in rows[:5]
+        ]
+        self.mapping = lead_import.guess_mapping(header)
+        self.total, self.step = len(rows), "map"
+        return None
+
+    @rx.event
+    def set_mapping(self, field: str, header: str) -> None:
+        if field not in FIELDS:
+            return
+        mapping = dict(self.mapping)
+        if header == SKIP or header not in self.headers:
+            mapping.pop(field, None)
+        else:
+            mapping[field] = header
+        self.mapping = mapping
+
+    @rx.event
+    def set_mode(self, value: str) -> None:
+        self.mode = "all" if value == "all" else "skip"
+
+    @rx.event(background=True)
+    async def start(self):  # type: ignore[no-untyped-def]
+        async with self:
+            actor = await current_actor(self)
+            if actor is None or self.step != "map":
+                return
+            data, mapping, mode, name = self._data, dict(self.mapping), self.mode, self.file_name
+            self.step, self.done = "running", 0
+        progress = {"done": 0, "total": 0}
+
+        def work() -> lead_import.ImportResult:
+            def tick(done: int, total: int) -> None:
+                progress["done"], progress["total"] = done, total
+
+            with tenant_session(actor) as s:
+                return lead_import.run_import(
+                    s, actor, data, mapping=mapping, mode=mode, file_name=name, progress=tick
+                )
+
+        task = asyncio.create_task(asyncio.to_thread(work))
+        while not task.done():
+            await asyncio.sleep(0.3)
+            async with self:
+                self.done, self.total = progress["done"], progress["total"] or self.total
+        try:
+            result = task.result()
+        except DomainError as exc:
+            async with self:
+                self.step = "map"
+            yield rx.toast.error(exc.message)
+            return
+        async with self:
+            self.done = self.total = result.total
+            self.created = len(result.created)
+            self.duplicates = [
+                {"row": str(i.row), "name": i.name, "reason": i.reason, "lead_id": i.lead_id}
+                for i in result.duplicates[:500]
+            ]
+            self.rejected = [
+                {"row": str(i.row), "name": i.name, "reason": i.reason, "lead_id": ""}
+                for i in result.rejected[:500]
+            ]
+            self.aborted = result.aborted
+            self._report = lead_import.result_csv(result)
+            self.step = "done"
+        if result.aborted:
+            yield rx.toast.error(f"Nothing imported: {len(result.rejected)} row(s) rejected.")
+        else:
+            yield rx.toast.success(f"Imported {len(result.created)} lead(s).")
+
+    @rx.event
+    def download_report(self):  # type: ignore[no-untyped-def]
+        if not self._report:
+            return None
+        return rx.download(data=self._report, filename="import-report.csv")
