@@ -78,7 +78,11 @@ def _task_row(task: rx.Var) -> rx.Component:
         ),
         rx.vstack(
             rx.text(task["title"], size="2", weight="medium"),
-            rx.text(task["company"], size="1", color=rx.color("gray", 10)),
+            rx.cond(
+                task["lead_id"] != "",
+                rx.link(task["company"], href="/leads/" + task["lead_id"], size="1"),
+                rx.text(task["company"], size="1", color=rx.color("gray", 10)),
+            ),
             spacing="0",
             flex="1",
             min_width="0",
@@ -99,7 +103,7 @@ def _task_row(task: rx.Var) -> rx.Component:
 def _lead_row(lead: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(lead["company"], size="2", weight="medium"),
+            rx.link(lead["company"], href="/leads/" + lead["id"], size="2", weight="medium"),
             rx.text(lead["city"], " · ", lead["phone"], size="1", color=rx.color("gray", 10)),
             spacing="0",
             flex="1",
@@ -126,7 +130,9 @@ def _deal_row(deal: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.text(deal["name"], weight="medium", size="2"),
+                rx.link(
+                    deal["name"], href="/pipeline?deal=" + deal["id"], weight="medium", size="2"
+                ),
                 rx.text(deal["company"], size="1", color=rx.color("gray", 10)),
                 spacing="0",
             )
