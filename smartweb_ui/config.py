@@ -30,6 +30,9 @@ class Settings:
     )
     app_role: str = field(default_factory=lambda: _env("SMARTWEB_APP_ROLE", "smartweb_app"))
     session_days: int = field(default_factory=lambda: int(_env("SMARTWEB_SESSION_DAYS", "14")))
+    # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
+    db_pool_size: int = field(default_factory=lambda: int(_env("SMARTWEB_DB_POOL_SIZE", "5")))
+    db_max_overflow: int = field(default_factory=lambda: int(_env("SMARTWEB_DB_MAX_OVERFLOW", "5")))
     max_failed_logins: int = 5
     lockout_minutes: int = 15
 

@@ -93,8 +93,8 @@ def get_engine() -> Engine:
     return create_engine(
         database_url(),
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
         pool_recycle=1800,
     )
 
