@@ -4,6 +4,11 @@
 folder, serves the app with ``reflex run --env prod`` on a free port and yields its base URL.
 Set ``SMARTWEB_E2E_BASE_URL`` to test an app that is already running instead.
 
+``multiworker_server`` (opt-in: only tests that ask for it start it) serves a second copy with
+its own database, build folder (``.web-e2e-mw``: the port is baked into the bundle) and port,
+with Reflex's Redis state manager (a non-zero Redis database, flushed before and after) and
+``MULTIWORKER_WORKERS`` Granian workers. It is skipped when that Redis does not answer.
+
 Run with ``make test`` (or ``pytest tests/e2e -p no:asyncio``): pytest-playwright's sync API
 must not share the session with pytest-asyncio.
 """
@@ -22,9 +27,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
+import redis
 from playwright.sync_api import BrowserContext, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +49,9 @@ CHROMIUM_ARGS = [
 # First start builds the production bundle; on a 2-core machine that can take minutes.
 START_TIMEOUT_S = float(os.environ.get("SMARTWEB_E2E_START_TIMEOUT", "900"))
 PREPARE_TIMEOUT_S = 600
+# Redis for the multi-worker server: never database 0 (a developer's default), flushed.
+MULTIWORKER_REDIS_URL = os.environ.get("SMARTWEB_E2E_REDIS_URL", "redis://127.0.0.1:6379/7")
+MULTIWORKER_WORKERS = 2
 
 expect.set_options(timeout=15_000)
 
@@ -59,16 +70,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(tmp: Path) -> dict[str, str]:
+def _server_env(tmp: Path, web_workdir: str = ".web-e2e") -> dict[str, str]:
     """Environment for the prepare step and the server: fresh DB, project-local toolchain."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTWEB_TEST_")}
     # A fresh embedded server for this session, never a developer's database or Redis.
     env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    for name in ("REDIS_URL", "REFLEX_REDIS_URL", "GRANIAN_WORKERS"):
+        env.pop(name, None)
     env["SMARTWEB_PGDATA"] = str(tmp / "pg")
     # Own Reflex build dir and state dir: `make run` may be serving .web/ on another port
     # (the port is baked into the built bundle) and `reflex run` wipes its states folder.
-    env["REFLEX_WEB_WORKDIR"] = ".web-e2e"
+    env["REFLEX_WEB_WORKDIR"] = web_workdir
     env["REFLEX_STATES_WORKDIR"] = str(tmp / "states")
     # Same toolchain as the Makefile, so `pytest tests/e2e` also works outside make.
     path_prefix = [REPO_ROOT / ".tools/bin", REPO_ROOT / ".tools/node_modules/.bin"]
@@ -126,24 +138,69 @@ def _stop_postgres(env: dict[str, str]) -> None:
     if result.returncode == 0:
         return
     # Fallback: kill whatever postgres still serves this data folder.
-    import psutil
-
     for proc in psutil.process_iter(attrs=["name", "cmdline"]):
         if proc.info["name"] == "postgres" and pgdata in " ".join(proc.info["cmdline"] or []):
             with contextlib.suppress(psutil.Error):
                 proc.kill()
 
 
-@pytest.fixture(scope="session")
-def app_server() -> Iterator[str]:
-    """Base URL of the app served for this test session (no trailing slash)."""
-    if external := os.environ.get("SMARTWEB_E2E_BASE_URL"):
-        yield external.rstrip("/")
-        return
+@dataclass(frozen=True)
+class ServedApp:
+    """A ``reflex run --env prod`` started by this session."""
 
+    base_url: str  # no trailing slash
+    pid: int  # the `reflex run` process; in prod it is Granian's supervisor (workers fork off it)
+    log_path: Path
+    redis_url: str = ""  # Reflex's state manager ("" = in-memory, one worker)
+    workers: int = 1
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    def serving_workers(self) -> list[psutil.Process]:
+        """Granian's worker processes that accept connections: each forks off the supervisor
+        and listens on the port with its own socket (SO_REUSEPORT; the kernel spreads new
+        connections over them by a hash of the client's address and port)."""
+        workers = []
+        for child in psutil.Process(self.pid).children():
+            with contextlib.suppress(psutil.Error):
+                if any(
+                    conn.status == psutil.CONN_LISTEN and conn.laddr.port == self.port
+                    for conn in child.net_connections(kind="tcp")
+                ):
+                    workers.append(child)
+        return workers
+
+
+def _wait_for_workers(app: ServedApp, timeout_s: float = 120) -> None:
+    """Until every worker listens: /ping answers as soon as the first one does, and a worker
+    not yet listening is not in the kernel's draw, so every connection would go to the others."""
+    deadline = time.monotonic() + timeout_s
+    while len(app.serving_workers()) < app.workers:
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{len(app.serving_workers())} of {app.workers} workers listening after "
+                f"{timeout_s:.0f}s:\n{_log_tail(app.log_path)}",
+                pytrace=False,
+            )
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def _serve_app(
+    *, prefix: str, web_workdir: str, redis_url: str = "", workers: int = 1
+) -> Iterator[ServedApp]:
+    """Fresh embedded DB + demo data, then the production server on a free port; stops both.
+
+    Reflex 0.10 runs several backend workers only with a Redis state manager (rxconfig maps
+    REDIS_URL); their number then defaults to 2 x CPUs + 1 and GRANIAN_WORKERS pins it.
+    """
+    if workers > 1 and not redis_url:
+        raise ValueError("several workers need Redis to share state")
     # Short path: the embedded server's Unix socket lives in the data folder (~100 char limit).
-    tmp = Path(tempfile.mkdtemp(prefix="swe2e", dir="/tmp"))
-    env = _server_env(tmp)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    env = _server_env(tmp, web_workdir)
     log_path = tmp / "server.log"
     proc: subprocess.Popen[bytes] | None = None
     try:
@@ -171,11 +228,14 @@ def app_server() -> Iterator[str]:
             *("--frontend-port", str(port), "--backend-port", str(port)),
             *("--backend-host", "127.0.0.1", "--loglevel", "info"),
         ]
+        server_env = dict(env)
+        if redis_url:
+            server_env.update(REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers))
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
                 command,
                 cwd=REPO_ROOT,
-                env=env,
+                env=server_env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -198,7 +258,10 @@ def app_server() -> Iterator[str]:
                 )
             time.sleep(1)
 
-        yield base_url
+        app = ServedApp(base_url, proc.pid, log_path, redis_url=redis_url, workers=workers)
+        if workers > 1:
+            _wait_for_workers(app)
+        yield app
     finally:
         if proc is not None:
             _stop_process_group(proc)
@@ -207,6 +270,50 @@ def app_server() -> Iterator[str]:
             print(f"\nkept e2e temp folder {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[str]:
+    """Base URL of the app served for this test session (no trailing slash)."""
+    if external := os.environ.get("SMARTWEB_E2E_BASE_URL"):
+        yield external.rstrip("/")
+        return
+    with _serve_app(prefix="swe2e", web_workdir=".web-e2e") as app:
+        yield app.base_url
+
+
+def _flush_redis(url: str) -> str | None:
+    """Empty ``url``'s Redis database; why that failed, or None when it answered and was flushed."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        if int(client.connection_pool.connection_kwargs.get("db", 0)) == 0:
+            return f"{url} is Redis database 0; the test flushes it, so give it another one"
+        client.ping()
+        client.flushdb()
+    except redis.RedisError as exc:
+        return f"Redis at {url} is not answering ({exc})"
+    finally:
+        client.close()
+    return None
+
+
+@pytest.fixture(scope="session")
+def multiworker_server() -> Iterator[ServedApp]:
+    """The app with Redis-shared state and several backend workers (opt-in, own port/DB/build)."""
+    if os.environ.get("SMARTWEB_E2E_BASE_URL"):
+        pytest.skip("SMARTWEB_E2E_BASE_URL is set: the multi-worker test serves its own app")
+    if problem := _flush_redis(MULTIWORKER_REDIS_URL):
+        pytest.skip(f"multi-worker test needs Redis: {problem} (set SMARTWEB_E2E_REDIS_URL)")
+    try:
+        with _serve_app(
+            prefix="swe2emw",
+            web_workdir=".web-e2e-mw",
+            redis_url=MULTIWORKER_REDIS_URL,
+            workers=MULTIWORKER_WORKERS,
+        ) as app:
+            yield app
+    finally:
+        _flush_redis(MULTIWORKER_REDIS_URL)  # drop the states and socket records left behind
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import Page, WebSocket
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocket, expect
 
 SCREENSHOT_DIR = Path(__file__).parent / "screenshots"
 DEMO_PASSWORD = os.environ.get("SMARTWEB_DEMO_PASSWORD", "smartweb-demo")
@@ -65,3 +65,51 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOT_DIR / f"{safe}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# ------------------------------------------------------------------ pipeline board
+# The board is wider than the default viewport: board tests use their own wide contexts
+# (every column visible, no auto-scrolling mid-drag).
+BOARD_VIEWPORT = {"width": 2300, "height": 1000}
+
+
+def open_board(browser: Browser, base_url: str, email: str) -> tuple[BrowserContext, Page]:
+    """A new wide browser context, signed in as ``email``, showing /pipeline (caller closes it)."""
+    ctx = browser.new_context(viewport=BOARD_VIEWPORT, base_url=base_url)
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    login(page, email)
+    # Cards on screen = hydrated and the board's on_load done (helpers.goto can pick the
+    # previous page's websocket when its event is reported late; this wait cannot).
+    page.goto("/pipeline")
+    expect(page.locator("[data-deal-id]").first).to_be_visible()
+    return ctx, page
+
+
+def column(page: Page, name: str) -> Locator:
+    return page.locator("[data-stage-id]").filter(
+        has=page.locator(".kb-col-name", has_text=re.compile(f"^{re.escape(name)}$"))
+    )
+
+
+def column_names(page: Page) -> list[str]:
+    return page.locator("[data-stage-id] .kb-col-head .kb-col-name").all_inner_texts()
+
+
+def drag(page: Page, card: Locator, target: Locator, *, release: bool = True) -> None:
+    """A real mouse drag (dnd-kit needs a few intermediate moves past its 5 px threshold)."""
+    box = card.bounding_box()
+    dest = target.bounding_box()
+    assert box and dest
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 12, box["y"] + 28, steps=4)
+    x, y = dest["x"] + dest["width"] / 2, dest["y"] + min(dest["height"] / 2, 140)
+    page.mouse.move(x, y, steps=15)
+    page.mouse.move(x, y + 2, steps=2)
+    if release:
+        page.mouse.up()
+
+
+def movable_card(col: Locator) -> Locator:
+    return col.locator("[data-deal-id]:not(.kb-card--locked)").first

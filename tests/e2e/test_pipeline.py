@@ -1,7 +1,7 @@
 """/pipeline in Chromium: drag and drop, Won/Lost dialog, permission snap-back, live updates.
 
 The board is wider than the default viewport, so these tests use their own wide contexts
-(every column visible, no auto-scrolling mid-drag).
+(``helpers.open_board``: every column visible, no auto-scrolling mid-drag).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from .helpers import login, screenshot
+from .helpers import column, column_names, drag, movable_card, open_board, screenshot
 
-WIDE = {"width": 2300, "height": 1000}
 MANAGER, REP, REP2 = (
     "manager@demo.smartweb.test",
     "rep@demo.smartweb.test",
@@ -30,19 +29,12 @@ def new_page(browser: Browser, base_url: str) -> Iterator:  # type: ignore[type-
     """Factory of signed-in pages on /pipeline, each in its own (wide) browser context."""
     contexts: list[BrowserContext] = []
 
-    def open_board(email: str) -> Page:
-        ctx = browser.new_context(viewport=WIDE, base_url=base_url)
-        ctx.set_default_timeout(20_000)
+    def open_one(email: str) -> Page:
+        ctx, page = open_board(browser, base_url, email)
         contexts.append(ctx)
-        page = ctx.new_page()
-        login(page, email)
-        # Cards on screen = hydrated and the board's on_load done (helpers.goto can pick the
-        # previous page's websocket when its event is reported late; this wait cannot).
-        page.goto("/pipeline")
-        expect(page.locator("[data-deal-id]").first).to_be_visible()
         return page
 
-    yield open_board
+    yield open_one
     for ctx in contexts:
         ctx.close()
 
@@ -51,37 +43,8 @@ def money(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9.\-]", "", text) or "0")
 
 
-def column(page: Page, name: str) -> Locator:
-    return page.locator("[data-stage-id]").filter(
-        has=page.locator(".kb-col-name", has_text=re.compile(f"^{re.escape(name)}$"))
-    )
-
-
-def column_names(page: Page) -> list[str]:
-    return page.locator("[data-stage-id] .kb-col-head .kb-col-name").all_inner_texts()
-
-
 def total(col: Locator) -> Decimal:
     return money(col.locator(".kb-col-head .kb-sum").inner_text())
-
-
-def drag(page: Page, card: Locator, target: Locator, *, release: bool = True) -> None:
-    """A real mouse drag (dnd-kit needs a few intermediate moves past its 5 px threshold)."""
-    box = card.bounding_box()
-    dest = target.bounding_box()
-    assert box and dest
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2 + 12, box["y"] + 28, steps=4)
-    x, y = dest["x"] + dest["width"] / 2, dest["y"] + min(dest["height"] / 2, 140)
-    page.mouse.move(x, y, steps=15)
-    page.mouse.move(x, y + 2, steps=2)
-    if release:
-        page.mouse.up()
-
-
-def movable_card(col: Locator) -> Locator:
-    return col.locator("[data-deal-id]:not(.kb-card--locked)").first
 
 
 def test_manager_drags_a_deal_to_the_next_stage_and_it_sticks(new_page) -> None:  # type: ignore[no-untyped-def]
