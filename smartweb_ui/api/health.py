@@ -1,4 +1,4 @@
-"""Plain HTTP routes mounted beside Reflex's backend."""
+"""Plain HTTP routes mounted beside Reflex's backend: health, and the streaming exports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..db import check_connection
+from . import exports
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -20,7 +21,7 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    return [Route("/api/health", health)]
+    return [Route("/api/health", health), *exports.routes()]
 
 
 api = Starlette(routes=routes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..services.lead_filters import BUSINESS_TYPES, SOURCE_VALUES, STATUS_VALUES
+from ..services.lead_links import OPEN
 from ..services.leads import SORTS
 from ..state.auth import AuthState
 from ..state.leads import LeadInboxState as S
@@ -116,7 +117,9 @@ def views_panel() -> rx.Component:
 
 def _select(key: str, placeholder: str, options: list[str], value: rx.Var) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(placeholder=placeholder, min_width="120px"),
+        rx.select.trigger(
+            placeholder=placeholder, min_width="120px", aria_label=placeholder, data_filter=key
+        ),
         rx.select.content(
             rx.select.item(f"Any {placeholder.lower()}", value="any"),
             *[rx.select.item(o.replace("_", " ").capitalize(), value=o) for o in options],
@@ -140,7 +143,9 @@ def _text_filter(key: str, placeholder: str, value: rx.Var, width: str = "110px"
 
 def filter_bar() -> rx.Component:
     assignee = rx.select.root(
-        rx.select.trigger(placeholder="Assignee", min_width="130px"),
+        rx.select.trigger(
+            placeholder="Assignee", min_width="130px", aria_label="Assignee", data_filter="assignee"
+        ),
         rx.select.content(
             rx.select.item("Anyone", value="any"),
             rx.select.item("Assigned to me", value="me"),
@@ -176,7 +181,7 @@ def filter_bar() -> rx.Component:
             wrap="wrap",
         ),
         rx.hstack(
-            _select("status", "Status", STATUS_VALUES, S.status),
+            _select("status", "Status", [OPEN, *STATUS_VALUES], S.status),
             _select("source", "Source", SOURCE_VALUES, S.source),
             assignee,
             _select("business_type", "Type", BUSINESS_TYPES, S.business_type),
@@ -285,7 +290,7 @@ def lead_row(row: rx.Var) -> rx.Component:
             spacing="0",
             min_width="0",
         ),
-        rx.box(status_badge(row["status"])),
+        rx.box(status_badge(row["status"]), data_lead_status=row["status"]),
         score_badge(row["score"]),
         rx.box(
             rx.cond(
@@ -299,7 +304,7 @@ def lead_row(row: rx.Var) -> rx.Component:
                 ),
             ),
         ),
-        rx.text(row["assignee"], size="1", truncate=True),
+        rx.text(row["assignee"], size="1", truncate=True, data_lead_assignee=row["assignee_id"]),
         rx.text(row["last_contact"], **muted),
         rx.hstack(
             rx.foreach(

@@ -12,11 +12,11 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from ..models import Company, Lead, Opportunity, Proposal, Task, TaskStatus, User
+from ..models import Company, Lead, Proposal, Task, TaskStatus, User
 from ..models.base import utcnow
 from . import audit
 from .deals import load_deal
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Invalid
 from .formatting import format_date, format_money
 from .pipeline_common import as_uuid, can_move, initials, org_context
 from .security import Actor, require
@@ -27,6 +27,12 @@ def _days(seconds: int | None) -> str:
         return ""
     days = seconds / 86400
     return "less than a day" if days < 1 else f"{int(days)} day{'s' if int(days) != 1 else ''}"
+
+
+def deal_pipeline_id(session: Session, actor: Actor, deal_id: str | UUID) -> str:
+    """The pipeline a deal is on (``/pipeline?deal=<id>``); NotFound for a forged id."""
+    require(actor, "pipeline.read")
+    return str(load_deal(session, actor, as_uuid(deal_id, "Deal")).pipeline_id)
 
 
 def deal_detail(session: Session, actor: Actor, deal_id: str | UUID) -> dict[str, Any]:
@@ -172,46 +178,6 @@ def add_task(
         after={"title": title, "opportunity_id": deal.id},
     )
     return str(task.id)
-
-
-def complete_task(session: Session, actor: Actor, task_id: str | UUID) -> None:
-    """Mark a deal task done (its assignee, its creator, the deal owner or a manager)."""
-    require(actor, "tasks.write")
-    task = session.exec(
-        select(Task).where(
-            Task.id == as_uuid(task_id, "Task"),
-            Task.organization_id == actor.organization_id,
-            col(Task.deleted_at).is_(None),
-        )
-    ).first()
-    if task is None or task.organization_id != actor.organization_id:
-        raise NotFound("Task not found.")
-    deal = session.get(Opportunity, task.opportunity_id) if task.opportunity_id else None
-    allowed = actor.can("pipeline.manage") or actor.user_id in (
-        task.assigned_to,
-        task.created_by,
-        deal.owner_id if deal else None,
-    )
-    if not allowed:
-        raise Forbidden("You can complete only your own tasks.")
-    if task.status != TaskStatus.OPEN:
-        return
-    task.status = TaskStatus.DONE
-    task.completed_at = utcnow()
-    task.completed_by = actor.user_id
-    session.add(task)
-    if deal:
-        _touch_deal(session, deal.id)
-    audit.record(
-        session,
-        actor,
-        "task.complete",
-        "task",
-        task.id,
-        before={"status": "open"},
-        after={"status": "done"},
-    )
-    session.flush()
 
 
 def search_companies(

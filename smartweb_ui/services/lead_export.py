@@ -20,11 +20,21 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+CHUNK_ROWS = 2000
+
+
 def export_lines(
-    session: Session, actor: Actor, filters: LeadFilter | dict[str, Any] | None, sort: str = "score"
+    session: Session,
+    actor: Actor,
+    filters: LeadFilter | dict[str, Any] | None,
+    sort: str = "score",
+    *,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[str]:
-    """CSV text in chunks (header first) for every lead the filters match in the actor's scope."""
+    """CSV text in chunks of ``chunk_rows`` rows (header first) for every lead the filters
+    match in the actor's scope, read through a server-side cursor (memory stays flat)."""
     require(actor, "leads.import")
+    chunk_rows = max(1, int(chunk_rows))
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
     _, tz_name = org_settings(session, actor.organization_id)
     tz = zone(tz_name)
@@ -32,7 +42,7 @@ def export_lines(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    result = session.execute(stmt.execution_options(yield_per=2000))
+    result = session.execute(stmt.execution_options(yield_per=chunk_rows))
     for n, r in enumerate(result, start=1):
         writer.writerow(
             [
@@ -43,7 +53,7 @@ def export_lines(
                 r.contact_attempts, ";".join(r.tags or []),
             ]
         )  # fmt: skip
-        if n % 2000 == 0:
+        if n % chunk_rows == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from ..models import Task, TaskPriority, TaskStatus, User
+from ..models import Lead, Opportunity, Task, TaskPriority, TaskStatus, User
 from ..models.base import utcnow
 from . import audit
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .interactions import parse_local_datetime
 from .lead_common import as_uuid, fmt_dt, load_active_user, load_lead, org_settings, zone
 from .security import Actor, require
@@ -78,25 +80,50 @@ def add_task(
 
 
 def _load_task(session: Session, actor: Actor, task_id: str | UUID) -> Task:
+    """The task, if the actor may see it (NotFound otherwise: forged, foreign, out of scope)."""
     task = session.exec(
         select(Task).where(Task.id == as_uuid(task_id, "Task")).with_for_update()
     ).first()
     if task is None or task.organization_id != actor.organization_id or task.deleted_at is not None:
         raise NotFound("Task not found.")
+    mine = actor.user_id in (task.assigned_to, task.created_by)
+    if task.opportunity_id is not None and actor.can("pipeline.read"):
+        return task  # deal tasks are as visible as the deals on the board
     if task.lead_id is not None:
         try:
             load_lead(session, actor, task.lead_id)
         except NotFound:
-            if task.assigned_to != actor.user_id:
+            if not mine:
                 raise NotFound("Task not found.") from None
-    elif task.assigned_to != actor.user_id and not actor.can("leads.read_all"):
+    elif not mine and not actor.can("leads.read_all"):
         raise NotFound("Task not found.")
     return task
 
 
+def _may_complete(session: Session, actor: Actor, task: Task) -> bool:
+    """Its assignee or creator, a manager, or whoever owns the lead or deal it is about."""
+    if actor.user_id in (task.assigned_to, task.created_by):
+        return True
+    if actor.can("leads.read_all") or actor.can("pipeline.manage"):
+        return True
+    if task.opportunity_id is not None:
+        owner = session.exec(
+            select(Opportunity.owner_id).where(Opportunity.id == task.opportunity_id)
+        ).first()
+        if owner == actor.user_id:
+            return True
+    if task.lead_id is not None:
+        assignee = session.exec(select(Lead.assigned_to).where(Lead.id == task.lead_id)).first()
+        return assignee == actor.user_id
+    return False
+
+
 def complete_task(session: Session, actor: Actor, task_id: str | UUID) -> None:
+    """Mark a task done — the one implementation used by Today, lead detail and the deal drawer."""
     require(actor, "tasks.write")
     task = _load_task(session, actor, task_id)
+    if not _may_complete(session, actor, task):
+        raise Forbidden("You can complete only your own tasks.")
     if task.status != TaskStatus.OPEN:
         raise Conflict("This task is already closed.")
     before = audit.snapshot(task, ["status", "completed_at"])
@@ -108,6 +135,13 @@ def complete_task(session: Session, actor: Actor, task_id: str | UUID) -> None:
         now,
     )
     session.add(task)
+    if task.opportunity_id is not None:
+        # Open boards watch opportunities.updated_at; the card shows the next task's due date.
+        session.execute(
+            update(Opportunity)
+            .where(col(Opportunity.id) == task.opportunity_id)
+            .values(updated_at=sa.func.clock_timestamp())
+        )
     audit.record(
         session,
         actor,

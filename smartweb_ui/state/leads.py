@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 
+from ..api.exports import leads_csv_path
 from ..db import tenant_session
-from ..services import lead_actions, lead_views, round_robin
+from ..services import lead_actions, lead_links, lead_views, round_robin
 from ..services.dedup import DuplicateFound, create_lead
 from ..services.errors import DomainError
-from ..services.lead_export import export_csv
+from ..services.export_tickets import leads_csv_ticket
 from ..services.leads import COUNT_CAP, LeadFilter, count_leads, list_leads
+from ..services.security import Actor
 from .auth import current_actor
+from .downloads import backend_download
 
 FILTER_KEYS = (
     "status",
@@ -64,9 +69,13 @@ class LeadInboxState(rx.State):
 
     # ------------------------------------------------------------ helpers
     def _filters(self) -> dict[str, Any]:
+        if self.status == lead_links.OPEN:
+            status = list(lead_links.OPEN_VALUES)
+        else:
+            status = [self.status] if self.status else []
         return {
             "search": self.search,
-            "status": [self.status] if self.status else [],
+            "status": status,
             "source": [self.source] if self.source else [],
             "assignee": self.assignee,
             "business_type": [self.business_type] if self.business_type else [],
@@ -82,7 +91,10 @@ class LeadInboxState(rx.State):
     def _apply(self, filters: dict[str, Any], sort: str) -> None:
         flt = LeadFilter.parse(filters)
         self.search = flt.search
-        self.status = flt.status[0] if flt.status else ""
+        if flt.status == lead_links.OPEN_VALUES:
+            self.status = lead_links.OPEN  # the built-in views' "new, contacted or qualified"
+        else:
+            self.status = flt.status[0] if flt.status else ""
         self.source = flt.source[0] if flt.source else ""
         self.assignee = flt.assignee
         self.business_type = flt.business_type[0] if flt.business_type else ""
@@ -119,13 +131,45 @@ class LeadInboxState(rx.State):
             del self._cursors[self.page_no :]
             self._cursors.append(page.next_cursor)
         self.loading = False
-        return None
+        return self._url_script()
+
+    def _url_script(self) -> rx.event.EventSpec:
+        """Put the current view into the address bar (shareable), without a navigation."""
+        query = urlencode(lead_links.query_for(self._filters(), self.sort, self.active_view))
+        url = json.dumps("/leads" + (f"?{query}" if query else ""))
+        return rx.call_script(
+            "if (window.location.pathname.replace(/\\/$/, '') === '/leads') "
+            f"window.history.replaceState(window.history.state, '', {url})"
+        )
+
+    def _open_link(self, actor: Actor, link: lead_links.InboxLink) -> None:
+        """Filters from a ``/leads?...`` link: its view (if any), then its explicit filters."""
+        filters: dict[str, Any] = {}
+        sort, view = "score", "all"
+        if link.view:
+            try:
+                with tenant_session(actor) as s:
+                    filters, sort = lead_views.view_definition(s, actor, link.view)
+                view = link.view
+            except DomainError:
+                pass  # an unknown or someone else's view: ignored like any bad value
+        if link.filters:
+            filters, view = {**filters, **link.filters}, ""
+        self._apply(filters, link.sort or sort)
+        self.active_view = view
 
     # ------------------------------------------------------------ loading
     @rx.event
     async def load(self):  # type: ignore[no-untyped-def]
+        """on_load: a link's query string (if any) sets the filters; else the last ones stay."""
+        actor = await current_actor(self)
+        if actor is None:
+            return None  # check_session sends the visitor to /login?next=<this link>
         self.loading = True
         self.selected = []
+        link = lead_links.parse_query(self.router.url.query_parameters)
+        if link.present:
+            self._open_link(actor, link)
         return await self._fetch(counts=True)
 
     @rx.event
@@ -212,8 +256,8 @@ class LeadInboxState(rx.State):
             return rx.toast.error(exc.message)
         self.active_view = "all"
         self._apply({}, "score")
-        await self._fetch(counts=True)
-        return rx.toast.success("View deleted.")
+        url = await self._fetch(counts=True)
+        return [rx.toast.success("View deleted."), url]
 
     # ------------------------------------------------------------ selection + bulk actions
     @rx.event
@@ -328,15 +372,15 @@ class LeadInboxState(rx.State):
     # ------------------------------------------------------------ export
     @rx.event
     async def export(self):  # type: ignore[no-untyped-def]
+        """Every matching lead as CSV, streamed by /api/exports/leads.csv (a 60 s ticket)."""
         actor = await current_actor(self)
         if actor is None:
             return rx.redirect("/login")
         try:
-            with tenant_session(actor) as s:
-                data = export_csv(s, actor, self._filters(), self.sort)
+            ticket = leads_csv_ticket(actor, self._filters(), self.sort)
         except DomainError as exc:
             return rx.toast.error(exc.message)
-        return rx.download(data=data, filename="leads.csv")
+        return [backend_download(leads_csv_path(ticket)), rx.toast.info("Downloading the CSV…")]
 
     # ------------------------------------------------------------ display helpers
     @rx.var

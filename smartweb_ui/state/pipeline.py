@@ -19,6 +19,7 @@ import reflex as rx
 
 from ..db import tenant_session
 from ..services import pipeline as board_service
+from ..services.deal_details import deal_pipeline_id
 from ..services.deals import move_deal
 from ..services.errors import DomainError, Invalid
 from ..services.pipeline import Board, BoardFilters, Column
@@ -102,6 +103,7 @@ class PipelineState(rx.State):
     _loaded: dict[str, int] = {}
     _live: int = 0
     _marker: str = ""
+    _deal: str = ""  # the deal open in the drawer: kept in the URL (?deal=) while it is open
 
     @rx.var
     def filters_active(self) -> bool:
@@ -142,23 +144,43 @@ class PipelineState(rx.State):
         return None
 
     def _url_script(self) -> rx.event.EventSpec:
-        query = urlencode(board_service.board_params_for(self._filters(), self.pipeline_id))
+        params = board_service.board_params_for(self._filters(), self.pipeline_id)
+        query = urlencode({**params, "deal": self._deal} if self._deal else params)
         url = json.dumps(f"/pipeline?{query}")
-        return rx.call_script(f"window.history.replaceState(window.history.state, '', {url})")
+        return rx.call_script(  # not once the browser has moved on to another page
+            "if (window.location.pathname.replace(/\\/$/, '') === '/pipeline') "
+            f"window.history.replaceState(window.history.state, '', {url})"
+        )
+
+    def _focus_deal(self, deal_id: str) -> rx.event.EventSpec:
+        """The drawer shows ``deal_id`` ("" = closed): kept in the URL so the view is a link."""
+        self._deal = deal_id
+        return self._url_script()
 
     @rx.event
     async def load(self):  # type: ignore[no-untyped-def]
-        """on_load: pipeline + filters from the URL, the board, then the live loop."""
+        """on_load: pipeline + filters from the URL, the board, then the live loop. With
+        ``?deal=<id>`` (lead pages, Today): that deal's pipeline, then its drawer."""
+        from .pipeline_deal import DealDrawerState  # that module imports this one
+
         actor = await current_actor(self)
         if actor is None:
             return None
         self.loading = True
         params = dict(self.router.url.query_parameters)
         self.filters = BoardFilters.from_params(params).to_params()
-        self._loaded, self._pending, self.closing = {}, {}, ""
+        self._loaded, self._pending, self.closing, self._deal = {}, {}, "", ""
         self.today = date.today().isoformat()
+        (await self.get_state(DealDrawerState)).is_open = False  # left open on another visit
         wanted = params.get("pipeline") or None
         notes: list[Any] = []
+        if deal_id := str(params.get("deal") or "").strip()[:64]:
+            try:
+                with tenant_session(actor) as s:
+                    wanted = deal_pipeline_id(s, actor, deal_id)
+                self._deal = deal_id
+            except DomainError as exc:
+                notes.append(rx.toast.error(exc.message))
         try:
             board, marker = build_board(actor, wanted, self._filters(), {})
         except DomainError as exc:
@@ -170,10 +192,12 @@ class PipelineState(rx.State):
         self._apply(board, marker)
         with tenant_session(actor) as s:
             self.owners = board_service.list_owners(s, actor)
-            board_service.remember_pipeline(s, actor, self.pipeline_id)
+            if not self._deal:  # a deal link shows its pipeline without making it the default
+                board_service.remember_pipeline(s, actor, self.pipeline_id)
         self.loading = False
         self._live += 1
-        return [*notes, self._url_script(), PipelineState.watch]
+        drawer = [DealDrawerState.show(self._deal)] if self._deal else []
+        return [*notes, self._url_script(), PipelineState.watch, *drawer]
 
     @rx.event
     async def refresh(self):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from ..db import tenant_session
-from ..services import deal_details, deal_edits
+from ..services import deal_details, deal_edits, tasks
 from ..services import pipeline as board_service
 from ..services.errors import DomainError
 from ..services.pipeline_stages import StageSettings, stage_settings, update_stage
@@ -48,21 +48,28 @@ class DealDrawerState(rx.State):
 
     @rx.event
     async def show(self, deal_id: str):  # type: ignore[no-untyped-def]
-        """The board's on_open."""
+        """The board's on_open (and ``/pipeline?deal=<id>``): the deal goes into the URL."""
         actor = await current_actor(self)
         if actor is None:
             return rx.redirect("/login")
         self.error = ""
+        board = await self.get_state(PipelineState)
         try:
             self._fetch(actor, deal_id)
         except DomainError as exc:
-            return rx.toast.error(exc.message)
+            self.is_open = False
+            return [rx.toast.error(exc.message), board._focus_deal("")]
         self.is_open = True
-        return None
+        return board._focus_deal(str(self.deal["id"]))
 
     @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.is_open = is_open
+    async def set_open(self, is_open: bool):  # type: ignore[no-untyped-def]
+        """Closing the drawer drops ``deal`` from the URL (the board's filters stay)."""
+        self.is_open = bool(is_open)
+        board = await self.get_state(PipelineState)
+        if self.is_open or not board._deal:
+            return None
+        return board._focus_deal("")
 
     @rx.event
     async def save(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -109,7 +116,7 @@ class DealDrawerState(rx.State):
             return rx.redirect("/login")
         try:
             with tenant_session(actor) as s:
-                deal_details.complete_task(s, actor, task_id)
+                tasks.complete_task(s, actor, task_id)
             self._fetch(actor, self.deal.get("id", ""))
         except DomainError as exc:
             return rx.toast.error(exc.message)
