@@ -17,7 +17,6 @@ from .base import (
     fk,
     flag,
     jsonb_list,
-    jsonb_obj,
     money,
     opt_fk,
     opt_ts,

@@ -130,8 +130,9 @@ def test_raw_sql_under_the_app_role_touches_no_other_org_row(org, other_org) -> 
                 sa.select(sa.func.count()).select_from(t).where(t.c.organization_id == org.id)
             ).scalar_one()
             assert n >= 1, f"fixture left {t.name} empty"
-    from smartweb_ui.db import get_engine
     from sqlmodel import Session
+
+    from smartweb_ui.db import get_engine
 
     with Session(get_engine()) as s:
         apply_tenant(s, other_org.id)
@@ -152,9 +153,10 @@ def test_raw_sql_under_the_app_role_touches_no_other_org_row(org, other_org) -> 
 
 
 def test_no_org_set_means_no_rows(org) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
     from smartweb_ui.config import settings
     from smartweb_ui.db import get_engine
-    from sqlmodel import Session
 
     with Session(get_engine()) as s:
         s.execute(sa.text(f'SET LOCAL ROLE "{settings.app_role}"'))
@@ -163,10 +165,12 @@ def test_no_org_set_means_no_rows(org) -> None:  # type: ignore[no-untyped-def]
 
 def test_insert_into_another_org_is_refused(org, other_org) -> None:  # type: ignore[no-untyped-def]
     actor = org.actors["admin"]
-    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-        with tenant_session(actor) as s:
-            s.add(m.Company(organization_id=other_org.id, name="Sneaky"))
-            s.flush()
+    with (
+        pytest.raises(sa.exc.ProgrammingError, match="row-level security"),
+        tenant_session(actor) as s,
+    ):
+        s.add(m.Company(organization_id=other_org.id, name="Sneaky"))
+        s.flush()
 
 
 def test_tenant_session_sees_only_own_users(org, other_org) -> None:  # type: ignore[no-untyped-def]
