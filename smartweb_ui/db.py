@@ -142,4 +142,3 @@ def tenant_session(actor: Actor) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-
