@@ -79,6 +79,60 @@ class Opportunity(SQLModel, table=True):
         Index("ix_opps_org_owner_status", "organization_id", "owner_id", "status"),
         Index("ix_opps_org_status_close", "organization_id", "status", "actual_close_date"),
         Index("ix_opps_org_expected_close", "organization_id", "expected_close_date"),
+        # Dashboard (services/analytics_*): covering indexes for index-only scans. Under RLS the
+        # app role cannot use enum `status = ...` (not leakproof) as an index condition, so the
+        # status sits in the partial-index predicate or is INCLUDEd, never a key to range on.
+        # The owner_id / pipeline_id keys serve the team-member / pipeline filters; without
+        # those filters PostgreSQL 18 skip-scans over their few values.
+        Index(
+            "ix_opps_closed_day",
+            "organization_id",
+            "owner_id",
+            "actual_close_date",
+            postgresql_include=[
+                "status",
+                "stage_entered_at",
+                "created_at",
+                "value",
+                "pipeline_id",
+                "lead_id",
+                "closed_reason",
+            ],
+            postgresql_where=text("deleted_at IS NULL AND status <> 'open'"),
+        ),
+        Index(
+            "ix_opps_open_live",
+            "organization_id",
+            "pipeline_id",
+            "owner_id",
+            postgresql_include=[
+                "current_stage_id",
+                "expected_close_date",
+                "value",
+                "weighted_value",
+            ],
+            postgresql_where=text("status = 'open' AND deleted_at IS NULL AND NOT is_archived"),
+        ),
+        Index(
+            "ix_opps_org_created",
+            "organization_id",
+            "created_at",
+            postgresql_include=[
+                "id",
+                "pipeline_id",
+                "current_stage_id",
+                "owner_id",
+                "lead_id",
+                "status",
+                "value",
+            ],
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_opps_org_deleted",
+            "organization_id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
         Index(
             "ix_opps_name_trgm",
             "name",
@@ -127,7 +181,13 @@ class OpportunityStageHistory(SQLModel, table=True):
     __tablename__ = "opportunity_stage_history"
     __table_args__ = (
         Index("ix_osh_opp_time", "organization_id", "opportunity_id", "moved_at"),
-        Index("ix_osh_org_to_stage_time", "organization_id", "to_stage_id", "moved_at"),
+        Index(
+            "ix_osh_org_to_stage_time",
+            "organization_id",
+            "to_stage_id",
+            "moved_at",
+            postgresql_include=["opportunity_id"],  # dashboard funnel: index-only by stage
+        ),
     )
 
     id: UUID = pk()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -32,14 +31,11 @@ from .analytics_types import (
     ForecastCell,
     Funnel,
     FunnelStep,
-    Kpis,
     MonthPoint,
     ReasonRow,
     RepRow,
-    change_pct,
     money,
     pct,
-    tenth,
 )
 
 CLOSED_ON = "COALESCE(o.actual_close_date, CAST((o.stage_entered_at AT TIME ZONE :tz) AS date))"
@@ -60,6 +56,26 @@ def closed_in(lo: str, hi: str) -> str:
 IN_PERIOD = closed_in("s", "e")
 IN_PREV = closed_in("ps", "pe")
 OPEN_LIVE = "o.status = 'open' AND NOT o.is_archived"
+CLOSED = "IN ('won', 'lost')"
+
+
+def closed_deals(where: str, cols: str, status: str = CLOSED, lo: str = "s", hi: str = "e") -> str:
+    """A FROM item ``o``: the deals ``o.status {status}`` closed in ``[:lo, :hi]``.
+
+    It has the columns ``cols`` plus ``closed_on`` (``CLOSED_ON``). Same rows as
+    ``{where} AND o.status {status} AND closed_in(lo, hi)``, but the OR is split into two
+    branches, each an index-only range scan of ``ix_opps_closed_day``.
+    """
+    return f"""(
+        SELECT {cols}, o.actual_close_date AS closed_on FROM opportunities o
+        WHERE {where} AND o.status {status} AND o.actual_close_date BETWEEN :{lo} AND :{hi}
+        UNION ALL
+        SELECT {cols}, CAST((o.stage_entered_at AT TIME ZONE :tz) AS date) FROM opportunities o
+        WHERE {where} AND o.status {status} AND o.actual_close_date IS NULL
+          AND o.stage_entered_at >= :{lo}_utc AND o.stage_entered_at < :{hi}_utc
+    ) o"""
+
+
 TOP_REASONS = 8
 TOP_REPS = 15
 
@@ -110,117 +126,15 @@ def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
     return list(session.execute(text(sql), params).all())
 
 
-# ------------------------------------------------------------------ KPI tiles
-def kpis(session: Session, ctx: Ctx) -> Kpis:
-    """One pass over the deals and one over the proposals, each grouped by (status, span).
-
-    ``span`` is 'cur' / 'prev' (closed or sent in the period / the comparison span) and is
-    computed once per row behind an ``OFFSET 0`` fence; the result is at most a dozen groups.
-    """
-    cycle = "GREATEST(COALESCE(d.actual_close_date, CAST((d.stage_entered_at AT TIME ZONE :tz) AS date)) - CAST((d.created_at AT TIME ZONE :tz) AS date), 0)"  # fmt: skip
-    sql = f"""
-    SELECT 'deal' AS kind, d.status::text AS status, d.span, d.is_archived, count(*) AS n,
-           sum(d.value) AS value, sum(d.weighted_value) AS weighted,
-           avg({cycle}) FILTER (WHERE d.status = 'won') AS cycle
-    FROM (
-        SELECT o.status, o.value, o.weighted_value, o.is_archived, o.created_at,
-               o.actual_close_date, o.stage_entered_at,
-               CASE WHEN o.status = 'open' THEN NULL WHEN {IN_PERIOD} THEN 'cur'
-                    WHEN {IN_PREV} THEN 'prev' END AS span
-        FROM opportunities o
-        WHERE {ctx.where()} AND (o.status = 'open' OR o.actual_close_date >= LEAST(:ps, :s)
-                                 OR o.actual_close_date IS NULL)
-        OFFSET 0
-    ) d
-    WHERE d.status = 'open' OR d.span IS NOT NULL
-    GROUP BY d.status, d.span, d.is_archived
-    UNION ALL
-    SELECT 'proposal', (p.status = 'accepted')::text, p.span, false, count(*), NULL, NULL, NULL
-    FROM (
-        SELECT p.status, CASE WHEN p.sent_at >= :s_utc AND p.sent_at < :e_utc THEN 'cur'
-                              ELSE 'prev' END AS span
-        FROM proposals p
-        WHERE p.organization_id = :org AND p.deleted_at IS NULL
-          AND ((p.sent_at >= :s_utc AND p.sent_at < :e_utc)
-               OR (p.sent_at >= :ps_utc AND p.sent_at < :pe_utc))
-          AND {_proposal_deal_check(ctx)}
-    ) p
-    GROUP BY 2, 3
-    """
-    groups = {
-        (r.kind, r.status, r.span, r.is_archived): r for r in _rows(session, sql, ctx.params())
-    }
-
-    def g(*key: Any) -> Any:
-        return groups.get(key)
-
-    def n(*key: Any) -> int:
-        r = g(*key)
-        return r.n if r else 0
-
-    def total(*key: Any) -> Decimal:
-        r = g(*key)
-        return money(r.value if r else 0)
-
-    won_n, p_won_n = n("deal", "won", "cur", False) + n("deal", "won", "cur", True), n("deal", "won", "prev", False) + n("deal", "won", "prev", True)  # fmt: skip
-    lost_n = n("deal", "lost", "cur", False) + n("deal", "lost", "cur", True)
-    p_lost_n = n("deal", "lost", "prev", False) + n("deal", "lost", "prev", True)
-    won = total("deal", "won", "cur", False) + total("deal", "won", "cur", True)
-    p_won = total("deal", "won", "prev", False) + total("deal", "won", "prev", True)
-    open_row = g("deal", "open", None, False)
-    sent = n("proposal", "true", "cur", False) + n("proposal", "false", "cur", False)
-    p_sent = n("proposal", "true", "prev", False) + n("proposal", "false", "prev", False)
-    acc, p_acc = n("proposal", "true", "cur", False), n("proposal", "true", "prev", False)
-    return Kpis(
-        won_revenue=won,
-        won_deals=won_n,
-        prev_won_revenue=p_won,
-        prev_won_deals=p_won_n,
-        won_change_pct=change_pct(won, p_won),
-        lost_deals=lost_n,
-        prev_lost_deals=p_lost_n,
-        open_pipeline=money(open_row.value if open_row else 0),
-        open_deals=open_row.n if open_row else 0,
-        weighted_forecast=money(open_row.weighted if open_row else 0),
-        win_rate=pct(won_n, won_n + lost_n),
-        prev_win_rate=pct(p_won_n, p_won_n + p_lost_n),
-        avg_deal_size=money(won / won_n) if won_n else None,
-        prev_avg_deal_size=money(p_won / p_won_n) if p_won_n else None,
-        avg_cycle_days=tenth(_avg_cycle(g("deal", "won", "cur", False), g("deal", "won", "cur", True))),
-        prev_avg_cycle_days=tenth(_avg_cycle(g("deal", "won", "prev", False), g("deal", "won", "prev", True))),
-        proposals_sent=sent,
-        proposals_accepted=acc,
-        acceptance_rate=pct(acc, sent),
-        prev_acceptance_rate=pct(p_acc, p_sent),
-    )  # fmt: skip
-
-
-def _avg_cycle(*groups: Any) -> Decimal | None:
-    """The average over the union of groups, from each group's average and size."""
-    parts = [(Decimal(r.cycle), r.n) for r in groups if r is not None and r.cycle is not None]
-    count = sum(size for _, size in parts)
-    return sum(avg * size for avg, size in parts) / count if count else None
-
-
-def _proposal_deal_check(ctx: Ctx) -> str:
-    """Proposals count when their deal is live and within the filters."""
-    if ctx.pipeline_id is None and ctx.owner_id is None:
-        # Only deleted deals need excluding: a hashed list of the few deleted ids.
-        return (
-            "p.opportunity_id NOT IN (SELECT o.id FROM opportunities o "
-            "WHERE o.organization_id = :org AND o.deleted_at IS NOT NULL)"
-        )
-    return f"EXISTS (SELECT 1 FROM opportunities o WHERE o.id = p.opportunity_id AND {ctx.where()})"
-
-
 # ------------------------------------------------------------------ monthly won revenue
 def won_by_month(session: Session, ctx: Ctx) -> list[MonthPoint]:
     first, last = chart_months(ctx.period)
+    won = closed_deals(ctx.where(), "o.value", "= 'won'", "lo", "hi")
     sql = f"""
-    SELECT CAST(date_trunc('month', {CLOSED_ON}) AS date) AS month,
-           sum(o.value) AS revenue, count(*) AS deals
-    FROM opportunities o
-    WHERE {ctx.where()} AND o.status = 'won' AND {closed_in("lo", "hi")}
+    SELECT CAST(date_trunc('month', CAST(d.day AS timestamp)) AS date) AS month,
+           sum(d.revenue) AS revenue, CAST(sum(d.deals) AS bigint) AS deals
+    FROM (SELECT o.closed_on AS day, sum(o.value) AS revenue, count(*) AS deals
+          FROM {won} GROUP BY 1) d
     GROUP BY 1
     """
     lo, hi = add_months(first, -12), add_months(last, 1) - timedelta(days=1)
@@ -244,19 +158,27 @@ def forecast_buckets(ctx: Ctx) -> list[tuple[str, str]]:
 
 def forecast(session: Session, ctx: Ctx) -> Forecast:
     first, last = forecast_months(ctx.period)
+    # Grouped on the deals' own columns first (a month is a date, the bucket text is made on
+    # the few groups), then the stage and pipeline names are joined.
     sql = f"""
-    SELECT CASE WHEN o.expected_close_date IS NULL THEN 'none'
-                WHEN o.expected_close_date < :f_lo THEN 'overdue'
-                WHEN o.expected_close_date >= :f_after THEN 'later'
-                ELSE to_char(o.expected_close_date, 'YYYY-MM') END AS bucket,
+    SELECT CASE WHEN g.m IS NULL THEN 'none' WHEN g.m < :f_lo THEN 'overdue'
+                WHEN g.m >= :f_after THEN 'later'
+                ELSE to_char(CAST(g.m AS timestamp), 'YYYY-MM') END AS bucket,
            s.id AS stage_id, s.name AS stage_name, s.position,
-           pl.id AS pipeline_id, pl.name AS pipeline_name,
-           count(*) AS deals, sum(o.value) AS value, sum(o.weighted_value) AS weighted
-    FROM opportunities o
-    JOIN pipeline_stages s ON s.id = o.current_stage_id
-    JOIN pipelines pl ON pl.id = o.pipeline_id
-    WHERE {ctx.where()} AND {OPEN_LIVE}
-    GROUP BY 1, s.id, s.name, s.position, pl.id, pl.name
+           pl.id AS pipeline_id, pl.name AS pipeline_name, g.deals, g.value, g.weighted
+    FROM (
+        SELECT o.current_stage_id, o.pipeline_id,
+               CASE WHEN o.expected_close_date < :f_lo THEN CAST(:f_lo AS date) - 1
+                    WHEN o.expected_close_date >= :f_after THEN CAST(:f_after AS date)
+                    ELSE CAST(date_trunc('month', CAST(o.expected_close_date AS timestamp))
+                              AS date) END AS m,
+               count(*) AS deals, sum(o.value) AS value, sum(o.weighted_value) AS weighted
+        FROM opportunities o
+        WHERE {ctx.where()} AND {OPEN_LIVE}
+        GROUP BY 1, 2, 3
+    ) g
+    JOIN pipeline_stages s ON s.id = g.current_stage_id AND s.organization_id = :org
+    JOIN pipelines pl ON pl.id = g.pipeline_id AND pl.organization_id = :org
     ORDER BY pl.name, s.position, 1
     """
     params = {**ctx.params(), "f_lo": first, "f_after": add_months(last, 1)}
@@ -281,27 +203,36 @@ def forecast(session: Session, ctx: Ctx) -> Forecast:
 FUNNEL_CTES = """
     cohort AS (
         SELECT o.id, cur.position, cur.is_won, cur.is_lost
-        FROM opportunities o JOIN pipeline_stages cur ON cur.id = o.current_stage_id
+        FROM opportunities o
+        JOIN pipeline_stages cur ON cur.id = o.current_stage_id AND cur.organization_id = :org
         WHERE {where} AND o.pipeline_id = :fp
           AND o.created_at >= :s_utc AND o.created_at < :e_utc
+    ), fs AS (
+        SELECT id, position FROM pipeline_stages
+        WHERE organization_id = :org AND pipeline_id = :fp AND NOT is_lost
+    ), moved AS (
+        SELECT c.id, max(fs.position) AS pos
+        FROM fs
+        JOIN opportunity_stage_history h ON h.to_stage_id = fs.id AND h.organization_id = :org
+        JOIN cohort c ON c.id = h.opportunity_id
+        WHERE fs.position <> (SELECT min(position) FROM fs)  -- "<>": estimated 2 of 3 rows
+          AND h.moved_at >= CAST(:s_utc AS timestamptz) - interval '1 day'
+          AND NOT c.is_won AND (c.is_lost OR fs.position > c.position)
+        GROUP BY c.id
     ), reached AS (
-        SELECT id, position AS max_pos FROM cohort WHERE is_won
-        UNION ALL
         SELECT c.id,
-               GREATEST(CASE WHEN c.is_lost THEN NULL ELSE c.position END, max(fs.position),
-                        (SELECT min(position) FROM pipeline_stages
-                         WHERE pipeline_id = :fp AND NOT is_lost)) AS max_pos
-        FROM cohort c
-        LEFT JOIN opportunity_stage_history h
-               ON h.opportunity_id = c.id AND h.organization_id = :org
-        LEFT JOIN pipeline_stages fs
-               ON fs.id = h.to_stage_id AND fs.pipeline_id = :fp AND NOT fs.is_lost
-        WHERE NOT c.is_won
-        GROUP BY c.id, c.position, c.is_lost
+               CASE WHEN c.is_won THEN c.position
+                    ELSE GREATEST(CASE WHEN c.is_lost THEN NULL ELSE c.position END, m.pos,
+                                  (SELECT min(position) FROM fs)) END AS max_pos
+        FROM cohort c LEFT JOIN moved m ON m.id = c.id
     )"""
 """Per deal of the cohort (created in the period on the funnel pipeline): the furthest non-lost
-stage it reached, from its stage history and current stage. A won deal reached every stage, so
-its history is not read."""
+stage it reached, from its current stage and its stage history. A won deal reached every stage,
+so its history is not read; nor are moves to the first stage (everyone reached it) or, for an
+open deal, moves to stages up to its current one. ``moved`` reads the history by stage and time
+(index-only on ``ix_osh_org_to_stage_time``): a move is never recorded before its deal was
+created (the creation row is written with the deal), so the cohort's moves are all at or after
+the period start; the day of margin covers clock skew between the two rows."""
 
 
 def funnel(session: Session, ctx: Ctx) -> Funnel:
@@ -342,12 +273,15 @@ def funnel(session: Session, ctx: Ctx) -> Funnel:
 
 
 # ------------------------------------------------------------------ win / loss reasons
+# ``status`` stays an opportunity_status: the drill-down compares it with the same parameter
+# it compares ``o.status`` with (one parameter, one type).
 REASONS_CTE = f"""
     g AS (
-        SELECT o.status::text AS status, COALESCE(btrim(o.closed_reason), '') AS reason,
-               count(*) AS n, sum(o.value) AS v
-        FROM opportunities o
-        WHERE {{where}} AND o.status IN ('won', 'lost') AND {IN_PERIOD}
+        SELECT r.status, COALESCE(btrim(r.closed_reason), '') AS reason,
+               CAST(sum(r.n) AS bigint) AS n, sum(r.v) AS v
+        FROM (SELECT o.status, o.closed_reason, count(*) AS n, sum(o.value) AS v
+              FROM {closed_deals("{where}", "o.status, o.closed_reason, o.value")}
+              GROUP BY 1, 2) r
         GROUP BY 1, 2
     ), ranked AS (
         SELECT g.*, row_number() OVER (PARTITION BY status ORDER BY n DESC, v DESC, reason) AS rn
@@ -366,7 +300,7 @@ def reason_label(status: str, reason: str) -> str:
 def reasons(session: Session, ctx: Ctx) -> list[ReasonRow]:
     sql = f"""
     WITH {REASONS_CTE.format(where=ctx.where())}
-    SELECT status, CASE WHEN rn <= :top THEN reason ELSE '__other__' END AS reason,
+    SELECT status::text AS status, CASE WHEN rn <= :top THEN reason ELSE '__other__' END AS reason,
            sum(n) AS n, sum(v) AS v
     FROM ranked GROUP BY 1, 2 ORDER BY 1 DESC, 3 DESC, 2
     """
@@ -379,17 +313,17 @@ def reasons(session: Session, ctx: Ctx) -> list[ReasonRow]:
 # ------------------------------------------------------------------ rep leaderboard
 def reps(session: Session, ctx: Ctx) -> list[RepRow]:
     sql = f"""
-    SELECT o.owner_id,
-           COALESCE(NULLIF(u.full_name, ''), u.email, 'Unassigned') AS name,
-           COALESCE(sum(o.value) FILTER (WHERE o.status = 'won'), 0) AS won_v,
-           count(*) FILTER (WHERE o.status = 'won') AS won_n,
-           count(*) FILTER (WHERE o.status = 'lost') AS lost_n,
-           rank() OVER (ORDER BY COALESCE(sum(o.value) FILTER (WHERE o.status = 'won'), 0) DESC)
-               AS rk
-    FROM opportunities o LEFT JOIN users u ON u.id = o.owner_id
-    WHERE {ctx.where()} AND o.status IN ('won', 'lost') AND {IN_PERIOD}
-    GROUP BY o.owner_id, u.full_name, u.email
-    ORDER BY won_v DESC, won_n DESC, name
+    SELECT r.owner_id, COALESCE(NULLIF(u.full_name, ''), u.email, 'Unassigned') AS name,
+           r.won_v, r.won_n, r.lost_n, rank() OVER (ORDER BY r.won_v DESC) AS rk
+    FROM (
+        SELECT o.owner_id, COALESCE(sum(o.value) FILTER (WHERE o.status = 'won'), 0) AS won_v,
+               count(*) FILTER (WHERE o.status = 'won') AS won_n,
+               count(*) FILTER (WHERE o.status = 'lost') AS lost_n
+        FROM {closed_deals(ctx.where(), "o.owner_id, o.status, o.value")}
+        GROUP BY 1
+    ) r
+    LEFT JOIN users u ON u.id = r.owner_id
+    ORDER BY r.won_v DESC, r.won_n DESC, name
     LIMIT :top
     """
     return [

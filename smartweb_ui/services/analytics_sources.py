@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from .analytics_queries import IN_PERIOD, Ctx, _rows
+from .analytics_queries import Ctx, _rows, closed_deals
 from .analytics_types import CampaignRow, SourceRow, money, pct
 
 TOP_CAMPAIGNS = 12
@@ -27,6 +27,8 @@ SOURCE_LABELS = {
 # ------------------------------------------------------------------ lead sources
 def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
     owner = "AND l.assigned_to = :owner" if ctx.owner_id is not None else ""
+    # The join repeats the tenant key so that the RLS check on leads is evaluated once, not
+    # once per lead row.
     sql = f"""
     WITH nl AS (
         SELECT l.source::text AS source, count(*) AS leads,
@@ -35,13 +37,13 @@ def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
         FROM leads l
         WHERE l.organization_id = :org AND l.deleted_at IS NULL {owner}
           AND l.created_at >= :s_utc AND l.created_at < :e_utc
-        GROUP BY 1
+        GROUP BY l.source
     ), w AS (
         SELECT COALESCE(l.source::text, 'none') AS source, count(*) AS won_n,
                sum(o.value) AS revenue
-        FROM opportunities o LEFT JOIN leads l ON l.id = o.lead_id
-        WHERE {ctx.where()} AND o.status = 'won' AND {IN_PERIOD}
-        GROUP BY 1
+        FROM {closed_deals(ctx.where(), "o.lead_id, o.value", "= 'won'")}
+        LEFT JOIN leads l ON l.id = o.lead_id AND l.organization_id = :org
+        GROUP BY l.source
     )
     SELECT COALESCE(nl.source, w.source) AS source, COALESCE(nl.leads, 0) AS leads,
            COALESCE(nl.converted, 0) AS converted, COALESCE(w.won_n, 0) AS won_n,

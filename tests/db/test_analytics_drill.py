@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
@@ -106,6 +107,29 @@ def test_more_than_one_page_keeps_exact_totals(world: World) -> None:
         )
     result = drill(world.org.actors["exec"], "month", "2024-06")
     assert (len(result.rows), result.total, str(result.total_value)) == (50, 60, "6000.00")
+
+
+def test_other_reasons_bar_lists_its_deals(world: World) -> None:
+    """Past the top eight, reasons fold into "Other reasons"; its click-through lists them."""
+    with system_session() as s:
+        s.execute(
+            sa.text(
+                "INSERT INTO opportunities (id, organization_id, pipeline_id, current_stage_id, "
+                "name, value, probability, status, actual_close_date, closed_reason, "
+                "stage_entered_at, created_at) "
+                "SELECT gen_random_uuid(), :org, :p, :st, 'lost ' || g, 100 * g, 0, 'lost', "
+                "DATE '2024-06-15', 'Reason ' || g, now(), now() FROM generate_series(1, 10) g"
+            ),
+            {"org": world.org.id, "p": world.sales, "st": world.stages["Lost"]},
+        )
+    exec_ = world.org.actors["exec"]
+    june = DashboardFilters(period="custom", start=date(2024, 6, 1), end=date(2024, 6, 30))
+    with tenant_session(exec_) as s:
+        rows = an.win_loss_reasons(s, exec_, june)
+    other = [(r.deals, str(r.value)) for r in rows if r.reason == "__other__"]
+    assert other == [(2, "300.00")]  # the two smallest of ten equal counts
+    result = drill(exec_, "reason", "lost|__other__", june)
+    assert (names(result), result.total) == (["lost 2", "lost 1"], 2)
 
 
 @pytest.mark.parametrize(
