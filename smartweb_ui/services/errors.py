@@ -1,5 +1,7 @@
 """Domain errors with human messages; the UI shows them as toasts."""
 
+from uuid import UUID
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -27,3 +29,13 @@ class Invalid(DomainError):
 
 class AuthError(DomainError):
     """Sign-in failed; the message never tells which part was wrong."""
+
+
+def as_uuid(value: object, what: str = "Record") -> UUID:
+    """Parse an id that came from the browser; a malformed one is simply not found."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise NotFound(f"{what} not found.") from None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ..models import Company, Lead, LeadStatus, Organization, User, UserStatus
-from .errors import NotFound
+from .errors import NotFound, as_uuid
 from .security import Actor, require
 
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
@@ -120,16 +120,6 @@ def load_active_user(session: Session, actor: Actor, user_id: UUID | str) -> Use
     if user.status != UserStatus.ACTIVE:
         raise NotFound("That user is not active.")
     return user
-
-
-def as_uuid(value: UUID | str, what: str = "Record") -> UUID:
-    """Parse an id from the browser; a malformed one is simply not found."""
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound(f"{what} not found.") from None
 
 
 def user_names(session: Session, organization_id: UUID) -> dict[UUID, str]:

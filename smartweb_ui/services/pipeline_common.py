@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from ..models import Organization
-from .errors import Invalid, NotFound
+from .errors import Invalid, NotFound, as_uuid  # noqa: F401  (as_uuid re-exported)
 from .security import Actor
 
 DEFAULT_LOST_REASONS = ["Price", "Timing", "Chose a competitor", "No budget", "No response"]
@@ -159,14 +159,6 @@ def lost_reasons(settings: dict[str, Any]) -> list[str]:
     if isinstance(raw, list) and raw:
         return [str(r) for r in raw if str(r).strip()]
     return list(DEFAULT_LOST_REASONS)
-
-
-def as_uuid(value: str | UUID | None, what: str) -> UUID:
-    """A malformed id is treated like an unknown one."""
-    try:
-        return value if isinstance(value, UUID) else UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound(f"{what} not found.") from None
 
 
 def parse_money(raw: Any, what: str = "Value") -> Decimal:
