@@ -122,7 +122,7 @@ def deal_rows(deals: DealList, currency: str) -> list[dict[str, str]]:
             "status": r.status,
             "value": format_money(r.value, currency),
             "date": format_date(r.closed_on) if r.closed_on else format_date(r.expected_close),
-            "href": "/pipeline?" + urlencode({"pipeline": r.pipeline_id, "q": r.name[:100]}),
+            "href": "/pipeline?" + urlencode({"deal": r.id}),
         }
         for r in deals.rows
     ]
