@@ -22,7 +22,7 @@ from ..models import (
 )
 from . import audit
 from .accounts import create_user, role_names_of
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
 from .formatting import format_date
 from .security import PERMISSIONS, Actor, require
 
@@ -30,15 +30,15 @@ from .security import PERMISSIONS, Actor, require
 ADMIN_FLOOR = frozenset({"admin.users", "admin.roles"})
 
 
-def _user(session: Session, actor: Actor, user_id: UUID) -> User:
-    user = session.get(User, user_id)
+def _user(session: Session, actor: Actor, user_id: UUID | str) -> User:
+    user = session.get(User, as_uuid(user_id, "User"))
     if user is None or user.organization_id != actor.organization_id or user.deleted_at:
         raise NotFound("That user does not exist.")
     return user
 
 
-def _role(session: Session, actor: Actor, role_id: UUID) -> Role:
-    role = session.get(Role, role_id)
+def _role(session: Session, actor: Actor, role_id: UUID | str) -> Role:
+    role = session.get(Role, as_uuid(role_id, "Role"))
     if role is None or role.organization_id != actor.organization_id:
         raise NotFound("That role does not exist.")
     return role
@@ -84,7 +84,7 @@ def list_roles(session: Session, actor: Actor) -> list[dict[str, str]]:
     return _roles(session, actor)
 
 
-def set_user_status(session: Session, actor: Actor, user_id: UUID, status: str) -> None:
+def set_user_status(session: Session, actor: Actor, user_id: UUID | str, status: str) -> None:
     """Suspend or reactivate a user (never yourself); a suspended user's sessions stop working."""
     require(actor, "admin.users")
     user = _user(session, actor, user_id)
@@ -102,7 +102,7 @@ def set_user_status(session: Session, actor: Actor, user_id: UUID, status: str) 
     )
 
 
-def set_user_role(session: Session, actor: Actor, user_id: UUID, role_id: UUID) -> None:
+def set_user_role(session: Session, actor: Actor, user_id: UUID | str, role_id: UUID | str) -> None:
     """Give the user exactly this role."""
     require(actor, "admin.users")
     user = _user(session, actor, user_id)
@@ -126,7 +126,7 @@ def set_user_role(session: Session, actor: Actor, user_id: UUID, role_id: UUID) 
 
 
 def add_user(
-    session: Session, actor: Actor, *, email: str, name: str, role_id: UUID, password: str
+    session: Session, actor: Actor, *, email: str, name: str, role_id: UUID | str, password: str
 ) -> str:
     require(actor, "admin.users")
     email = email.strip().lower()
@@ -182,7 +182,7 @@ def _roles(session: Session, actor: Actor) -> list[dict[str, str]]:
 
 
 def set_role_permission(
-    session: Session, actor: Actor, role_id: UUID, code: str, granted: bool
+    session: Session, actor: Actor, role_id: UUID | str, code: str, granted: bool
 ) -> None:
     require(actor, "admin.roles")
     role = _role(session, actor, role_id)

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 import reflex as rx
 
-from ..db import tenant_session
 from ..services import admin
-from ..services.errors import DomainError
-from .auth import current_actor
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
+from .auth import call_service, current_actor
 
 
 class AdminState(rx.State):
@@ -34,26 +23,12 @@ class AdminState(rx.State):
     loading: bool = False
     add_open: bool = False
 
-    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-        """Call a service as the signed-in actor; (False, event) when refused."""
-        actor = await current_actor(self)
-        if actor is None:
-            return False, rx.redirect("/login")
-        try:
-            with tenant_session(actor) as session:
-                return True, fn(session, actor, *args, **kwargs)
-        except DomainError as exc:
-            return False, rx.toast.error(exc.message)
-
     async def _refresh(self) -> Any:
-        ok, users = await self._run(admin.list_users)
+        ok, view = await call_service(self, _admin_view)
         if not ok:
-            return users
-        self.users = users
-        ok, roles = await self._run(admin.list_roles)
-        self.roles = roles if ok else []
-        ok, matrix = await self._run(admin.role_matrix)
-        if ok:
+            return view
+        self.users, self.roles, matrix = view
+        if matrix is not None:
             self.permissions, self.granted = matrix.permissions, matrix.granted
         return None
 
@@ -76,10 +51,7 @@ class AdminState(rx.State):
 
     @rx.event
     async def set_status(self, user_id: str, status: str):  # type: ignore[no-untyped-def]
-        uid = _uuid(user_id)
-        if uid is None:
-            return rx.toast.error("That user does not exist.")
-        ok, result = await self._run(admin.set_user_status, uid, status)
+        ok, result = await call_service(self, admin.set_user_status, user_id, status)
         if not ok:
             return result
         await self._refresh()
@@ -87,10 +59,7 @@ class AdminState(rx.State):
 
     @rx.event
     async def set_role(self, user_id: str, role_id: str):  # type: ignore[no-untyped-def]
-        uid, rid = _uuid(user_id), _uuid(role_id)
-        if uid is None or rid is None:
-            return rx.toast.error("That user or role does not exist.")
-        ok, result = await self._run(admin.set_user_role, uid, rid)
+        ok, result = await call_service(self, admin.set_user_role, user_id, role_id)
         if not ok:
             return result
         await self._refresh()
@@ -98,10 +67,9 @@ class AdminState(rx.State):
 
     @rx.event
     async def toggle_permission(self, role_id: str, code: str, granted: bool):  # type: ignore[no-untyped-def]
-        rid = _uuid(role_id)
-        if rid is None:
-            return rx.toast.error("That role does not exist.")
-        ok, result = await self._run(admin.set_role_permission, rid, str(code), bool(granted))
+        ok, result = await call_service(
+            self, admin.set_role_permission, role_id, str(code), bool(granted)
+        )
         if not ok:
             await self._refresh()
             return result
@@ -114,14 +82,14 @@ class AdminState(rx.State):
 
     @rx.event
     async def add_user(self, form: dict[str, str]):  # type: ignore[no-untyped-def]
-        rid = _uuid(form.get("role_id", ""))
-        if rid is None:
+        if not form.get("role_id"):
             return rx.toast.error("Choose a role.")
-        ok, result = await self._run(
+        ok, result = await call_service(
+            self,
             admin.add_user,
             email=str(form.get("email", "")),
             name=str(form.get("name", "")),
-            role_id=rid,
+            role_id=str(form.get("role_id", "")),
             password=str(form.get("password", "")),
         )
         if not ok:
@@ -132,7 +100,9 @@ class AdminState(rx.State):
 
     async def _load_audit(self, *, reset: bool) -> Any:
         cursor = "" if reset else self._audit_next
-        ok, page = await self._run(admin.audit_page, cursor=cursor, search=self.audit_search)
+        ok, page = await call_service(
+            self, admin.audit_page, cursor=cursor, search=self.audit_search
+        )
         if not ok:
             return page
         self.audit_rows = page.rows if reset else self.audit_rows + page.rows
@@ -148,3 +118,9 @@ class AdminState(rx.State):
     @rx.event
     async def more_audit(self):  # type: ignore[no-untyped-def]
         return await self._load_audit(reset=False)
+
+
+def _admin_view(session, actor):  # type: ignore[no-untyped-def]
+    """Users, roles and (for role admins) the permission matrix, in one transaction."""
+    matrix = admin.role_matrix(session, actor) if actor.can("admin.roles") else None
+    return admin.list_users(session, actor), admin.list_roles(session, actor), matrix

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import reflex as rx
 
-from ..db import system_session
+from ..db import system_session, tenant_session
 from ..services import auth
+from ..services.errors import DomainError
 from ..services.security import Actor
 
 TOKEN_KEY = "smartweb_session"
@@ -98,3 +101,21 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+async def call_service(
+    state: rx.State, fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> tuple[bool, Any]:
+    """Run ``fn(session, actor, *args)`` as the signed-in actor, in one tenant transaction.
+
+    Returns ``(True, result)``, or ``(False, event)`` where the event is the redirect to /login
+    or the error toast the handler should return.
+    """
+    actor = await current_actor(state)
+    if actor is None:
+        return False, rx.redirect("/login")
+    try:
+        with tenant_session(actor) as session:
+            return True, fn(session, actor, *args, **kwargs)
+    except DomainError as exc:
+        return False, rx.toast.error(exc.message)

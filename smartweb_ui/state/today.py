@@ -6,11 +6,9 @@ from typing import Any
 
 import reflex as rx
 
-from ..db import tenant_session
 from ..services import tasks as task_service
 from ..services import today as today_service
-from ..services.errors import DomainError
-from .auth import current_actor
+from .auth import call_service
 
 
 class TodayState(rx.State):
@@ -24,16 +22,11 @@ class TodayState(rx.State):
 
     @rx.event
     async def load(self):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return None
         self.loading = True
-        try:
-            with tenant_session(actor) as session:
-                data = today_service.today_for(session, actor)
-        except DomainError as exc:
-            self.loading = False
-            return rx.toast.error(exc.message)
+        ok, data = await call_service(self, today_service.today_for)
+        self.loading = False
+        if not ok:
+            return data
         self.tasks, self.leads, self.deals = data.tasks, data.leads, data.deals
         self.counts = {
             "open_tasks": data.open_tasks,
@@ -42,25 +35,23 @@ class TodayState(rx.State):
             "open_deals": data.open_deals,
         }
         self.pipeline_value, self.weighted_value = data.pipeline_value, data.weighted_value
-        self.loading = False
         return None
 
     @rx.event
     async def complete_task(self, task_id: str):  # type: ignore[no-untyped-def]
         """Tick a task off; the service re-checks that it is the actor's to complete."""
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with tenant_session(actor) as session:
-                task_service.complete_task(session, actor, task_id)
-                data = today_service.today_for(session, actor)
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        self.tasks = data.tasks
+        ok, result = await call_service(self, _complete_and_reload, task_id)
+        if not ok:
+            return result
+        self.tasks = result.tasks
         self.counts = {
             **self.counts,
-            "open_tasks": data.open_tasks,
-            "overdue_tasks": data.overdue_tasks,
+            "open_tasks": result.open_tasks,
+            "overdue_tasks": result.overdue_tasks,
         }
         return rx.toast.success("Task completed.")
+
+
+def _complete_and_reload(session, actor, task_id: str) -> today_service.Today:  # type: ignore[no-untyped-def]
+    task_service.complete_task(session, actor, task_id)
+    return today_service.today_for(session, actor)
