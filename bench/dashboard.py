@@ -77,7 +77,7 @@ def create_org(name: str, reps: int) -> Any:
     from decimal import Decimal
 
     import smartweb_ui.models as m
-    from smartweb_ui.services.accounts import actor_for, create_organization, create_user
+    from smartweb_ui.services.access.accounts import actor_for, create_organization, create_user
 
     with db.system_session() as s:
         org = create_organization(s, name, timezone="America/Chicago")
@@ -315,8 +315,8 @@ class Recorder:
 
 
 def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
-    from smartweb_ui.services import analytics as an
-    from smartweb_ui.services import analytics_cache as cache
+    from smartweb_ui.services.analytics import cache
+    from smartweb_ui.services.analytics import dashboard as an
 
     engine = db.get_engine()
     rec = Recorder()
@@ -421,8 +421,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse an already generated database")
     args = parser.parse_args()
 
-    from smartweb_ui.services.accounts import actor_for
-    from smartweb_ui.services.analytics import DashboardFilters
+    from smartweb_ui.services.access.accounts import actor_for
+    from smartweb_ui.services.analytics.dashboard import DashboardFilters
 
     filled = connect_database(args.keep)
     if not filled:

@@ -85,7 +85,7 @@ def _copy(conn: sa.Connection, table: str, cols: list[str], rows: list[tuple]) -
 
 def seed() -> tuple[object, object, list[uuid.UUID]]:
     """Organization, a manager and 12 reps, N_LEADS companies + leads, tags and tasks."""
-    from smartweb_ui.services.accounts import (
+    from smartweb_ui.services.access.accounts import (
         actor_for,
         create_organization,
         create_user,
@@ -183,8 +183,8 @@ def main() -> None:
     setup_database()
     mgr, rep, rep_ids = seed()
     print(f"seeded {N_LEADS:,} leads in {time.perf_counter() - t0:.1f}s", flush=True)
-    from smartweb_ui.services.lead_views import list_views
-    from smartweb_ui.services.leads import LeadFilter, _after, list_leads, list_query
+    from smartweb_ui.services.leads.inbox import LeadFilter, _after, list_leads, list_query
+    from smartweb_ui.services.leads.views import list_views
 
     # A cursor deep in the score order, for a "page N" case.
     with db.tenant_session(mgr) as s:

@@ -57,7 +57,7 @@ def setup_database() -> None:
 def seed_org() -> tuple[object, uuid.UUID, list[uuid.UUID], dict[str, uuid.UUID], list[uuid.UUID]]:
     """Organization, a manager and 12 reps, one pipeline; returns (actor, pipeline, users, stages, companies)."""
     import smartweb_ui.models as m
-    from smartweb_ui.services.accounts import (
+    from smartweb_ui.services.access.accounts import (
         actor_for,
         create_organization,
         create_user,
@@ -195,7 +195,7 @@ def timed(fn: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def bench_board(actor, pipeline_id) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    from smartweb_ui.services.pipeline import board, change_marker
+    from smartweb_ui.services.pipeline.board import board, change_marker
 
     def service() -> None:
         with db.tenant_session(actor) as s:
@@ -286,7 +286,7 @@ def raw_move(actor, deal, src, dst, index: int, probability: int) -> None:  # ty
 def bench_move(actor, stages) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """A card visible near the top of Lead In dropped at index 20 of Qualified, then dragged back
     to the top of Lead In (each call = two moves; reported per move)."""
-    from smartweb_ui.services.deals import move_deal
+    from smartweb_ui.services.pipeline.moves import move_deal
 
     a, b = stages["Lead In"], stages["Qualified"]
     with db.system_session() as s:

@@ -28,7 +28,7 @@ def migrate() -> None:
 
 
 def seed_demo(scale: int) -> dict:
-    from .services.demo_seed import seed_demo as run_seed
+    from .seed.demo import seed_demo as run_seed
 
     started = time.perf_counter()
     report = run_seed(scale=scale, password=settings.demo_password)
@@ -73,7 +73,7 @@ def create_user(args: argparse.Namespace) -> None:
 
     from .db import system_session
     from .models import Organization
-    from .services.accounts import create_user as make_user
+    from .services.access.accounts import create_user as make_user
 
     password = args.password or getpass.getpass("Password: ")
     with system_session() as session:

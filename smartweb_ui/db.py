@@ -24,7 +24,7 @@ from sqlmodel import Session
 from .config import settings
 
 if TYPE_CHECKING:
-    from .services.security import Actor
+    from .services.core.security import Actor
 
 log = logging.getLogger(__name__)
 

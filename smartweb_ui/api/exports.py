@@ -19,11 +19,11 @@ from starlette.routing import Route
 
 from ..db import system_session, tenant_session
 from ..models.base import utcnow
-from ..services import audit
-from ..services.errors import DomainError
-from ..services.export_tickets import LEADS_CSV, Ticket, ticket_actor, verify
-from ..services.lead_export import export_lines
-from ..services.security import Actor
+from ..services.core import audit
+from ..services.core.errors import DomainError
+from ..services.core.security import Actor
+from ..services.leads.export import export_lines
+from ..services.leads.export_tickets import LEADS_CSV, Ticket, ticket_actor, verify
 
 LEADS_CSV_PATH = "/api/exports/leads.csv"
 CHUNK_ROWS = 1000  # rows per chunk sent (and fetched from the cursor) at a time

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import reflex as rx
 from plotly.graph_objs.layout import Template
 
-from ..services.analytics_periods import add_months
-from ..services.analytics_types import (
+from ..services.analytics.periods import add_months
+from ..services.analytics.types import (
     CampaignRow,
     Forecast,
     Funnel,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.interactions import CALL_OUTCOMES
+from ..services.leads.interactions import CALL_OUTCOMES
 from ..state.lead_detail import LeadDetailState as D
 
 _OUTCOMES = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.lead_filters import BUSINESS_TYPES, SOURCE_VALUES, STATUS_VALUES
-from ..services.lead_links import OPEN
-from ..services.leads import SORTS
+from ..services.leads.filters import BUSINESS_TYPES, SOURCE_VALUES, STATUS_VALUES
+from ..services.leads.inbox import SORTS
+from ..services.leads.links import OPEN
 from ..state.auth import AuthState
 from ..state.leads import LeadInboxState as S
 

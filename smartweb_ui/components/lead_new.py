@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.lead_filters import BUSINESS_TYPES, SOURCE_VALUES
+from ..services.leads.filters import BUSINESS_TYPES, SOURCE_VALUES
 from ..state.leads import LeadInboxState as S
 
 

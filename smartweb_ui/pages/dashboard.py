@@ -6,7 +6,7 @@ import reflex as rx
 
 from ..components.charts import chart_card
 from ..components.shell import app_shell, forbidden_panel, page_header, require_permission
-from ..services.analytics_periods import PRESETS
+from ..services.analytics.periods import PRESETS
 from ..state.auth import AuthState
 from ..state.dashboard import ALL, DashboardState
 

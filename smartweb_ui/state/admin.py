@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from ..services import admin
+from ..services.access import admin
 from .auth import call_service, current_actor
 
 

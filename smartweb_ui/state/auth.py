@@ -9,9 +9,9 @@ from urllib.parse import quote, urlsplit
 import reflex as rx
 
 from ..db import system_session, tenant_session
-from ..services import auth
-from ..services.errors import DomainError
-from ..services.security import Actor
+from ..services.access import auth
+from ..services.core.errors import DomainError
+from ..services.core.security import Actor
 
 TOKEN_KEY = "smartweb_session"
 

@@ -17,11 +17,11 @@ import reflex as rx
 
 from ..components import charts
 from ..db import tenant_session
-from ..services import analytics as an
-from ..services.analytics_export import chart_csv
-from ..services.analytics_types import DashboardData, DealList, Kpis, change_pct
-from ..services.errors import DomainError, Forbidden
-from ..services.formatting import format_date, format_money
+from ..services.analytics import dashboard as an
+from ..services.analytics.export import chart_csv
+from ..services.analytics.types import DashboardData, DealList, Kpis, change_pct
+from ..services.core.errors import DomainError, Forbidden
+from ..services.core.formatting import format_date, format_money
 from .auth import current_actor
 
 ALL = "all"

@@ -7,10 +7,12 @@ from typing import Any
 import reflex as rx
 
 from ..db import tenant_session
-from ..services import interactions, lead_actions, tasks
-from ..services.errors import DomainError
-from ..services.lead_convert import convert_lead, convertible_pipelines
-from ..services.lead_detail import lead_detail
+from ..services.core.errors import DomainError
+from ..services.leads import actions as lead_actions
+from ..services.leads import interactions
+from ..services.leads.convert import convert_lead, convertible_pipelines
+from ..services.leads.detail import lead_detail
+from ..services.tasks import tasks
 from .auth import current_actor
 
 

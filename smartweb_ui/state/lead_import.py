@@ -7,9 +7,9 @@ import asyncio
 import reflex as rx
 
 from ..db import tenant_session
-from ..services import lead_import
-from ..services.errors import DomainError
-from ..services.lead_import_rules import FIELDS
+from ..services.core.errors import DomainError
+from ..services.leads import imports as lead_import
+from ..services.leads.import_rules import FIELDS
 from .auth import current_actor
 
 SKIP = "— not imported —"

@@ -10,12 +10,15 @@ import reflex as rx
 
 from ..api.exports import leads_csv_path
 from ..db import tenant_session
-from ..services import lead_actions, lead_links, lead_views, round_robin
-from ..services.dedup import DuplicateFound, create_lead
-from ..services.errors import DomainError
-from ..services.export_tickets import leads_csv_ticket
-from ..services.leads import COUNT_CAP, LeadFilter, count_leads, list_leads
-from ..services.security import Actor
+from ..services.core.errors import DomainError
+from ..services.core.security import Actor
+from ..services.leads import actions as lead_actions
+from ..services.leads import links as lead_links
+from ..services.leads import round_robin
+from ..services.leads import views as lead_views
+from ..services.leads.dedup import DuplicateFound, create_lead
+from ..services.leads.export_tickets import leads_csv_ticket
+from ..services.leads.inbox import COUNT_CAP, LeadFilter, count_leads, list_leads
 from .auth import current_actor
 from .downloads import backend_download
 

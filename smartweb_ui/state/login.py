@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ..db import DatabaseUnavailable, system_session
-from ..services import auth
-from ..services.errors import AuthError
+from ..services.access import auth
+from ..services.core.errors import AuthError
 from .auth import AuthState, safe_next
 
 

@@ -18,12 +18,12 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from ..db import tenant_session
-from ..services import pipeline as board_service
-from ..services.deal_details import deal_pipeline_id
-from ..services.deals import move_deal
-from ..services.errors import DomainError, Invalid
-from ..services.pipeline import Board, BoardFilters, Column
-from ..services.security import Actor
+from ..services.core.errors import DomainError, Invalid
+from ..services.core.security import Actor
+from ..services.pipeline import board as board_service
+from ..services.pipeline.board import Board, BoardFilters, Column
+from ..services.pipeline.drawer import deal_pipeline_id
+from ..services.pipeline.moves import move_deal
 from .auth import current_actor
 
 log = logging.getLogger(__name__)

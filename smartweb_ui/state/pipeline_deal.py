@@ -8,10 +8,12 @@ from typing import Any
 import reflex as rx
 
 from ..db import tenant_session
-from ..services import deal_details, deal_edits, tasks
-from ..services import pipeline as board_service
-from ..services.errors import DomainError
-from ..services.pipeline_stages import StageSettings, stage_settings, update_stage
+from ..services.core.errors import DomainError
+from ..services.pipeline import board as board_service
+from ..services.pipeline import deals as deal_edits
+from ..services.pipeline import drawer as deal_details
+from ..services.pipeline.stages import StageSettings, stage_settings, update_stage
+from ..services.tasks import tasks
 from .auth import current_actor
 from .pipeline import PipelineState
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from ..services import tasks as task_service
-from ..services import today as today_service
+from ..services.tasks import tasks as task_service
+from ..services.today import today as today_service
 from .auth import call_service
 
 

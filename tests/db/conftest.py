@@ -103,14 +103,19 @@ PASSWORD = "correct horse battery"
 
 @functools.cache
 def _password_hash() -> str:
-    from smartweb_ui.services.accounts import hash_password
+    from smartweb_ui.services.access.accounts import hash_password
 
     return hash_password(PASSWORD)
 
 
 def build_org(name: str) -> OrgFixture:
     from smartweb_ui.db import system_session
-    from smartweb_ui.services.accounts import actor_for, create_organization, create_user, slugify
+    from smartweb_ui.services.access.accounts import (
+        actor_for,
+        create_organization,
+        create_user,
+        slugify,
+    )
 
     with system_session() as s:
         org = create_organization(s, name)

@@ -9,8 +9,8 @@ from sqlmodel import func, select
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import AuditLog, Role, User, UserStatus
-from smartweb_ui.services import admin
-from smartweb_ui.services.errors import Conflict, Forbidden, NotFound
+from smartweb_ui.services.access import admin
+from smartweb_ui.services.core.errors import Conflict, Forbidden, NotFound
 
 pytestmark = pytest.mark.db
 

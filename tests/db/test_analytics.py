@@ -14,9 +14,9 @@ import pytest
 from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixture "world")
 
 from smartweb_ui.db import tenant_session
-from smartweb_ui.services import analytics as an
-from smartweb_ui.services.analytics import DashboardFilters
-from smartweb_ui.services.errors import Forbidden
+from smartweb_ui.services.analytics import dashboard as an
+from smartweb_ui.services.analytics.dashboard import DashboardFilters
+from smartweb_ui.services.core.errors import Forbidden
 
 pytestmark = pytest.mark.db
 

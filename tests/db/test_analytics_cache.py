@@ -10,10 +10,11 @@ from test_analytics_data import TODAY, World, chi, world_fixture  # noqa: F401  
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services import analytics as an
-from smartweb_ui.services import analytics_cache, audit
-from smartweb_ui.services.analytics import DashboardFilters
-from smartweb_ui.services.security import Actor
+from smartweb_ui.services.analytics import cache as analytics_cache
+from smartweb_ui.services.analytics import dashboard as an
+from smartweb_ui.services.analytics.dashboard import DashboardFilters
+from smartweb_ui.services.core import audit
+from smartweb_ui.services.core.security import Actor
 
 pytestmark = pytest.mark.db
 

@@ -12,9 +12,9 @@ from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixt
 
 from smartweb_ui.components import charts
 from smartweb_ui.db import tenant_session
-from smartweb_ui.services import analytics as an
-from smartweb_ui.services.analytics_export import CHARTS, chart_csv
-from smartweb_ui.services.errors import Invalid
+from smartweb_ui.services.analytics import dashboard as an
+from smartweb_ui.services.analytics.export import CHARTS, chart_csv
+from smartweb_ui.services.core.errors import Invalid
 
 pytestmark = pytest.mark.db
 

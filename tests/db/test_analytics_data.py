@@ -289,7 +289,12 @@ ROLES = {
 def build_tenant(name: str) -> Tenant:
     """Like conftest's ``build_org`` but without password hashing (these tests never sign in)."""
     from smartweb_ui.db import system_session
-    from smartweb_ui.services.accounts import actor_for, create_organization, create_user, slugify
+    from smartweb_ui.services.access.accounts import (
+        actor_for,
+        create_organization,
+        create_user,
+        slugify,
+    )
 
     with system_session() as s:
         org = create_organization(s, name)
@@ -322,7 +327,7 @@ def truncate_tenants() -> None:
 @pytest.fixture(scope="module", name="world")
 def world_fixture(migrated_db: str) -> Iterator[World]:
     """Built once per test module (tests using it only read); emptied afterwards."""
-    from smartweb_ui.services import analytics_cache
+    from smartweb_ui.services.analytics import cache as analytics_cache
 
     analytics_cache.clear()
     truncate_tenants()

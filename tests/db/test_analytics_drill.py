@@ -14,10 +14,10 @@ from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixt
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import Pipeline, User
-from smartweb_ui.services import analytics as an
-from smartweb_ui.services.analytics import DashboardFilters
-from smartweb_ui.services.errors import Forbidden, Invalid, NotFound
-from smartweb_ui.services.security import Actor
+from smartweb_ui.services.analytics import dashboard as an
+from smartweb_ui.services.analytics.dashboard import DashboardFilters
+from smartweb_ui.services.core.errors import Forbidden, Invalid, NotFound
+from smartweb_ui.services.core.security import Actor
 
 pytestmark = pytest.mark.db
 

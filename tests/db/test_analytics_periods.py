@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from smartweb_ui.services.analytics_periods import (
+from smartweb_ui.services.analytics.periods import (
     DashboardFilters,
     chart_months,
     forecast_months,
@@ -15,7 +15,7 @@ from smartweb_ui.services.analytics_periods import (
     resolve_period,
     utc_bounds,
 )
-from smartweb_ui.services.errors import Invalid
+from smartweb_ui.services.core.errors import Invalid
 
 CHI = ZoneInfo("America/Chicago")
 

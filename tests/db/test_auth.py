@@ -11,8 +11,8 @@ from sqlmodel import select
 from smartweb_ui.db import system_session
 from smartweb_ui.models import AuditLog, User, UserSession, UserStatus
 from smartweb_ui.models.base import utcnow
-from smartweb_ui.services import auth
-from smartweb_ui.services.errors import AuthError
+from smartweb_ui.services.access import auth
+from smartweb_ui.services.core.errors import AuthError
 
 pytestmark = pytest.mark.db
 PASSWORD = "correct horse battery"

@@ -11,11 +11,11 @@ from sqlmodel import select
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import Company, Lead, LeadSource, LeadStatus, Organization, User
-from smartweb_ui.services.accounts import actor_for, role_names_of, verify_password
-from smartweb_ui.services.demo_seed import is_database_empty, seed_demo
-from smartweb_ui.services.errors import Conflict
-from smartweb_ui.services.lead_scoring import rescore, scoring_config
-from smartweb_ui.services.sla import first_contact_due
+from smartweb_ui.seed.demo import is_database_empty, seed_demo
+from smartweb_ui.services.access.accounts import actor_for, role_names_of, verify_password
+from smartweb_ui.services.core.errors import Conflict
+from smartweb_ui.services.leads.scoring import rescore, scoring_config
+from smartweb_ui.services.leads.sla import first_contact_due
 
 pytestmark = pytest.mark.db
 

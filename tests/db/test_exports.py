@@ -19,15 +19,15 @@ import smartweb_ui.models as m
 from smartweb_ui.api.exports import leads_csv_path
 from smartweb_ui.api.health import api
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.errors import Forbidden
-from smartweb_ui.services.export_tickets import (
+from smartweb_ui.services.core.errors import Forbidden
+from smartweb_ui.services.leads.export import export_lines
+from smartweb_ui.services.leads.export_tickets import (
     LEADS_CSV,
     TicketRefused,
     issue,
     leads_csv_ticket,
     verify,
 )
-from smartweb_ui.services.lead_export import export_lines
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient

@@ -12,11 +12,11 @@ from test_leads_fixtures import make_lead, make_many
 import smartweb_ui.models as m
 from smartweb_ui.db import tenant_session
 from smartweb_ui.models.base import utcnow
-from smartweb_ui.services.errors import Forbidden, Invalid, NotFound
-from smartweb_ui.services.lead_common import load_lead
-from smartweb_ui.services.lead_export import export_csv
-from smartweb_ui.services.lead_views import delete_view, list_views, save_view, view_definition
-from smartweb_ui.services.leads import count_leads, list_leads
+from smartweb_ui.services.core.errors import Forbidden, Invalid, NotFound
+from smartweb_ui.services.leads.common import load_lead
+from smartweb_ui.services.leads.export import export_csv
+from smartweb_ui.services.leads.inbox import count_leads, list_leads
+from smartweb_ui.services.leads.views import delete_view, list_views, save_view, view_definition
 
 pytestmark = pytest.mark.db
 
@@ -98,7 +98,7 @@ def test_search_function_only_sees_the_callers_organization(org, other_org) -> N
 
 
 def test_broad_search_walks_the_sort_order_with_the_same_result(org, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from smartweb_ui.services import lead_search
+    from smartweb_ui.services.leads import search as lead_search
 
     for i in range(12):
         make_lead(org.id, f"Common Plumbing {i:02d}", lead_score=i * 5, tags=["x"] if i % 2 else [])

@@ -13,14 +13,14 @@ from test_leads_fixtures import audit_actions, lead_row, make_lead, make_many
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models.base import utcnow
-from smartweb_ui.services.dedup import DuplicateFound, create_lead, find_duplicates
-from smartweb_ui.services.errors import Conflict, Forbidden, Invalid, NotFound
-from smartweb_ui.services.interactions import log_call, log_email, log_meeting, log_note
-from smartweb_ui.services.lead_actions import assign_leads, bulk_set_status, set_status, tag_leads
-from smartweb_ui.services.lead_convert import convert_lead
-from smartweb_ui.services.lead_detail import lead_detail
-from smartweb_ui.services.round_robin import assign_round_robin
-from smartweb_ui.services.tasks import add_task, complete_task, lead_tasks
+from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from smartweb_ui.services.leads.actions import assign_leads, bulk_set_status, set_status, tag_leads
+from smartweb_ui.services.leads.convert import convert_lead
+from smartweb_ui.services.leads.dedup import DuplicateFound, create_lead, find_duplicates
+from smartweb_ui.services.leads.detail import lead_detail
+from smartweb_ui.services.leads.interactions import log_call, log_email, log_meeting, log_note
+from smartweb_ui.services.leads.round_robin import assign_round_robin
+from smartweb_ui.services.tasks.tasks import add_task, complete_task, lead_tasks
 
 pytestmark = pytest.mark.db
 
@@ -47,7 +47,7 @@ def test_bulk_assign_is_audited_and_all_or_nothing(org, other_org) -> None:  # t
 
 
 def _add_reps(org, n: int) -> list:  # type: ignore[no-untyped-def]
-    from smartweb_ui.services.accounts import create_user
+    from smartweb_ui.services.access.accounts import create_user
 
     out = []
     with system_session() as s:

@@ -11,8 +11,8 @@ from test_leads_fixtures import make_lead
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.errors import Forbidden, Invalid
-from smartweb_ui.services.lead_import import guess_mapping, read_csv, result_csv, run_import
+from smartweb_ui.services.core.errors import Forbidden, Invalid
+from smartweb_ui.services.leads.imports import guess_mapping, read_csv, result_csv, run_import
 
 pytestmark = pytest.mark.db
 

@@ -11,9 +11,8 @@ import sqlalchemy as sa
 from test_pipeline_fixtures import make_pipeline
 
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.deals import move_deal
-from smartweb_ui.services.errors import Forbidden, NotFound
-from smartweb_ui.services.pipeline import (
+from smartweb_ui.services.core.errors import Forbidden, NotFound
+from smartweb_ui.services.pipeline.board import (
     CLOSED_WINDOW_DAYS,
     BoardFilters,
     board,
@@ -22,6 +21,7 @@ from smartweb_ui.services.pipeline import (
     more_cards,
     remember_pipeline,
 )
+from smartweb_ui.services.pipeline.moves import move_deal
 
 pytestmark = pytest.mark.db
 

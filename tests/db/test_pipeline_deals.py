@@ -12,13 +12,13 @@ from test_pipeline_fixtures import column_positions, make_pipeline
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.deal_details import add_task, deal_detail, search_companies
-from smartweb_ui.services.deal_edits import create_deal, update_deal
-from smartweb_ui.services.deals import move_deal
-from smartweb_ui.services.errors import Conflict, Forbidden, Invalid, NotFound
-from smartweb_ui.services.pipeline import board
-from smartweb_ui.services.pipeline_stages import StageSettings, stage_settings, update_stage
-from smartweb_ui.services.tasks import complete_task
+from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from smartweb_ui.services.pipeline.board import board
+from smartweb_ui.services.pipeline.deals import create_deal, update_deal
+from smartweb_ui.services.pipeline.drawer import add_task, deal_detail, search_companies
+from smartweb_ui.services.pipeline.moves import move_deal
+from smartweb_ui.services.pipeline.stages import StageSettings, stage_settings, update_stage
+from smartweb_ui.services.tasks.tasks import complete_task
 
 pytestmark = pytest.mark.db
 

@@ -13,8 +13,8 @@ from test_pipeline_fixtures import assert_dense, column_positions, make_pipeline
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.deals import move_deal
-from smartweb_ui.services.errors import Conflict, Forbidden, Invalid, NotFound
+from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from smartweb_ui.services.pipeline.moves import move_deal
 
 pytestmark = pytest.mark.db
 

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
-from smartweb_ui.services.audit import diff
-from smartweb_ui.services.formatting import format_money, format_money_short
+from smartweb_ui.services.core.audit import diff
+from smartweb_ui.services.core.formatting import format_money, format_money_short
 
 
 def test_money_is_formatted_without_floats() -> None:

@@ -2,8 +2,8 @@
 
 from uuid import uuid4
 
-from smartweb_ui.services.lead_filters import LeadFilter
-from smartweb_ui.services.lead_links import OPEN_VALUES, parse_query, query_for
+from smartweb_ui.services.leads.filters import LeadFilter
+from smartweb_ui.services.leads.links import OPEN_VALUES, parse_query, query_for
 
 
 def test_dashboard_link_opens_the_inbox_filtered() -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from smartweb_ui.models import BusinessType, Company, Lead, LeadSource
-from smartweb_ui.services.lead_scoring import (
+from smartweb_ui.services.leads.scoring import (
     DEFAULT_SCORING,
     Activity,
     describe,

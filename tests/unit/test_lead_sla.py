@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from smartweb_ui.services.sla import add_business_hours, first_contact_due, parse_business_hours
+from smartweb_ui.services.leads.sla import (
+    add_business_hours,
+    first_contact_due,
+    parse_business_hours,
+)
 
 NY = ZoneInfo("America/New_York")
 WEEKDAYS = {d: ["09:00", "17:00"] for d in ("mon", "tue", "wed", "thu", "fri")}

@@ -1,0 +1,272 @@
+"""Administration: users and their roles, the role/permission matrix, the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, or_, tuple_
+from sqlmodel import Session, col, select
+
+from ...models import (
+    AuditLog,
+    Organization,
+    Permission,
+    Role,
+    RolePermission,
+    User,
+    UserRole,
+    UserStatus,
+)
+from ..core import audit
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
+from ..core.formatting import format_date
+from ..core.security import PERMISSIONS, Actor, require
+from .accounts import create_user, role_names_of
+
+# The Admin role always keeps these, so an organization can never lock itself out.
+ADMIN_FLOOR = frozenset({"admin.users", "admin.roles"})
+
+
+def _user(session: Session, actor: Actor, user_id: UUID | str) -> User:
+    user = session.get(User, as_uuid(user_id, "User"))
+    if user is None or user.organization_id != actor.organization_id or user.deleted_at:
+        raise NotFound("That user does not exist.")
+    return user
+
+
+def _role(session: Session, actor: Actor, role_id: UUID | str) -> Role:
+    role = session.get(Role, as_uuid(role_id, "Role"))
+    if role is None or role.organization_id != actor.organization_id:
+        raise NotFound("That role does not exist.")
+    return role
+
+
+def _tz(session: Session, actor: Actor) -> ZoneInfo:
+    org = session.get(Organization, actor.organization_id)
+    return ZoneInfo(org.timezone if org else "UTC")
+
+
+def _stamp(ts: datetime | None, tz: ZoneInfo) -> str:
+    if ts is None:
+        return "Never"
+    local = ts.astimezone(tz)
+    return f"{format_date(local)} {local:%H:%M}"
+
+
+def list_users(session: Session, actor: Actor) -> list[dict[str, str]]:
+    require(actor, "admin.users")
+    tz = _tz(session, actor)
+    users = session.exec(
+        select(User)
+        .where(User.organization_id == actor.organization_id, col(User.deleted_at).is_(None))
+        .order_by(User.full_name)
+    ).all()
+    return [
+        {
+            "id": str(u.id),
+            "name": u.full_name,
+            "email": u.email,
+            "title": u.job_title or "",
+            "roles": ", ".join(role_names_of(session, u.id)),
+            "status": u.status.value,
+            "last_login": _stamp(u.last_login_at, tz),
+            "is_me": "1" if u.id == actor.user_id else "",
+        }
+        for u in users
+    ]
+
+
+def list_roles(session: Session, actor: Actor) -> list[dict[str, str]]:
+    require(actor, "admin.users")
+    return _roles(session, actor)
+
+
+def set_user_status(session: Session, actor: Actor, user_id: UUID | str, status: str) -> None:
+    """Suspend or reactivate a user (never yourself); a suspended user's sessions stop working."""
+    require(actor, "admin.users")
+    user = _user(session, actor, user_id)
+    try:
+        new = UserStatus(status)
+    except ValueError as exc:
+        raise Invalid("Unknown status.") from exc
+    if user.id == actor.user_id:
+        raise Conflict("You cannot change your own status.")
+    before = audit.snapshot(user, ["status"])
+    user.status = new
+    session.add(user)
+    audit.record(
+        session, actor, "user.status", "user", user.id, before=before, after={"status": new}
+    )
+
+
+def set_user_role(session: Session, actor: Actor, user_id: UUID | str, role_id: UUID | str) -> None:
+    """Give the user exactly this role."""
+    require(actor, "admin.users")
+    user = _user(session, actor, user_id)
+    role = _role(session, actor, role_id)
+    if user.id == actor.user_id and role.name != "Admin":
+        raise Conflict("You cannot remove your own Admin role.")
+    before = {"roles": role_names_of(session, user.id)}
+    session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
+    session.add(
+        UserRole(
+            user_id=user.id,
+            role_id=role.id,
+            organization_id=actor.organization_id,
+            assigned_by=actor.user_id,
+        )
+    )
+    session.flush()
+    audit.record(
+        session, actor, "user.role", "user", user.id, before=before, after={"roles": [role.name]}
+    )
+
+
+def add_user(
+    session: Session, actor: Actor, *, email: str, name: str, role_id: UUID | str, password: str
+) -> str:
+    require(actor, "admin.users")
+    email = email.strip().lower()
+    first, _, last = name.strip().partition(" ")
+    if "@" not in email or not first:
+        raise Invalid("Enter a name and a valid email.")
+    if len(password) < 10:
+        raise Invalid("The first password needs at least 10 characters.")
+    if session.exec(select(User.id).where(func.lower(User.email) == email)).first():
+        raise Conflict("A user with that email already exists.")
+    role = _role(session, actor, role_id)
+    org = session.get(Organization, actor.organization_id)
+    assert org is not None
+    user = create_user(
+        session,
+        org,
+        email=email,
+        password=password,
+        first_name=first,
+        last_name=last,
+        roles=[role.name],
+    )
+    audit.record(
+        session, actor, "user.create", "user", user.id, after={"email": email, "roles": [role.name]}
+    )
+    return str(user.id)
+
+
+@dataclass
+class RoleMatrix:
+    roles: list[dict[str, str]]
+    permissions: list[dict[str, str]]
+    granted: list[str]  # "role_id:code"
+
+
+def role_matrix(session: Session, actor: Actor) -> RoleMatrix:
+    require(actor, "admin.roles")
+    roles = _roles(session, actor)
+    rows = session.exec(
+        select(RolePermission.role_id, Permission.code)
+        .join(Permission, Permission.id == RolePermission.permission_id)
+        .where(RolePermission.organization_id == actor.organization_id)
+    ).all()
+    perms = [{"code": c, "category": cat, "description": d} for c, (cat, d) in PERMISSIONS.items()]
+    return RoleMatrix(roles=roles, permissions=perms, granted=[f"{r}:{c}" for r, c in rows])
+
+
+def _roles(session: Session, actor: Actor) -> list[dict[str, str]]:
+    roles = session.exec(
+        select(Role).where(Role.organization_id == actor.organization_id).order_by(Role.name)
+    ).all()
+    return [{"id": str(r.id), "name": r.name, "description": r.description} for r in roles]
+
+
+def set_role_permission(
+    session: Session, actor: Actor, role_id: UUID | str, code: str, granted: bool
+) -> None:
+    require(actor, "admin.roles")
+    role = _role(session, actor, role_id)
+    perm = session.exec(select(Permission).where(Permission.code == code)).first()
+    if perm is None:
+        raise NotFound("Unknown permission.")
+    if role.name == "Admin" and code in ADMIN_FLOOR and not granted:
+        raise Forbidden("The Admin role always keeps user and role administration.")
+    existing = session.get(RolePermission, (role.id, perm.id))
+    if granted and existing is None:
+        session.add(
+            RolePermission(
+                role_id=role.id, permission_id=perm.id, organization_id=actor.organization_id
+            )
+        )
+    elif not granted and existing is not None:
+        session.delete(existing)
+    else:
+        return
+    audit.record(
+        session,
+        actor,
+        "role.permission",
+        "role",
+        role.id,
+        before={code: not granted},
+        after={code: granted},
+    )
+
+
+@dataclass
+class AuditPage:
+    rows: list[dict[str, str]]
+    next_cursor: str  # "" when this is the last page
+
+
+def audit_page(
+    session: Session, actor: Actor, *, cursor: str = "", search: str = "", limit: int = 50
+) -> AuditPage:
+    """Newest first, keyset-paged on (created_at, id); ``search`` matches action or entity type."""
+    require(actor, "admin.audit")
+    tz = _tz(session, actor)
+    q = (
+        select(AuditLog, User.full_name)
+        .outerjoin(User, User.id == AuditLog.actor_id)
+        .where(AuditLog.organization_id == actor.organization_id)
+    )
+    if search.strip():
+        like = f"%{search.strip()}%"
+        q = q.where(or_(col(AuditLog.action).ilike(like), col(AuditLog.entity_type).ilike(like)))
+    if cursor:
+        try:
+            ts, _, rid = cursor.partition("|")
+            q = q.where(
+                tuple_(AuditLog.created_at, AuditLog.id)
+                < tuple_(datetime.fromisoformat(ts), UUID(rid))
+            )
+        except ValueError as exc:
+            raise Invalid("Bad page cursor.") from exc
+    rows = session.exec(
+        q.order_by(col(AuditLog.created_at).desc(), col(AuditLog.id).desc()).limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    out = [
+        {
+            "id": str(a.id),
+            "when": _stamp(a.created_at, tz),
+            "who": who or "System",
+            "action": a.action,
+            "entity": f"{a.entity_type} {str(a.entity_id)[:8] if a.entity_id else ''}".strip(),
+            "changes": _describe(a.changes),
+            "ip": str(a.ip_address or ""),
+        }
+        for a, who in page
+    ]
+    nxt = ""
+    if len(rows) > limit:
+        last = page[-1][0]
+        nxt = f"{last.created_at.isoformat()}|{last.id}"
+    return AuditPage(rows=out, next_cursor=nxt)
+
+
+def _describe(changes: dict) -> str:
+    after = changes.get("after") or {}
+    before = changes.get("before") or {}
+    parts = [f"{k}: {before.get(k, '—')} → {v}" for k, v in list(after.items())[:4]]
+    return "; ".join(parts)

@@ -1,0 +1,122 @@
+"""Convert a lead to a deal: an opportunity in the pipeline's first open stage, linked both ways.
+
+The deal itself is created by ``deals.create_deal`` (the pipeline's own rules: first open stage,
+top of the column with dense positions, probability and weighted value from the stage, version 1,
+creation row in ``opportunity_stage_history`` with from_stage_id NULL, audited).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import Session, col, select
+
+from ...models import LeadStatus, Opportunity, Pipeline, PipelineStage
+from ...models.base import utcnow
+from ..core import audit
+from ..core.errors import Invalid
+from ..core.security import Actor, require
+from ..pipeline.common import parse_money
+from ..pipeline.deals import create_deal
+from .common import company_of, load_lead
+
+
+def convertible_pipelines(session: Session, actor: Actor) -> list[dict[str, str]]:
+    require(actor, "pipeline.read")
+    rows = session.exec(
+        select(Pipeline)
+        .where(Pipeline.organization_id == actor.organization_id, ~col(Pipeline.is_archived))
+        .order_by(col(Pipeline.is_default).desc(), col(Pipeline.position), col(Pipeline.name))
+    ).all()
+    return [{"id": str(p.id), "name": p.name} for p in rows]
+
+
+def convert_lead(
+    session: Session,
+    actor: Actor,
+    lead_id: str | UUID,
+    *,
+    pipeline_id: str | UUID,
+    value: Any,
+    expected_close: date | str | None = None,
+    name: str | None = None,
+) -> str:
+    """Create the deal, mark the lead converted (converted_at, conversion_value); returns deal id."""
+    require(actor, "leads.write")
+    require(actor, "pipeline.move")
+    lead = load_lead(session, actor, lead_id, for_update=True)
+    if lead.status in (LeadStatus.CONVERTED, LeadStatus.LOST, LeadStatus.UNQUALIFIED):
+        raise Invalid(f"A {lead.status.value} lead cannot be converted.")
+    amount = parse_money(value)
+    if isinstance(expected_close, str):
+        try:
+            expected_close = date.fromisoformat(expected_close) if expected_close.strip() else None
+        except ValueError:
+            raise Invalid("Give the expected close as a date.") from None
+    company = company_of(session, lead)
+    owner = lead.assigned_to or actor.user_id
+    if owner != actor.user_id and not actor.can("pipeline.manage"):
+        owner = actor.user_id
+    deal_id = create_deal(
+        session,
+        actor,
+        pipeline_id,
+        name=(name or "").strip() or company.name,
+        value=amount,
+        company_id=company.id,
+        expected_close_date=expected_close,
+        owner_id=owner,
+    )
+    before = audit.snapshot(lead, ["status", "converted_at", "conversion_value", "assigned_to"])
+    now = utcnow()
+    lead.status, lead.converted_at, lead.conversion_value, lead.updated_at = (
+        LeadStatus.CONVERTED,
+        now,
+        amount,
+        now,
+    )
+    if lead.assigned_to is None:
+        lead.assigned_to, lead.assigned_at = owner, now
+    session.add(lead)
+    audit.record(
+        session,
+        actor,
+        "lead.convert",
+        "lead",
+        lead.id,
+        before=before,
+        after={
+            **audit.snapshot(lead, ["status", "converted_at", "conversion_value", "assigned_to"]),
+            "opportunity_id": deal_id,
+        },
+    )
+    session.flush()
+    return deal_id
+
+
+def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[dict[str, Any]]:
+    """The deals made from a lead, with their current stage."""
+    rows = session.exec(
+        select(Opportunity, PipelineStage.name, Pipeline.name)
+        .join(PipelineStage, col(PipelineStage.id) == Opportunity.current_stage_id)
+        .join(Pipeline, col(Pipeline.id) == Opportunity.pipeline_id)
+        .where(
+            Opportunity.organization_id == organization_id,
+            Opportunity.lead_id == lead_id,
+            col(Opportunity.deleted_at).is_(None),
+        )
+        .order_by(col(Opportunity.created_at).desc())
+    ).all()
+    return [
+        {
+            "id": str(o.id),
+            "name": o.name,
+            "stage": stage,
+            "pipeline": pipe,
+            "status": o.status.value,
+            "value": f"{o.value:,.2f}",
+        }
+        for o, stage, pipe in rows
+    ]

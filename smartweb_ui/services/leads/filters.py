@@ -1,0 +1,162 @@
+"""Filters of the lead inbox: the validated ``LeadFilter`` and its SQL predicates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from ...models import BusinessType, Company, Lead, LeadSource, LeadStatus, LeadTag, Task, TaskStatus
+from ...models.base import utcnow
+from ..core.errors import Invalid
+from ..core.security import Actor
+from .common import OPEN_STATUSES, scope_clause, zone
+from .search import search_clause
+
+STATUS_VALUES = [s.value for s in LeadStatus]
+SOURCE_VALUES = [s.value for s in LeadSource]
+BUSINESS_TYPES = [b.value for b in BusinessType]
+
+
+@dataclass
+class LeadFilter:
+    """What the list shows; every field is optional. Built from browser input via ``parse``."""
+
+    search: str = ""
+    status: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    assignee: str = ""  # "" any, "me", "unassigned", or a user id
+    tag: str = ""
+    score_min: int | None = None
+    score_max: int | None = None
+    business_type: list[str] = field(default_factory=list)
+    city: str = ""
+    state: str = ""
+    overdue: bool = False
+    follow_up_due: bool = False
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any] | None) -> LeadFilter:
+        """Validate untrusted input (unknown values are rejected with a human message)."""
+        raw = dict(raw or {})
+
+        def many(key: str, allowed: list[str]) -> list[str]:
+            value = raw.get(key) or []
+            items = [value] if isinstance(value, str) else list(value)
+            items = [str(v).strip().lower() for v in items if str(v).strip()]
+            bad = [v for v in items if v not in allowed]
+            if bad:
+                raise Invalid(f"Unknown {key.replace('_', ' ')}: {', '.join(bad)}.")
+            return sorted(set(items))
+
+        def score(key: str) -> int | None:
+            value = raw.get(key)
+            if value in (None, ""):
+                return None
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise Invalid("The score range takes whole numbers from 0 to 100.") from None
+            if not 0 <= number <= 100:
+                raise Invalid("The score range takes whole numbers from 0 to 100.")
+            return number
+
+        assignee = str(raw.get("assignee") or "").strip()
+        if assignee not in ("", "me", "unassigned"):
+            try:
+                assignee = str(UUID(assignee))
+            except ValueError:
+                raise Invalid("Unknown assignee.") from None
+        return cls(
+            search=str(raw.get("search") or "").strip()[:100],
+            status=many("status", STATUS_VALUES),
+            source=many("source", SOURCE_VALUES),
+            assignee=assignee,
+            tag=str(raw.get("tag") or "").strip().lower()[:40],
+            score_min=score("score_min"),
+            score_max=score("score_max"),
+            business_type=many("business_type", BUSINESS_TYPES),
+            city=str(raw.get("city") or "").strip()[:80],
+            state=str(raw.get("state") or "").strip().upper()[:2],
+            overdue=bool(raw.get("overdue")),
+            follow_up_due=bool(raw.get("follow_up_due")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the set fields (what a saved view stores)."""
+        return {k: v for k, v in asdict(self).items() if v not in ("", [], None, False)}
+
+
+def city_variants(city: str) -> list[str]:
+    city = city.strip()
+    return sorted({city, city.lower(), city.upper(), city.title(), city.capitalize()})
+
+
+def end_of_today(tz_name: str) -> datetime:
+    tz = zone(tz_name)
+    today = utcnow().astimezone(tz).date()
+    return datetime.combine(today + timedelta(days=1), time(0), tz)
+
+
+def where_clauses(
+    actor: Actor, flt: LeadFilter, tz_name: str, *, search_limit: int | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """Tenant + scope + filter predicates over ``leads`` joined to ``companies``."""
+    where: list[sa.ColumnElement[bool]] = [
+        Lead.organization_id == actor.organization_id,
+        Lead.deleted_at.is_(None),  # type: ignore[union-attr]
+        scope_clause(actor),
+    ]
+    if flt.status:
+        where.append(Lead.status.in_(flt.status))  # type: ignore[attr-defined]
+    if flt.source:
+        where.append(Lead.source.in_(flt.source))  # type: ignore[attr-defined]
+    if flt.assignee == "me":
+        where.append(Lead.assigned_to == actor.user_id)
+    elif flt.assignee == "unassigned":
+        where.append(Lead.assigned_to.is_(None))  # type: ignore[union-attr]
+    elif flt.assignee:
+        where.append(Lead.assigned_to == UUID(flt.assignee))
+    if flt.tag:
+        where.append(
+            sa.exists().where(
+                LeadTag.lead_id == Lead.id,
+                LeadTag.organization_id == actor.organization_id,
+                LeadTag.tag == flt.tag,
+            )
+        )
+    if flt.score_min is not None:
+        where.append(Lead.lead_score >= flt.score_min)
+    if flt.score_max is not None:
+        where.append(Lead.lead_score <= flt.score_max)
+    if flt.business_type:
+        where.append(Company.business_type.in_(flt.business_type))  # type: ignore[attr-defined]
+    if flt.state:
+        where.append(Company.state == flt.state)
+    if flt.city:
+        # Plain equality on spelling variants: under RLS only leakproof operators (not lower()
+        # or ILIKE) may use an index, and ix_companies_org_city_state serves this one.
+        where.append(Company.city.in_(city_variants(flt.city)))  # type: ignore[union-attr]
+    if flt.overdue:
+        where += [
+            Lead.first_contact_at.is_(None),  # type: ignore[union-attr]
+            Lead.sla_due_at < utcnow(),  # type: ignore[operator]
+            Lead.status.in_([s.value for s in OPEN_STATUSES]),  # type: ignore[attr-defined]
+        ]
+    if flt.follow_up_due:
+        where.append(
+            sa.exists().where(
+                Task.lead_id == Lead.id,
+                Task.organization_id == actor.organization_id,
+                Task.status == TaskStatus.OPEN,
+                Task.deleted_at.is_(None),  # type: ignore[union-attr]
+                Task.due_at < end_of_today(tz_name),  # type: ignore[operator]
+            )
+        )
+    found = search_clause(flt.search, Lead.company_id, search_limit)  # type: ignore[arg-type]
+    if found is not None:
+        where.append(found)
+    return where

@@ -1,0 +1,201 @@
+"""Rules of the CSV import: importable fields, header synonyms, US states, trades, and the
+validation of one row."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ...models import BusinessType, LeadSource
+from ..core.errors import Invalid
+from .actions import clean_tag
+from .dedup import EMAIL_RE, phone_digits, website_domain
+
+ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+
+# field -> label shown in the column-mapping form
+FIELDS: dict[str, str] = {
+    "name": "Company name (required)",
+    "dba_name": "DBA name",
+    "business_type": "Business type",
+    "phone": "Phone",
+    "email": "E-mail",
+    "website": "Website",
+    "street_address": "Street address",
+    "city": "City",
+    "state": "State",
+    "zip_code": "ZIP",
+    "license_number": "Licence number",
+    "license_state": "Licence state",
+    "years_in_business": "Years in business",
+    "employee_count": "Employees",
+    "annual_revenue": "Annual revenue",
+    "google_rating": "Google rating",
+    "google_reviews_count": "Google reviews",
+    "facebook_url": "Facebook",
+    "linkedin_url": "LinkedIn",
+    "instagram_url": "Instagram",
+    "source": "Lead source",
+    "tags": "Tags (; separated)",
+}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("company", "company name", "business", "business name", "account", "organization"),
+    "dba_name": ("dba", "doing business as"),
+    "business_type": ("type", "trade", "industry", "category"),
+    "phone": ("phone number", "telephone", "tel", "mobile", "main phone"),
+    "email": ("e-mail", "email address", "mail"),
+    "website": ("web", "url", "site", "homepage", "domain"),
+    "street_address": ("address", "street", "address1", "address line 1"),
+    "zip_code": ("zip", "postal code", "postcode", "zipcode"),
+    "state": ("st", "province", "region"),
+    "license_number": ("license", "licence", "license no", "license #"),
+    "years_in_business": ("years", "years in business"),
+    "employee_count": ("employees", "staff", "headcount"),
+    "annual_revenue": ("revenue", "annual revenue", "sales"),
+    "google_rating": ("rating", "google rating", "stars"),
+    "google_reviews_count": ("reviews", "review count", "google reviews"),
+    "facebook_url": ("facebook",),
+    "linkedin_url": ("linkedin",),
+    "instagram_url": ("instagram",),
+    "tags": ("tag", "labels"),
+}
+
+_STATES = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA",
+    "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE", "FLORIDA": "FL", "GEORGIA": "GA",
+    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA",
+    "KANSAS": "KS", "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD",
+    "MASSACHUSETTS": "MA", "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS",
+    "MISSOURI": "MO", "MONTANA": "MT", "NEBRASKA": "NE", "NEVADA": "NV", "NEW HAMPSHIRE": "NH",
+    "NEW JERSEY": "NJ", "NEW MEXICO": "NM", "NEW YORK": "NY", "NORTH CAROLINA": "NC",
+    "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK", "OREGON": "OR", "PENNSYLVANIA": "PA",
+    "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD", "TENNESSEE": "TN",
+    "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA",
+    "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY", "DISTRICT OF COLUMBIA": "DC",
+    "PUERTO RICO": "PR",
+}  # fmt: skip
+# Upper-case full name or code -> code.
+US_STATES: dict[str, str] = {**_STATES, **{code: code for code in _STATES.values()}}
+
+_TRADES = {
+    "plumb": BusinessType.PLUMBING,
+    "hvac": BusinessType.HVAC,
+    "heating": BusinessType.HVAC,
+    "air condition": BusinessType.HVAC,
+    "roof": BusinessType.ROOFING,
+    "electric": BusinessType.ELECTRICAL,
+    "general contract": BusinessType.GENERAL_CONTRACTOR,
+    "general_contract": BusinessType.GENERAL_CONTRACTOR,
+    "landscap": BusinessType.LANDSCAPING,
+    "lawn": BusinessType.LANDSCAPING,
+    "paint": BusinessType.PAINTING,
+    "pest": BusinessType.PEST_CONTROL,
+    "extermin": BusinessType.PEST_CONTROL,
+}
+
+
+def business_type_of(text: str) -> str:
+    """The business type for free text ('Plumber', 'HVAC', 'roofing'...); 'other' when unknown."""
+    value = re.sub(r"\s+", " ", (text or "").strip().lower())
+    if value in {b.value for b in BusinessType}:
+        return value
+    for stem, kind in _TRADES.items():
+        if stem in value:
+            return kind.value
+    return BusinessType.OTHER.value
+
+
+def _int(value: str, what: str, errors: list[str], *, maximum: int = 10**9) -> int | None:
+    text = value.replace(",", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > maximum:
+        errors.append(f"{what} “{value}” is not a whole number")
+        return None
+    return int(text)
+
+
+def validate_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Clean values and the reasons the row is rejected (empty when it is good)."""
+    errors: list[str] = []
+    get = lambda k: (values.get(k) or "").strip()  # noqa: E731
+    clean: dict[str, Any] = {"name": get("name")[:200]}
+    if not clean["name"]:
+        errors.append("name is required")
+    phone = get("phone")
+    if phone:
+        digits = phone_digits(phone)
+        if digits:
+            clean["phone"] = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+        else:
+            errors.append(f"phone “{phone}” is not a 10-digit US number")
+    email = get("email").lower()
+    if email:
+        if EMAIL_RE.match(email) and len(email) <= 254:
+            clean["email"] = email
+        else:
+            errors.append(f"e-mail “{get('email')}” is not a valid address")
+    website = get("website")
+    if website:
+        domain = website_domain(website)
+        if domain:
+            clean["website"], clean["website_domain"] = website[:300], domain
+        else:
+            errors.append(f"website “{website}” is not a valid address")
+    state = get("state").upper()
+    if state:
+        code = US_STATES.get(state) or (state if state in US_STATES.values() else None)
+        if code:
+            clean["state"] = code
+        else:
+            errors.append(f"state “{get('state')}” is not a US state code")
+    zip_code = get("zip_code")
+    if zip_code:
+        if ZIP_RE.match(zip_code):
+            clean["zip_code"] = zip_code
+        else:
+            errors.append(f"ZIP “{zip_code}” is not 5 digits (or ZIP+4)")
+    for key in ("dba_name", "street_address", "city", "license_number", "license_state"):
+        if get(key):
+            clean[key] = get(key)[:200]
+    for key in ("facebook_url", "linkedin_url", "instagram_url"):
+        if get(key):
+            clean[key] = get(key)[:300]
+    clean["business_type"] = BusinessType(business_type_of(get("business_type")))
+    for key, label in (
+        ("years_in_business", "years in business"),
+        ("employee_count", "employees"),
+        ("google_reviews_count", "reviews"),
+    ):
+        number = _int(get(key), label, errors, maximum=10_000_000)
+        if number is not None:
+            clean[key] = number
+    for key, label, top in (
+        ("annual_revenue", "revenue", Decimal("999999999999.99")),
+        ("google_rating", "Google rating", Decimal(5)),
+    ):
+        raw = get(key).replace("$", "").replace(",", "")
+        if raw:
+            try:
+                number = Decimal(raw)
+                if not (0 <= number <= top):
+                    raise InvalidOperation
+                clean[key] = number.quantize(
+                    Decimal("0.01") if key == "annual_revenue" else Decimal("0.1")
+                )
+            except (InvalidOperation, ValueError):
+                errors.append(f"{label} “{get(key)}” is not a number from 0 to {top}")
+    source = get("source").lower().replace(" ", "_")
+    if source:
+        if source in {s.value for s in LeadSource}:
+            clean["source"] = source
+        else:
+            errors.append(f"source “{get('source')}” is unknown")
+    tags = [t for t in re.split(r"[;|]", get("tags")) if t.strip()]
+    try:
+        clean["tags"] = sorted({clean_tag(t) for t in tags})
+    except Invalid:
+        errors.append(f"tags “{get('tags')}” are not valid")
+    return clean, errors

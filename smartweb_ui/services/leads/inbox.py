@@ -1,0 +1,295 @@
+"""The lead inbox list: filters, free-text search, sorts, keyset paging, counts.
+
+Every query is built from :class:`LeadFilter` (parsed and validated, since it comes from the
+browser), scoped to the actor (reps: own + unassigned; ``leads.read_all``: everything) and ordered
+by ``(sort key, id)`` so the next page starts right after the last row (no OFFSET).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from ...models import (
+    Company,
+    Lead,
+    User,
+)
+from ...models.base import utcnow
+from ..core.errors import Invalid
+from ..core.security import Actor, require
+from . import search as lead_search
+from .common import OPEN_STATUSES, fmt_dt, org_settings, zone
+from .filters import (
+    LeadFilter,
+    where_clauses,
+)
+
+PAGE_SIZE = 50
+_ASSIGNEE = aliased(User)
+# The page's tags in the same query (one index look-up per row of the page).
+_TAGS = (
+    sa.select(
+        sa.func.coalesce(
+            sa.func.array_agg(sa.text("t.tag ORDER BY t.tag")), sa.text("'{}'::varchar[]")
+        )
+    )
+    .select_from(sa.text("lead_tags t"))
+    .where(sa.text("t.lead_id = leads.id"))
+    .scalar_subquery()
+    .label("tags")
+)
+SORTS: dict[str, str] = {
+    "score": "Score",
+    "created": "Newest",
+    "last_contact": "Last contact",
+    "sla_due": "SLA due",
+}
+_LAST_CONTACT = sa.func.coalesce(
+    Lead.last_contact_at, sa.literal_column("'-infinity'::timestamptz")
+)
+_SLA_DUE = sa.func.coalesce(Lead.sla_due_at, sa.literal_column("'infinity'::timestamptz"))
+
+
+def _sort(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
+    """(sort key expression, descending)."""
+    if sort == "created":
+        return Lead.created_at, True  # type: ignore[return-value]
+    if sort == "last_contact":
+        return _LAST_CONTACT, True
+    if sort == "sla_due":
+        return _SLA_DUE, False
+    return Lead.lead_score, True  # type: ignore[return-value]
+
+
+def _cursor_value(sort: str, row: Any) -> str:
+    if sort == "score":
+        return str(row.lead_score)
+    value = getattr(
+        row, {"created": "created_at", "last_contact": "last_contact_at"}.get(sort, "sla_due_at")
+    )
+    if value is None:
+        return "-infinity" if sort == "last_contact" else "infinity"
+    return value.isoformat()
+
+
+def _after(sort: str, cursor: str) -> sa.ColumnElement[bool]:
+    """Rows strictly after the cursor in ``(key, id)`` order (key desc/asc, id asc)."""
+    try:
+        raw_value, raw_id = cursor.rsplit("|", 1)
+        last_id = UUID(raw_id)
+        value: Any = int(raw_value) if sort == "score" else raw_value
+        if sort != "score" and raw_value not in ("infinity", "-infinity"):
+            datetime.fromisoformat(raw_value)
+    except ValueError:
+        raise Invalid("That page link is no longer valid.") from None
+    key, desc = _sort(sort)
+    bound = (
+        sa.literal(value)
+        if sort == "score"
+        else sa.cast(sa.literal(value), sa.DateTime(timezone=True))
+    )
+    if desc:
+        return sa.and_(key <= bound, sa.or_(key < bound, Lead.id > last_id))
+    return sa.and_(key >= bound, sa.or_(key > bound, Lead.id > last_id))
+
+
+def list_query(actor: Actor, flt: LeadFilter, sort: str, tz_name: str) -> sa.Select[Any]:
+    """The ordered list statement (no limit): the page query and the CSV export share it."""
+    if sort not in SORTS:
+        raise Invalid("Unknown sort.")
+    key, desc = _sort(sort)
+    assignee = _ASSIGNEE
+    return (
+        sa.select(
+            Lead.id,
+            Lead.status,
+            Lead.source,
+            Lead.lead_score,
+            Lead.assigned_to,
+            Lead.created_at,
+            Lead.last_contact_at,
+            Lead.first_contact_at,
+            Lead.sla_due_at,
+            Lead.contact_attempts,
+            Company.name,
+            Company.business_type,
+            Company.phone,
+            Company.email,
+            Company.website,
+            Company.city,
+            Company.state,
+            Company.zip_code,
+            Company.google_rating,
+            assignee.full_name.label("assignee_name"),
+            _TAGS,
+        )
+        .join(Company, Company.id == Lead.company_id)
+        .outerjoin(assignee, assignee.id == Lead.assigned_to)
+        .where(*where_clauses(actor, flt, tz_name))
+        .order_by(key.desc() if desc else key.asc(), Lead.id.asc())  # type: ignore[attr-defined]
+    )
+
+
+@dataclass
+class LeadPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    sort: str
+
+
+def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> dict[str, Any]:
+    overdue = (
+        row.first_contact_at is None
+        and row.sla_due_at is not None
+        and row.sla_due_at < now
+        and row.status in OPEN_STATUSES
+    )
+    return {
+        "id": str(row.id),
+        "company_name": row.name,
+        "business_type": (row.business_type.value if row.business_type else "").replace("_", " "),
+        "phone": row.phone or "",
+        "email": row.email or "",
+        "website": row.website or "",
+        "location": ", ".join(p for p in (row.city, row.state) if p),
+        "status": row.status.value,
+        "source": row.source.value.replace("_", " "),
+        "score": int(row.lead_score),
+        "assignee": row.assignee_name or "",
+        "assignee_id": str(row.assigned_to or ""),
+        "created": fmt_dt(row.created_at, tz),
+        "last_contact": fmt_dt(row.last_contact_at, tz),
+        "sla_due": fmt_dt(row.sla_due_at, tz) if row.first_contact_at is None else "",
+        "overdue": overdue,
+        "attempts": int(row.contact_attempts),
+        "tags": tags,
+    }
+
+
+def list_leads(
+    session: Session,
+    actor: Actor,
+    filters: LeadFilter | dict[str, Any] | None = None,
+    *,
+    sort: str = "score",
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> LeadPage:
+    """One page of the inbox in ``sort`` order, starting after the ``after`` cursor."""
+    require(actor, "leads.read")
+    flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
+    limit = max(1, min(int(limit), 200))
+    _, tz_name = org_settings(session, actor.organization_id)
+    if not flt.search:
+        rows = _page(session, list_query(actor, flt, sort, tz_name), sort, after, limit)
+    else:
+        plain = replace(flt, search="")
+        stmt = list_query(actor, plain, sort, tz_name)
+        ids = lead_search.probe(session, flt.search)
+        complete = False
+        if ids is None:  # a common term: walk the sort order
+            rows, complete = _walk(session, stmt, sort, after, limit, flt.search)
+        if not complete:  # a selective or middling term: join its companies
+            found = lead_search.search_clause(flt.search, Lead.company_id)  # type: ignore[arg-type]
+            if ids is not None:
+                found = Lead.company_id == sa.any_(sa.literal(ids, sa.ARRAY(sa.Uuid())))
+            rows = _page(session, stmt.where(found), sort, after, limit)  # type: ignore[arg-type]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    tz, now = zone(tz_name), utcnow()
+    next_cursor = f"{_cursor_value(sort, rows[-1])}|{rows[-1].id}" if more and rows else None
+    return LeadPage(
+        rows=[_row(r, list(r.tags or []), tz, now) for r in rows],
+        next_cursor=next_cursor,
+        sort=sort,
+    )
+
+
+COUNT_CAP = 10_000
+
+
+def _page(
+    session: Session, stmt: sa.Select[Any], sort: str, after: str | None, limit: int
+) -> list[Any]:
+    if after:
+        stmt = stmt.where(_after(sort, after))
+    return list(session.execute(stmt.limit(limit + 1)).all())
+
+
+_SORT_COLUMN = {
+    "score": Lead.lead_score,
+    "created": Lead.created_at,
+    "last_contact": Lead.last_contact_at,
+    "sla_due": Lead.sla_due_at,
+}
+
+
+def _walk(
+    session: Session, full: sa.Select[Any], sort: str, after: str | None, limit: int, text: str
+) -> tuple[list[Any], bool]:
+    """Leads in sort order, kept when their company matches ``text``: a first BATCH, then as
+    many rows as the hit rate says the page needs, within WALK_BATCHES * BATCH rows (else
+    incomplete: the caller joins the list of matching companies). Returns (rows, complete)."""
+    light = full.with_only_columns(
+        Lead.id, _SORT_COLUMN[sort], Company.name, Company.email, Company.website, Company.phone
+    )
+    matches = lead_search.matcher(text)
+    picked: list[UUID] = []
+    cursor, seen, size = after, 0, lead_search.BATCH
+    budget = lead_search.WALK_BATCHES * lead_search.BATCH
+    while True:
+        stmt = light.where(_after(sort, cursor)) if cursor else light
+        batch = session.execute(stmt.limit(size)).all()
+        seen += len(batch)
+        picked += [r.id for r in batch if matches(r)]
+        if len(picked) > limit or len(batch) < size:
+            break
+        rate = len(picked) / seen
+        wanted = (limit + 1 - len(picked)) / rate if rate else budget + 1
+        if wanted > budget - seen:  # the page would not fill within the budget
+            return [], False
+        size = min(budget - seen, int(wanted * 1.25) + 20)
+        cursor = f"{_cursor_value(sort, batch[-1])}|{batch[-1].id}"
+    if not picked:
+        return [], True
+    rows = session.execute(full.where(Lead.id.in_(picked[: limit + 1]))).all()  # type: ignore[attr-defined]
+    return list(rows), True
+
+
+def count_leads(
+    session: Session,
+    actor: Actor,
+    filters: LeadFilter | dict[str, Any] | None = None,
+    *,
+    cap: int | None = COUNT_CAP,
+) -> int:
+    """How many leads match (in the actor's scope); stops at ``cap + 1`` (shown as "10,000+")
+    so a count over 200k rows stays cheap. ``cap=None`` counts everything."""
+    require(actor, "leads.read")
+    flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
+    _, tz_name = org_settings(session, actor.organization_id)
+    inner = sa.select(sa.literal(1)).select_from(Lead)
+    if _needs_company(flt):
+        inner = inner.join(Company, Company.id == Lead.company_id)
+    limit = cap + 1 if cap is not None else None
+    inner = inner.where(*where_clauses(actor, flt, tz_name, search_limit=limit))
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    return int(
+        session.execute(sa.select(sa.func.count()).select_from(inner.subquery())).scalar_one()
+    )
+
+
+def count_label(n: int, cap: int = COUNT_CAP) -> str:
+    return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+def _needs_company(flt: LeadFilter) -> bool:
+    return bool(flt.business_type or flt.city or flt.state)

@@ -1,0 +1,153 @@
+"""Views of the lead inbox: the built-in ones and each user's saved views, with counts."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import Session, col, select
+
+from ...models import SavedView
+from ...models.base import utcnow
+from ..core import audit
+from ..core.errors import Conflict, Invalid, NotFound
+from ..core.security import Actor, require
+from .common import OPEN_STATUSES, as_uuid
+from .inbox import SORTS, LeadFilter, count_label, count_leads
+
+OPEN = [s.value for s in OPEN_STATUSES]
+
+# key -> (name, filters, sort)
+BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "my_new": ("My new leads", {"assignee": "me", "status": ["new"]}, "sla_due"),
+    "unassigned": ("Unassigned", {"assignee": "unassigned", "status": OPEN}, "created"),
+    "hot": ("Hot (score ≥ 70)", {"score_min": 70, "status": OPEN}, "score"),
+    "overdue": ("Overdue first contact", {"overdue": True}, "sla_due"),
+    "follow_ups": ("Follow-ups due today", {"follow_up_due": True, "status": OPEN}, "score"),
+    "all": ("All leads", {}, "score"),
+}
+MAX_VIEWS = 30
+
+
+def view_definition(session: Session, actor: Actor, key: str) -> tuple[dict[str, Any], str]:
+    """(filters, sort) of a built-in view key or one of the actor's saved view ids."""
+    if key in BUILTIN_VIEWS:
+        _, filters, sort = BUILTIN_VIEWS[key]
+        return dict(filters), sort
+    view = _own_view(session, actor, key)
+    return dict(view.filters), view.sort
+
+
+def _own_view(session: Session, actor: Actor, view_id: str | UUID) -> SavedView:
+    view = session.get(SavedView, as_uuid(view_id, "View"))
+    if (
+        view is None
+        or view.organization_id != actor.organization_id
+        or view.user_id != actor.user_id
+    ):
+        raise NotFound("View not found.")
+    return view
+
+
+def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> list[dict[str, Any]]:
+    """Built-in views then the actor's saved views: key, name, count, builtin flag."""
+    require(actor, "leads.read")
+    out: list[dict[str, Any]] = []
+    for key, (name, filters, sort) in BUILTIN_VIEWS.items():
+        out.append({"key": key, "name": name, "builtin": True, "sort": sort, "filters": filters})
+    saved = session.exec(
+        select(SavedView)
+        .where(
+            SavedView.organization_id == actor.organization_id, SavedView.user_id == actor.user_id
+        )
+        .order_by(col(SavedView.position), col(SavedView.name))
+    ).all()
+    for view in saved:
+        out.append(
+            {
+                "key": str(view.id),
+                "name": view.name,
+                "builtin": False,
+                "sort": view.sort,
+                "filters": dict(view.filters),
+            }
+        )
+    for item in out:
+        n = count_leads(session, actor, LeadFilter.parse(item["filters"])) if with_counts else -1
+        item["count"], item["count_label"] = n, (count_label(n) if n >= 0 else "")
+    return out
+
+
+def save_view(
+    session: Session, actor: Actor, name: str, filters: dict[str, Any] | LeadFilter, sort: str
+) -> str:
+    """Create or replace (by name) one of the actor's saved views; returns its id."""
+    require(actor, "leads.read")
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Give the view a name.")
+    if len(name) > 60:
+        raise Invalid("View names are 60 characters at most.")
+    if sort not in SORTS:
+        raise Invalid("Unknown sort.")
+    flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
+    clean = flt.to_dict()
+    view = session.exec(
+        select(SavedView).where(
+            SavedView.organization_id == actor.organization_id,
+            SavedView.user_id == actor.user_id,
+            SavedView.name == name,
+        )
+    ).first()
+    if view is None:
+        existing = session.exec(
+            select(SavedView.id).where(
+                SavedView.organization_id == actor.organization_id,
+                SavedView.user_id == actor.user_id,
+            )
+        ).all()
+        if len(existing) >= MAX_VIEWS:
+            raise Conflict(f"You can keep {MAX_VIEWS} saved views; delete one first.")
+        view = SavedView(
+            organization_id=actor.organization_id,
+            user_id=actor.user_id,
+            name=name,
+            filters=clean,
+            sort=sort,
+            position=len(existing),
+        )
+        session.add(view)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "saved_view.create",
+            "saved_view",
+            view.id,
+            after={"name": name, "filters": clean, "sort": sort},
+        )
+    else:
+        before = audit.snapshot(view, ["filters", "sort"])
+        view.filters, view.sort, view.updated_at = clean, sort, utcnow()
+        session.add(view)
+        audit.record(
+            session,
+            actor,
+            "saved_view.update",
+            "saved_view",
+            view.id,
+            before=before,
+            after={"filters": clean, "sort": sort},
+        )
+    session.flush()
+    return str(view.id)
+
+
+def delete_view(session: Session, actor: Actor, view_id: str | UUID) -> None:
+    require(actor, "leads.read")
+    view = _own_view(session, actor, view_id)
+    audit.record(
+        session, actor, "saved_view.delete", "saved_view", view.id, before={"name": view.name}
+    )
+    session.delete(view)
+    session.flush()

@@ -1,0 +1,289 @@
+"""Moving a deal on the pipeline (drag and drop): ``move_deal``.
+
+Locking order everywhere: the stage rows of the columns touched (by id), then the deal row.
+Locking the columns serializes position changes, so positions stay dense (0..n-1) per open
+column under concurrent drops. A column shows its cards by position DESCENDING: the top card
+holds n-1, so drops near the top and new deals shift few rows. Won/Lost columns are ordered
+by close date, not position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from ...models import Opportunity, OpportunityStageHistory, OpportunityStatus, PipelineStage
+from ...models.base import utcnow
+from ..core import audit
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound
+from ..core.security import Actor, require
+from .common import as_uuid, can_move, org_context, parse_money, weighted
+
+MOVE_FIELDS = [
+    "current_stage_id",
+    "position",
+    "status",
+    "probability",
+    "weighted_value",
+    "value",
+    "actual_close_date",
+    "closed_reason",
+    "competitor_won",
+    "version",
+]
+# Live open deals of a column (the predicate of the partial index ix_opps_open_by_stage).
+LIVE_OPEN = "status = 'open' AND deleted_at IS NULL AND NOT is_archived"
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    deal_id: str
+    stage_id: str
+    position: int
+    status: str
+    version: int
+    moved: bool
+
+
+def load_deal(session: Session, actor: Actor, deal_id: UUID, *, lock: bool = False) -> Opportunity:
+    stmt = select(Opportunity).where(
+        Opportunity.id == deal_id,
+        Opportunity.organization_id == actor.organization_id,
+        col(Opportunity.deleted_at).is_(None),
+    )
+    deal = session.exec(stmt.with_for_update() if lock else stmt).first()
+    if deal is None or deal.organization_id != actor.organization_id:
+        raise NotFound("Deal not found.")
+    return deal
+
+
+def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
+    session.exec(
+        select(PipelineStage.id)
+        .where(
+            col(PipelineStage.id).in_(sorted(stage_ids)),
+            PipelineStage.organization_id == actor.organization_id,
+        )
+        .order_by(col(PipelineStage.id))
+        .with_for_update()
+    ).all()
+
+
+def _open_count(session: Session, stage_id: UUID, exclude: UUID) -> int:
+    return session.execute(
+        text(
+            f"SELECT count(*) FROM opportunities WHERE current_stage_id = :s AND {LIVE_OPEN} "
+            "AND id <> :d"
+        ),
+        {"s": stage_id, "d": exclude},
+    ).scalar_one()
+
+
+def _shift(
+    session: Session, stage_id: UUID, exclude: UUID, delta: int, lo: int, hi: int | None
+) -> None:
+    """positions in [lo, hi] (hi open-ended when None) of a column move by ``delta``."""
+    upper = "" if hi is None else " AND position <= :hi"
+    session.execute(
+        text(
+            f"UPDATE opportunities SET position = position + :delta WHERE current_stage_id = :s "
+            f"AND {LIVE_OPEN} AND id <> :d AND position >= :lo{upper}"
+        ),
+        {"delta": delta, "s": stage_id, "d": exclude, "lo": lo, "hi": hi},
+    )
+
+
+def _closing_details(
+    target: PipelineStage,
+    today: date,
+    close_date: date | None,
+    final_value: Any,
+    lost_reason: str | None,
+    competitor: str | None,
+) -> dict[str, Any]:
+    """Validated won/lost fields for the target stage (Invalid when something is missing)."""
+    if target.is_won:
+        if close_date is None or final_value in (None, ""):
+            raise Invalid("A won deal needs its actual close date and final value.")
+        if close_date > today + timedelta(days=1):
+            raise Invalid("The close date of a won deal cannot be in the future.")
+        return {
+            "status": OpportunityStatus.WON,
+            "value": parse_money(final_value, "Final value"),
+            "actual_close_date": close_date,
+            "closed_reason": None,
+            "competitor_won": None,
+        }
+    if target.is_lost:
+        reason = (lost_reason or "").strip()
+        if not reason:
+            raise Invalid("Say why the deal was lost.")
+        return {
+            "status": OpportunityStatus.LOST,
+            "actual_close_date": today,
+            "closed_reason": reason[:200],
+            "competitor_won": (competitor or "").strip()[:200] or None,
+        }
+    return {
+        "status": OpportunityStatus.OPEN,
+        "actual_close_date": None,
+        "closed_reason": None,
+        "competitor_won": None,
+    }
+
+
+def _drop_position(
+    session: Session,
+    actor: Actor,
+    deal: Opportunity,
+    stage_id: UUID,
+    same: bool,
+    index: int,
+    before_deal_id: str | UUID | None,
+    after_deal_id: str | UUID | None,
+) -> int:
+    """The stored position for a drop. Columns show positions DESCENDING (top = n-1), so a
+    drop near the top — where nearly every drag lands — shifts only the few cards above it.
+    """
+    for anchor_id, above in ((before_deal_id, True), (after_deal_id, False)):
+        if not anchor_id:
+            continue
+        anchor = session.exec(
+            select(Opportunity.position).where(
+                Opportunity.id == as_uuid(anchor_id, "Deal"),
+                Opportunity.organization_id == actor.organization_id,
+                Opportunity.current_stage_id == stage_id,
+                Opportunity.status == OpportunityStatus.OPEN,
+                Opportunity.id != deal.id,
+            )
+        ).first()
+        if anchor is not None:
+            anchor -= 1 if same and anchor > deal.position else 0
+            return anchor + 1 if above else anchor
+    others = _open_count(session, stage_id, deal.id)
+    return others - max(0, min(int(index), others))
+
+
+def move_deal(
+    session: Session,
+    actor: Actor,
+    deal_id: str | UUID,
+    to_stage_id: str | UUID,
+    position: int,
+    expected_version: int,
+    *,
+    close_date: date | None = None,
+    final_value: Decimal | str | None = None,
+    lost_reason: str | None = None,
+    competitor: str | None = None,
+    before_deal_id: str | UUID | None = None,
+    after_deal_id: str | UUID | None = None,
+) -> MoveResult:
+    """Drop a deal at ``position`` (0 = top) of a stage's column.
+
+    In a filtered view the visible index is not the column index: pass the card shown just
+    below the drop (``before_deal_id``) or just above it (``after_deal_id``) instead.
+
+    One transaction: permission, tenancy, version check, dense positions in both columns,
+    stage-derived probability/weighted value/status, history row, version bump, audit row.
+    """
+    require(actor, "pipeline.move")
+    deal = load_deal(session, actor, as_uuid(deal_id, "Deal"))
+    if not can_move(actor, deal.owner_id):
+        raise Forbidden("You can move only your own deals.")
+    target = session.exec(
+        select(PipelineStage).where(
+            PipelineStage.id == as_uuid(to_stage_id, "Stage"),
+            PipelineStage.organization_id == actor.organization_id,
+            PipelineStage.pipeline_id == deal.pipeline_id,
+        )
+    ).first()
+    if target is None:
+        raise NotFound("Stage not found.")
+    source_id = deal.current_stage_id
+    _lock_stages(session, actor, {source_id, target.id})
+    session.refresh(deal, with_for_update=True)
+    if deal.version != expected_version or deal.current_stage_id != source_id:
+        raise Conflict("Someone else changed this deal a moment ago. The board has been refreshed.")
+    source = session.get(PipelineStage, source_id)
+    assert source is not None
+    _, tz, _ = org_context(session, actor)
+    now = utcnow()
+    same = source.id == target.id
+    target_terminal = target.is_won or target.is_lost
+    source_terminal = source.is_won or source.is_lost
+    if same and target_terminal:  # Won/Lost columns are ordered by close date
+        return MoveResult(str(deal.id), str(target.id), 0, deal.status.value, deal.version, False)
+    closing = (
+        {}
+        if same
+        else _closing_details(
+            target, now.astimezone(tz).date(), close_date, final_value, lost_reason, competitor
+        )
+    )
+
+    old_pos = deal.position
+    new_pos = (
+        0
+        if target_terminal
+        else _drop_position(
+            session, actor, deal, target.id, same, position, before_deal_id, after_deal_id
+        )
+    )
+    if same and new_pos == old_pos:
+        return MoveResult(
+            str(deal.id), str(target.id), old_pos, deal.status.value, deal.version, False
+        )
+
+    before = audit.snapshot(deal, MOVE_FIELDS)
+    if same:
+        if new_pos < old_pos:
+            _shift(session, target.id, deal.id, +1, new_pos, old_pos - 1)
+        else:
+            _shift(session, target.id, deal.id, -1, old_pos + 1, new_pos)
+    else:
+        if not source_terminal:
+            _shift(session, source.id, deal.id, -1, old_pos + 1, None)
+        if not target_terminal:
+            _shift(session, target.id, deal.id, +1, new_pos, None)
+        seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
+        session.add(
+            OpportunityStageHistory(
+                organization_id=actor.organization_id,
+                opportunity_id=deal.id,
+                from_stage_id=source.id,
+                to_stage_id=target.id,
+                moved_by=actor.user_id,
+                moved_at=now,
+                seconds_in_from_stage=seconds,
+                value_at_move=closing.get("value", deal.value),
+            )
+        )
+        for key, value in closing.items():
+            setattr(deal, key, value)
+        deal.current_stage_id = target.id
+        deal.probability = target.probability
+        deal.weighted_value = weighted(deal.value, target.probability)
+        deal.stage_entered_at = now
+        deal.time_in_stage = 0
+    deal.position = new_pos
+    deal.version += 1
+    deal.updated_at = now
+    session.add(deal)
+    audit.record(
+        session,
+        actor,
+        "opportunity.reorder" if same else "opportunity.move",
+        "opportunity",
+        deal.id,
+        before=before,
+        after=audit.snapshot(deal, MOVE_FIELDS),
+    )
+    session.flush()
+    return MoveResult(str(deal.id), str(target.id), new_pos, deal.status.value, deal.version, True)

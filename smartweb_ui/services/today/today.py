@@ -1,0 +1,161 @@
+"""The signed-in user's day: open tasks (overdue first), uncontacted leads, open deals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from ...models import (
+    Company,
+    Lead,
+    LeadStatus,
+    Opportunity,
+    OpportunityStatus,
+    Organization,
+    PipelineStage,
+    Task,
+    TaskStatus,
+)
+from ...models.base import utcnow
+from ..core.formatting import format_date, format_money
+from ..core.security import Actor
+
+LIMIT = 25
+
+
+@dataclass
+class Today:
+    """Display-ready rows for the Today page (all strings, ready to render)."""
+
+    tasks: list[dict[str, str]] = field(default_factory=list)
+    overdue_tasks: int = 0
+    open_tasks: int = 0
+    leads: list[dict[str, str]] = field(default_factory=list)
+    uncontacted_leads: int = 0
+    deals: list[dict[str, str]] = field(default_factory=list)
+    open_deals: int = 0
+    pipeline_value: str = ""
+    weighted_value: str = ""
+
+
+def _when(ts: datetime | None, tz: ZoneInfo) -> str:
+    if ts is None:
+        return "No due date"
+    local = ts.astimezone(tz)
+    return f"{format_date(local)} {local:%H:%M}"
+
+
+def today_for(session: Session, actor: Actor) -> Today:
+    """Everything on the user's Today page, in four small indexed queries."""
+    org = session.get(Organization, actor.organization_id)
+    tz = ZoneInfo(org.timezone if org else "UTC")
+    currency = org.currency if org else "USD"
+    now = utcnow()
+    me = actor.user_id
+    out = Today()
+
+    open_task = (
+        (Task.organization_id == actor.organization_id)
+        & (Task.assigned_to == me)
+        & (Task.status == TaskStatus.OPEN)
+        & col(Task.deleted_at).is_(None)
+    )
+    out.open_tasks, out.overdue_tasks = session.exec(
+        select(func.count(), func.count().filter(col(Task.due_at) < now)).where(open_task)
+    ).one()
+    tasks = session.exec(
+        select(Task, Company.name)
+        .outerjoin(Lead, Lead.id == Task.lead_id)
+        .outerjoin(Company, Company.id == Lead.company_id)
+        .where(open_task)
+        .order_by(case((col(Task.due_at) < now, 0), else_=1), col(Task.due_at).asc().nulls_last())
+        .limit(LIMIT)
+    ).all()
+    out.tasks = [
+        {
+            "id": str(t.id),
+            "title": t.title,
+            "due": _when(t.due_at, tz),
+            "overdue": "1" if t.due_at and t.due_at < now else "",
+            "priority": t.priority.value,
+            "company": company or "",
+            "lead_id": str(t.lead_id or ""),
+        }
+        for t, company in tasks
+    ]
+
+    my_new = (
+        (Lead.organization_id == actor.organization_id)
+        & (Lead.assigned_to == me)
+        & col(Lead.first_contact_at).is_(None)
+        & col(Lead.status).in_([LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED])
+        & col(Lead.deleted_at).is_(None)
+    )
+    out.uncontacted_leads = session.exec(select(func.count()).where(my_new)).one()
+    leads = session.exec(
+        select(Lead, Company)
+        .join(Company, Company.id == Lead.company_id)
+        .where(my_new)
+        .order_by(col(Lead.sla_due_at).asc().nulls_last(), col(Lead.lead_score).desc())
+        .limit(LIMIT)
+    ).all()
+    out.leads = [
+        {
+            "id": str(lead.id),
+            "company": company.name,
+            "city": ", ".join(p for p in [company.city, company.state] if p),
+            "phone": company.phone or "",
+            "score": str(lead.lead_score),
+            "sla": _when(lead.sla_due_at, tz) if lead.sla_due_at else "",
+            "sla_overdue": "1" if lead.sla_due_at and lead.sla_due_at < now else "",
+        }
+        for lead, company in leads
+    ]
+
+    my_deals = (
+        (Opportunity.organization_id == actor.organization_id)
+        & (Opportunity.owner_id == me)
+        & (Opportunity.status == OpportunityStatus.OPEN)
+        & col(Opportunity.deleted_at).is_(None)
+        & ~col(Opportunity.is_archived)
+    )
+    n, total, weighted = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(Opportunity.value), 0),
+            func.coalesce(func.sum(Opportunity.weighted_value), 0),
+        ).where(my_deals)
+    ).one()
+    out.open_deals = n
+    out.pipeline_value = format_money(Decimal(total), currency)
+    out.weighted_value = format_money(Decimal(weighted), currency)
+    deals = session.exec(
+        select(Opportunity, PipelineStage.name, Company.name)
+        .join(PipelineStage, PipelineStage.id == Opportunity.current_stage_id)
+        .outerjoin(Lead, Lead.id == Opportunity.lead_id)
+        .outerjoin(Company, Company.id == Lead.company_id)
+        .where(my_deals)
+        .order_by(col(Opportunity.expected_close_date).asc().nulls_last())
+        .limit(LIMIT)
+    ).all()
+    today = now.astimezone(tz).date()
+    out.deals = [
+        {
+            "id": str(o.id),
+            "name": o.name,
+            "company": company or "",
+            "stage": stage,
+            "value": format_money(o.value, currency),
+            "weighted": format_money(o.weighted_value, currency),
+            "probability": f"{o.probability.normalize():f}%",
+            "close": format_date(o.expected_close_date) or "—",
+            "close_overdue": "1" if o.expected_close_date and o.expected_close_date < today else "",
+        }
+        for o, stage, company in deals
+    ]
+    return out
