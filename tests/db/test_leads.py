@@ -13,7 +13,7 @@ import smartweb_ui.models as m
 from smartweb_ui.db import tenant_session
 from smartweb_ui.models.base import utcnow
 from smartweb_ui.services.core.errors import Forbidden, Invalid, NotFound
-from smartweb_ui.services.leads.common import load_lead
+from smartweb_ui.services.core.scope import load_lead
 from smartweb_ui.services.leads.export import export_csv
 from smartweb_ui.services.leads.inbox import count_leads, list_leads
 from smartweb_ui.services.leads.views import delete_view, list_views, save_view, view_definition

@@ -20,7 +20,7 @@ from smartweb_ui.services.leads.dedup import DuplicateFound, create_lead, find_d
 from smartweb_ui.services.leads.detail import lead_detail
 from smartweb_ui.services.leads.interactions import log_call, log_email, log_meeting, log_note
 from smartweb_ui.services.leads.round_robin import assign_round_robin
-from smartweb_ui.services.tasks.tasks import add_task, complete_task, lead_tasks
+from smartweb_ui.services.tasks.tasks import add_task, complete_task, task_list
 
 pytestmark = pytest.mark.db
 
@@ -208,19 +208,19 @@ def test_tasks_add_complete_and_scope(org) -> None:  # type: ignore[no-untyped-d
     lid = make_lead(org.id, "Tasky", assigned_to=org.users["rep"])
     rep, rep2 = org.actors["rep"], org.actors["rep2"]
     with tenant_session(rep) as s:
-        tid = add_task(s, rep, lid, title="Send quote", due_at="2026-12-01T09:00", priority="high")
+        tid = add_task(s, rep, lead_id=lid, title="Send quote", due_at="2026-12-01T09:00", priority="high")
         with pytest.raises(Invalid):
-            add_task(s, rep, lid, title="Other's", assignee_id=org.users["rep2"])
+            add_task(s, rep, lead_id=lid, title="Other's", assignee_id=org.users["rep2"])
         with pytest.raises(Invalid):
-            add_task(s, rep, lid, title=" ")
+            add_task(s, rep, lead_id=lid, title=" ")
     with tenant_session(rep2) as s, pytest.raises(NotFound):
         complete_task(s, rep2, tid)
     with tenant_session(rep) as s:
         complete_task(s, rep, tid)
         with pytest.raises(Conflict):
             complete_task(s, rep, tid)
-        tasks = lead_tasks(s, rep, lid)
-    assert tasks[0]["done"] is True and tasks[0]["priority"] == "high"
+        tasks = task_list(s, rep, lead_id=lid)
+    assert tasks[0].done is True and tasks[0].priority == "high"
     assert audit_actions(org.id, tid) == ["task.create", "task.complete"]
 
 

@@ -79,7 +79,7 @@ def test_column_totals_equal_sql_sums_under_filters(org, raw, where, _) -> None:
         .replace("TODAY", today.isoformat())
         for k, v in raw.items()
     }
-    filters = BoardFilters.from_params(params)
+    filters, _ = BoardFilters.from_query(params)
     # per_column=1: most cards are NOT sent, the totals must still cover every matching deal
     b = load(org.actors["manager"], data.pipeline, filters, per_column=1)
     expected = sql_totals(
@@ -213,18 +213,19 @@ def test_change_marker_moves_with_this_org_only(org, other_org) -> None:  # type
 
 
 def test_filters_round_trip_and_ignore_garbage() -> None:
-    f = BoardFilters.from_params(
+    f, _ = BoardFilters.from_query(
         {"owner": "me", "q": " pipe ", "close_from": "2030-01-02", "value_min": "1,000.50"}
     )
-    assert f.to_params() == {
+    assert f.to_query() == {
         "owner": "me",
         "q": "pipe",
         "close_from": "2030-01-02",
         "value_min": "1000.50",
     }
-    assert BoardFilters.from_params(f.to_params()) == f
-    junk = BoardFilters.from_params(
+    assert BoardFilters.from_query(f.to_query())[0] == f
+    junk, dropped = BoardFilters.from_query(
         {"owner": "x' OR 1=1", "close_to": "yesterday", "value_max": "NaN", "value_min": "lots"}
     )
     assert junk == BoardFilters()
+    assert sorted(dropped) == ["close_to", "owner", "value_max", "value_min"]
     assert not junk.active

@@ -15,10 +15,10 @@ from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from smartweb_ui.services.pipeline.board import board
 from smartweb_ui.services.pipeline.deals import create_deal, update_deal
-from smartweb_ui.services.pipeline.drawer import add_task, deal_detail, search_companies
+from smartweb_ui.services.pipeline.drawer import deal_detail, search_companies
 from smartweb_ui.services.pipeline.moves import move_deal
 from smartweb_ui.services.pipeline.stages import StageSettings, stage_settings, update_stage
-from smartweb_ui.services.tasks.tasks import complete_task
+from smartweb_ui.services.tasks.tasks import add_task, complete_task
 
 pytestmark = pytest.mark.db
 
@@ -111,7 +111,7 @@ def test_new_deal_goes_to_the_top_of_the_first_stage(org) -> None:  # type: igno
     data = make_pipeline(org)
     rep = org.actors["rep"]
     found = call(rep, search_companies, "zen roof")
-    assert [f["id"] for f in found] == [str(data.companies["zen"])]
+    assert [f.id for f in found] == [str(data.companies["zen"])]
     deal_id = call(
         rep,
         create_deal,
@@ -124,9 +124,9 @@ def test_new_deal_goes_to_the_top_of_the_first_stage(org) -> None:  # type: igno
     assert column[0][0].hex == deal_id.replace("-", "")
     assert [p for _, p in column] == [5, 4, 3, 2, 1, 0]
     detail = call(rep, deal_detail, deal_id)
-    assert detail["company"].startswith("Zen Roofing")
-    assert detail["owner_name"] == "Rep Acme"
-    assert detail["history"][0]["title"] == "Created in Lead In"
+    assert detail.company.startswith("Zen Roofing")
+    assert detail.owner_name == "Rep Acme"
+    assert detail.history[0].title == "Created in Lead In"
     assert audit_actions(org.id) == ["opportunity.create"]
 
 
@@ -170,7 +170,7 @@ def test_new_deal_rules(org, other_org) -> None:  # type: ignore[no-untyped-def]
 def search_companies_in(org, q) -> list:  # type: ignore[no-untyped-def]
     """Another org searching for this org's company names finds only its own companies."""
     found = call(org.actors["rep"], search_companies, q)
-    return [f for f in found if not f["name"].endswith(org.id.hex[:4])]
+    return [f for f in found if not f.name.endswith(org.id.hex[:4])]
 
 
 def test_drawer_edit_recomputes_weighted_and_checks_version(org) -> None:  # type: ignore[no-untyped-def]
@@ -189,12 +189,12 @@ def test_drawer_edit_recomputes_weighted_and_checks_version(org) -> None:  # typ
     )
     assert v == 2
     detail = call(rep, deal_detail, data.deals["q1"])
-    assert (detail["name"], detail["value"], detail["expected_close"]) == (
+    assert (detail.name, detail.value, detail.expected_close) == (
         "Deal q1 bigger",
         "10000.00",
         close.isoformat(),
     )
-    assert detail["weighted_display"] == "$2,500"
+    assert detail.weighted_display == "$2,500"
     with pytest.raises(Conflict):
         call(
             rep,
@@ -248,17 +248,17 @@ def test_drawer_shows_the_stage_timeline(org) -> None:  # type: ignore[no-untype
         move_deal(s, mgr, data.deals["r1"], data.stages["Qualified"], 0, 1)
     with tenant_session(mgr) as s:
         move_deal(s, mgr, data.deals["r1"], data.stages["Proposal"], 0, 2)
-    history = call(mgr, deal_detail, data.deals["r1"])["history"]
-    assert [h["title"] for h in history] == ["Qualified → Proposal", "Lead In → Qualified"]
-    assert history[1]["spent"] == "10 days in Lead In"
-    assert history[0]["who"] == "Manager Acme"
+    history = call(mgr, deal_detail, data.deals["r1"]).history
+    assert [h.title for h in history] == ["Qualified → Proposal", "Lead In → Qualified"]
+    assert history[1].spent == "10 days in Lead In"
+    assert history[0].who == "Manager Acme"
 
 
 def test_deal_tasks_add_complete_and_show_on_the_card(org, other_org) -> None:  # type: ignore[no-untyped-def]
     data = make_pipeline(org)
     rep, rep2 = org.actors["rep"], org.actors["rep2"]
     due = date.today() + timedelta(days=2)
-    task_id = call(rep, add_task, data.deals["r2"], "Call back about the quote", due)
+    task_id = call(rep, add_task, deal_id=data.deals["r2"], title="Call back about the quote", due_on=due)
     card = next(c for c in call(rep, board, data.pipeline).columns[0].cards if c.name == "Deal r2")
     assert card.next_task_due and not card.next_task_overdue
     with pytest.raises(Forbidden):
@@ -267,11 +267,11 @@ def test_deal_tasks_add_complete_and_show_on_the_card(org, other_org) -> None:  
         call(other_org.actors["manager"], complete_task, task_id)
     call(rep, complete_task, task_id)
     detail = call(rep, deal_detail, data.deals["r2"])
-    assert detail["tasks"][0]["done"]
+    assert detail.tasks[0].done
     card = next(c for c in call(rep, board, data.pipeline).columns[0].cards if c.name == "Deal r2")
     assert card.next_task_due == ""
     with pytest.raises(NotFound):
-        call(other_org.actors["manager"], add_task, data.deals["r2"], "Snoop", None)
+        call(other_org.actors["manager"], add_task, deal_id=data.deals["r2"], title="Snoop")
     with pytest.raises(NotFound):
         call(rep, deal_detail, uuid4())
     assert audit_actions(org.id) == ["task.create", "task.complete"]

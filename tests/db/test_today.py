@@ -100,10 +100,10 @@ def test_today_shows_only_my_open_work_overdue_first(org, other_org) -> None:  #
     actor = org.actors["rep"]
     with tenant_session(actor) as s:
         today = today_for(s, actor)
-    assert [t["title"] for t in today.tasks] == ["overdue", "later", "no date"]
+    assert [t.title for t in today.tasks] == ["overdue", "later", "no date"]
     assert (today.open_tasks, today.overdue_tasks) == (3, 1)
-    assert [lead["company"] for lead in today.leads] == ["Mine new"]
+    assert [lead.company for lead in today.leads] == ["Mine new"]
     assert today.open_deals == 2
     assert today.pipeline_value == "$3,501"  # 1000.00 + 2500.50, rounded for display
     assert today.weighted_value == "$1,400"  # 400.00 + 1000.20
-    assert sorted(d["name"] for d in today.deals) == ["Deal 0", "Deal 1"]
+    assert sorted(d.name for d in today.deals) == ["Deal 0", "Deal 1"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, tuple_
 from sqlmodel import Session, col, select
@@ -22,8 +21,10 @@ from ...models import (
 )
 from ..core import audit
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
-from ..core.formatting import format_date
+from ..core.formatting import format_datetime
+from ..core.org import org_context
 from ..core.security import PERMISSIONS, Actor, require
+from ..core.text import contains_pattern
 from .accounts import create_user, role_names_of
 
 # The Admin role always keeps these, so an organization can never lock itself out.
@@ -44,21 +45,9 @@ def _role(session: Session, actor: Actor, role_id: UUID | str) -> Role:
     return role
 
 
-def _tz(session: Session, actor: Actor) -> ZoneInfo:
-    org = session.get(Organization, actor.organization_id)
-    return ZoneInfo(org.timezone if org else "UTC")
-
-
-def _stamp(ts: datetime | None, tz: ZoneInfo) -> str:
-    if ts is None:
-        return "Never"
-    local = ts.astimezone(tz)
-    return f"{format_date(local)} {local:%H:%M}"
-
-
 def list_users(session: Session, actor: Actor) -> list[dict[str, str]]:
     require(actor, "admin.users")
-    tz = _tz(session, actor)
+    tz = org_context(session, actor).tz
     users = session.exec(
         select(User)
         .where(User.organization_id == actor.organization_id, col(User.deleted_at).is_(None))
@@ -72,7 +61,7 @@ def list_users(session: Session, actor: Actor) -> list[dict[str, str]]:
             "title": u.job_title or "",
             "roles": ", ".join(role_names_of(session, u.id)),
             "status": u.status.value,
-            "last_login": _stamp(u.last_login_at, tz),
+            "last_login": format_datetime(u.last_login_at, tz, empty="Never"),
             "is_me": "1" if u.id == actor.user_id else "",
         }
         for u in users
@@ -224,14 +213,14 @@ def audit_page(
 ) -> AuditPage:
     """Newest first, keyset-paged on (created_at, id); ``search`` matches action or entity type."""
     require(actor, "admin.audit")
-    tz = _tz(session, actor)
+    tz = org_context(session, actor).tz
     q = (
         select(AuditLog, User.full_name)
         .outerjoin(User, User.id == AuditLog.actor_id)
         .where(AuditLog.organization_id == actor.organization_id)
     )
     if search.strip():
-        like = f"%{search.strip()}%"
+        like = contains_pattern(search.strip())
         q = q.where(or_(col(AuditLog.action).ilike(like), col(AuditLog.entity_type).ilike(like)))
     if cursor:
         try:
@@ -249,7 +238,7 @@ def audit_page(
     out = [
         {
             "id": str(a.id),
-            "when": _stamp(a.created_at, tz),
+            "when": format_datetime(a.created_at, tz),
             "who": who or "System",
             "action": a.action,
             "entity": f"{a.entity_type} {str(a.entity_id)[:8] if a.entity_id else ''}".strip(),

@@ -17,6 +17,7 @@ from ...models import Organization, User, UserSession, UserStatus
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import AuthError
+from ..core.formatting import initials
 from ..core.security import Actor
 from .accounts import actor_for, role_names_of, verify_password
 
@@ -142,12 +143,12 @@ def profile_of(session: Session, user: User, org: Organization | None = None) ->
     """Display fields for the shell: name, initials, roles, organization."""
     org = org or session.get(Organization, user.organization_id)
     roles = role_names_of(session, user.id)
-    initials = "".join(p[0] for p in [user.first_name, user.last_name] if p).upper() or "?"
+    mark = initials(f"{user.first_name or ''} {user.last_name or ''}")
     return {
         "user_id": str(user.id),
         "name": user.full_name or user.email,
         "email": user.email,
-        "initials": initials,
+        "initials": mark,
         "role": ", ".join(roles) or "No role",
         "org_name": org.name if org else "",
         "currency": org.currency if org else "USD",

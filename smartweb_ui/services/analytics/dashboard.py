@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from ..core.errors import NotFound
+from ..core.org import org_context
 from ..core.security import Actor, require
 from . import cache
 from . import kpis as qk
@@ -125,16 +125,8 @@ def context(session: Session, actor: Actor, filters: DashboardFilters) -> Ctx:
     """Check the permission and every id in ``filters``; resolve the period in the org's zone."""
     require(actor, "analytics.view")
     tune_session(session)
-    org = session.execute(
-        text("SELECT timezone, currency FROM organizations WHERE id = :org"),
-        {"org": actor.organization_id},
-    ).first()
-    if org is None:
-        raise NotFound("Organization not found.")
-    try:
-        tz = ZoneInfo(org.timezone)
-    except (KeyError, ValueError):
-        tz = ZoneInfo("UTC")
+    org = org_context(session, actor)
+    tz = org.tz
     period = resolve_period(filters, filters.as_of or local_today(tz))
     owner = _scoped_owner(session, actor, filters.owner_id)
     pipelines = _pipelines(session, actor)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+from .money import CENT, quantize_money
+
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
-
-
-def quantize_money(value: Decimal | int | str | None) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def format_money(
@@ -21,14 +18,14 @@ def format_money(
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     body = f"{amount:,.2f}" if cents else f"{amount:,}"
-    symbol = _SYMBOLS.get(currency.upper())
+    symbol = currency_symbol(currency)
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency.upper()}"
 
 
 def format_money_short(value: Decimal | int | str | None, currency: str = "USD") -> str:
     """Compact money for tight spaces: ``$1.2M``, ``$85K``."""
     amount = quantize_money(value)
-    symbol = _SYMBOLS.get(currency.upper(), "")
+    symbol = currency_symbol(currency)
     for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "K")):
         if abs(amount) >= limit:
             scaled = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -37,7 +34,29 @@ def format_money_short(value: Decimal | int | str | None, currency: str = "USD")
     return format_money(amount, currency)
 
 
+def currency_symbol(currency: str) -> str:
+    """``$`` for USD and the like; "" when the code has no short symbol here."""
+    return _SYMBOLS.get(currency.upper(), "")
+
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value:%b} {value.day}, {value.year}"
+
+
+def format_datetime(
+    value: datetime | None, tz: tzinfo, *, with_year: bool = True, empty: str = ""
+) -> str:
+    """``Mar 5, 2026, 14:05`` (or ``Mar 5, 14:05``) on the organization's wall clock."""
+    if value is None:
+        return empty
+    local = value.astimezone(tz)
+    day = format_date(local) if with_year else f"{local:%b} {local.day}"
+    return f"{day}, {local:%H:%M}"
+
+
+def initials(name: str) -> str:
+    """``Morgan Reyes`` -> ``MR`` (``?`` for an empty name)."""
+    parts = [p for p in (name or "").split() if p]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"

@@ -13,8 +13,8 @@ from ...models import LeadStatus, LeadTag, User, UserStatus
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import Invalid
+from ..core.scope import load_active_user, load_lead, load_leads
 from ..core.security import Actor, require
-from .common import load_active_user, load_lead, load_leads
 
 # The status workflow: new -> contacted -> qualified -> converted (converted only through
 # "Convert to deal"); unqualified / lost from any open status, with a reason; both reopenable.

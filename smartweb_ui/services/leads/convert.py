@@ -17,10 +17,10 @@ from ...models import LeadStatus, Opportunity, Pipeline, PipelineStage
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import Invalid
+from ..core.money import parse_money
+from ..core.scope import company_of, load_lead
 from ..core.security import Actor, require
-from ..pipeline.common import parse_money
 from ..pipeline.deals import create_deal
-from .common import company_of, load_lead
 
 
 def convertible_pipelines(session: Session, actor: Actor) -> list[dict[str, str]]:

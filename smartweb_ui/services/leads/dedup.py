@@ -16,8 +16,10 @@ from ...models import BusinessType, Company, Lead, LeadSource
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import Conflict, Invalid
+from ..core.org import org_context
 from ..core.security import Actor, require
-from .common import org_settings, zone
+from ..core.text import escape_like
+from .common import lead_settings
 from .scoring import Activity, rescore, scoring_config
 from .search import matching_companies
 from .sla import first_contact_due
@@ -93,7 +95,7 @@ def find_duplicates(
     tests = []
     if digits or mail:  # trigram-indexed look-up that works under RLS (see migration 0002)
         escaped = (
-            mail.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") if mail else None
+            escape_like(mail) if mail else None
         )
         found = matching_companies(escaped, f"%{digits}" if digits else None)
         tests.append(col(Company.id).in_(found))
@@ -169,7 +171,8 @@ def create_lead(
     hard = [m for m in matches if {"phone", "e-mail"} & set(m.matched_on)]
     if hard or (matches and not allow_duplicate):
         raise DuplicateFound(hard or matches)
-    settings, tz_name = org_settings(session, actor.organization_id)
+    org = org_context(session, actor)
+    settings = lead_settings(org)
     now = utcnow()
     row = Company(
         organization_id=actor.organization_id,
@@ -191,7 +194,7 @@ def create_lead(
         company_id=row.id,
         source=src,
         created_at=now,
-        sla_due_at=first_contact_due(now, settings, tz_name),
+        sla_due_at=first_contact_due(now, settings, org.tz),
         assigned_to=actor.user_id if not actor.can("leads.read_all") else None,
         assigned_at=now if not actor.can("leads.read_all") else None,
     )
@@ -202,7 +205,7 @@ def create_lead(
         lead,
         row,
         scoring_config(settings),
-        now.astimezone(zone(tz_name)).date(),
+        now.astimezone(org.tz).date(),
         activity=Activity(),
     )
     audit.record(

@@ -19,15 +19,16 @@ from ...models import (
     LeadTag,
     Opportunity,
     OpportunityStageHistory,
-    Organization,
     PipelineStage,
     User,
 )
 from ...models.base import utcnow
-from ..core.formatting import format_money
-from ..tasks.tasks import lead_tasks
+from ..core.formatting import format_datetime, format_money
+from ..core.org import org_context
+from ..core.scope import company_of, load_lead
+from ..tasks.tasks import task_list
 from .actions import NEEDS_REASON, next_statuses
-from .common import OPEN_STATUSES, company_of, fmt_dt, load_lead, user_names, zone
+from .common import OPEN_STATUSES, user_names
 from .convert import lead_deals
 from .interactions import CALL_OUTCOMES
 from .scoring import describe
@@ -77,7 +78,7 @@ def _display(value: Any, kind: str, tz: Any, currency: str) -> str:
     if kind == "bool":
         return "Yes" if value else "No"
     if kind == "datetime" and isinstance(value, datetime):
-        return fmt_dt(value, tz, with_year=True)
+        return format_datetime(value, tz, with_year=True)
     if kind == "date" and isinstance(value, date):
         return value.strftime("%b %d %Y")
     return str(value)
@@ -131,7 +132,7 @@ def timeline(
         if it.call_duration:
             details.append(f"{it.call_duration // 60} min")
         if it.meeting_date:
-            details.append(fmt_dt(it.meeting_date, tz, with_year=True))
+            details.append(format_datetime(it.meeting_date, tz, with_year=True))
         if it.meeting_duration:
             details.append(f"{it.meeting_duration} min")
         if it.meeting_location:
@@ -150,7 +151,7 @@ def timeline(
                     "body": it.content or it.summary or "",
                     "details": " · ".join(details),
                     "who": names.get(it.initiated_by, "") if it.initiated_by else "",
-                    "when": fmt_dt(it.created_at, tz, with_year=True),
+                    "when": format_datetime(it.created_at, tz, with_year=True),
                 },
             )
         )
@@ -181,7 +182,7 @@ def timeline(
                     if call.duration_seconds
                     else "",
                     "who": "AI",
-                    "when": fmt_dt(call.created_at, tz, with_year=True),
+                    "when": format_datetime(call.created_at, tz, with_year=True),
                 },
             )
         )
@@ -212,7 +213,7 @@ def timeline(
                     "body": "",
                     "details": "",
                     "who": names.get(hist.moved_by, "") if hist.moved_by else "",
-                    "when": fmt_dt(hist.moved_at, tz, with_year=True),
+                    "when": format_datetime(hist.moved_at, tz, with_year=True),
                 },
             )
         )
@@ -224,9 +225,8 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
     """Everything the detail page shows (display-ready strings; no ORM objects)."""
     lead = load_lead(session, actor, lead_id)
     company = company_of(session, lead)
-    org = session.get(Organization, actor.organization_id)
-    tz = zone(org.timezone if org else "UTC")
-    currency = org.currency if org else "USD"
+    org = org_context(session, actor)
+    tz, currency = org.tz, org.currency
     profile = []
     for label, column, kind in PROFILE:
         text = _display(getattr(company, column), kind, tz, currency)
@@ -240,7 +240,7 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
     enrichment = [
         {
             "provider": e.provider,
-            "when": fmt_dt(e.enriched_at, tz, with_year=True),
+            "when": format_datetime(e.enriched_at, tz, with_year=True),
             "confidence": f"{e.confidence}%" if e.confidence is not None else "",
             "fields": [{"key": k, "value": v} for k, v in _flatten(e.data)][:60],
         }
@@ -274,13 +274,13 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
         "breakdown": [describe(item) for item in lead.score_breakdown or []],
         "assignee": (assignee.full_name or assignee.email) if assignee else "",
         "assignee_id": str(lead.assigned_to or ""),
-        "created": fmt_dt(lead.created_at, tz, with_year=True),
-        "sla_due": fmt_dt(lead.sla_due_at, tz, with_year=True),
+        "created": format_datetime(lead.created_at, tz, with_year=True),
+        "sla_due": format_datetime(lead.sla_due_at, tz, with_year=True),
         "overdue": overdue,
-        "first_contact": fmt_dt(lead.first_contact_at, tz, with_year=True),
-        "last_contact": fmt_dt(lead.last_contact_at, tz, with_year=True),
+        "first_contact": format_datetime(lead.first_contact_at, tz, with_year=True),
+        "last_contact": format_datetime(lead.last_contact_at, tz, with_year=True),
         "attempts": lead.contact_attempts,
-        "converted": fmt_dt(lead.converted_at, tz, with_year=True),
+        "converted": format_datetime(lead.converted_at, tz, with_year=True),
         "conversion_value": format_money(lead.conversion_value, currency)
         if lead.conversion_value is not None
         else "",
@@ -288,6 +288,6 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
         "tags": list(tags),
         "enrichment": enrichment,
         "timeline": timeline(session, lead.id, actor.organization_id, tz),
-        "tasks": lead_tasks(session, actor, lead.id),
+        "tasks": task_list(session, actor, lead_id=lead.id),
         "deals": lead_deals(session, lead.id, actor.organization_id),
     }

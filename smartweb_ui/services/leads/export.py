@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ..core.formatting import format_datetime
+from ..core.org import org_context
 from ..core.security import Actor, require
-from .common import fmt_dt, org_settings, zone
 from .inbox import LeadFilter, list_query
 
 COLUMNS = [
@@ -36,9 +37,8 @@ def export_lines(
     require(actor, "leads.import")
     chunk_rows = max(1, int(chunk_rows))
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
-    _, tz_name = org_settings(session, actor.organization_id)
-    tz = zone(tz_name)
-    stmt = list_query(actor, flt, sort, tz_name)
+    tz = org_context(session, actor).tz
+    stmt = list_query(actor, flt, sort, tz)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -48,8 +48,8 @@ def export_lines(
             [
                 r.id, r.name, r.business_type.value, r.phone or "", r.email or "", r.website or "",
                 r.city or "", r.state or "", r.zip_code or "", r.status.value, r.source.value,
-                r.lead_score, r.assignee_name or "", fmt_dt(r.created_at, tz, with_year=True),
-                fmt_dt(r.last_contact_at, tz, with_year=True), fmt_dt(r.sla_due_at, tz, with_year=True),
+                r.lead_score, r.assignee_name or "", format_datetime(r.created_at, tz, with_year=True),
+                format_datetime(r.last_contact_at, tz, with_year=True), format_datetime(r.sla_due_at, tz, with_year=True),
                 r.contact_attempts, ";".join(r.tags or []),
             ]
         )  # fmt: skip

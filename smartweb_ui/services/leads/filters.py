@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar, Self
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from ...models import BusinessType, Company, Lead, LeadSource, LeadStatus, LeadTag, Task, TaskStatus
 from ...models.base import utcnow
 from ..core.errors import Invalid
+from ..core.query import QueryFilters
+from ..core.scope import lead_scope
 from ..core.security import Actor
-from .common import OPEN_STATUSES, scope_clause, zone
+from .common import OPEN_STATUSES
 from .search import search_clause
 
 STATUS_VALUES = [s.value for s in LeadStatus]
 SOURCE_VALUES = [s.value for s in LeadSource]
 BUSINESS_TYPES = [b.value for b in BusinessType]
+OPEN = "open"  # pseudo status of the inbox: new, contacted or qualified
+OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
 
 
-@dataclass
-class LeadFilter:
-    """What the list shows; every field is optional. Built from browser input via ``parse``."""
+@dataclass(frozen=True)
+class LeadFilter(QueryFilters):
+    """What the list shows; every field is optional. Built from browser input via ``parse``.
+
+    In links (``/leads?...``) it travels as ``q``, ``status`` (``open`` = new, contacted or
+    qualified), ``source``, ``assigned``, ``tag``, ``type``, ``city``, ``state``, ``score_min``,
+    ``score_max``, ``overdue`` and ``follow_up``.
+    """
+
+    QUERY_KEYS: ClassVar[dict[str, str]] = {
+        "search": "q",
+        "assignee": "assigned",
+        "business_type": "type",
+        "follow_up_due": "follow_up",
+    }
 
     search: str = ""
     status: list[str] = field(default_factory=list)
@@ -39,7 +57,18 @@ class LeadFilter:
     follow_up_due: bool = False
 
     @classmethod
-    def parse(cls, raw: dict[str, Any] | None) -> LeadFilter:
+    def decode(cls, name: str, raw: str) -> Any:
+        if name == "status" and raw.lower() == OPEN:
+            return list(OPEN_VALUES)
+        return super().decode(name, raw)
+
+    def encode(self, name: str, value: Any) -> str:
+        if name == "status" and value == OPEN_VALUES:
+            return OPEN
+        return super().encode(name, value)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> Self:
         """Validate untrusted input (unknown values are rejected with a human message)."""
         raw = dict(raw or {})
 
@@ -85,30 +114,24 @@ class LeadFilter:
             follow_up_due=bool(raw.get("follow_up_due")),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Only the set fields (what a saved view stores)."""
-        return {k: v for k, v in asdict(self).items() if v not in ("", [], None, False)}
-
-
 def city_variants(city: str) -> list[str]:
     city = city.strip()
     return sorted({city, city.lower(), city.upper(), city.title(), city.capitalize()})
 
 
-def end_of_today(tz_name: str) -> datetime:
-    tz = zone(tz_name)
+def end_of_today(tz: ZoneInfo) -> datetime:
     today = utcnow().astimezone(tz).date()
     return datetime.combine(today + timedelta(days=1), time(0), tz)
 
 
 def where_clauses(
-    actor: Actor, flt: LeadFilter, tz_name: str, *, search_limit: int | None = None
+    actor: Actor, flt: LeadFilter, tz: ZoneInfo, *, search_limit: int | None = None
 ) -> list[sa.ColumnElement[bool]]:
     """Tenant + scope + filter predicates over ``leads`` joined to ``companies``."""
     where: list[sa.ColumnElement[bool]] = [
         Lead.organization_id == actor.organization_id,
         Lead.deleted_at.is_(None),  # type: ignore[union-attr]
-        scope_clause(actor),
+        lead_scope(actor),
     ]
     if flt.status:
         where.append(Lead.status.in_(flt.status))  # type: ignore[attr-defined]
@@ -153,7 +176,7 @@ def where_clauses(
                 Task.organization_id == actor.organization_id,
                 Task.status == TaskStatus.OPEN,
                 Task.deleted_at.is_(None),  # type: ignore[union-attr]
-                Task.due_at < end_of_today(tz_name),  # type: ignore[operator]
+                Task.due_at < end_of_today(tz),  # type: ignore[operator]
             )
         )
     found = search_clause(flt.search, Lead.company_id, search_limit)  # type: ignore[arg-type]

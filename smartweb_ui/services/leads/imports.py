@@ -22,8 +22,9 @@ from sqlmodel import Session, col
 from ...models import AuditLog, Company, Lead, LeadSource, LeadTag
 from ...models.base import utcnow
 from ..core.errors import Invalid
+from ..core.org import org_context
 from ..core.security import Actor, require
-from .common import org_settings, zone
+from .common import lead_settings
 from .dedup import phone_digits
 from .import_rules import FIELDS, SYNONYMS, validate_row
 from .scoring import Activity, factors_of, score, scoring_config
@@ -187,10 +188,11 @@ def write_import(
     if result.aborted or not plan.valid:
         yield plan.total
         return
-    settings, tz_name = org_settings(session, actor.organization_id)
+    org = org_context(session, actor)
+    settings = lead_settings(org)
     config, now = scoring_config(settings), utcnow()
-    today = now.astimezone(zone(tz_name)).date()
-    due = first_contact_due(now, settings, tz_name)
+    today = now.astimezone(org.tz).date()
+    due = first_contact_due(now, settings, org.tz)
     done = 0
     for start in range(0, len(plan.valid), CHUNK):
         chunk = plan.valid[start : start + CHUNK]

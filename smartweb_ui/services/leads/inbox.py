@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -23,9 +24,11 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ..core.errors import Invalid
+from ..core.formatting import format_datetime
+from ..core.org import org_context
 from ..core.security import Actor, require
 from . import search as lead_search
-from .common import OPEN_STATUSES, fmt_dt, org_settings, zone
+from .common import OPEN_STATUSES
 from .filters import (
     LeadFilter,
     where_clauses,
@@ -100,7 +103,7 @@ def _after(sort: str, cursor: str) -> sa.ColumnElement[bool]:
     return sa.and_(key >= bound, sa.or_(key > bound, Lead.id > last_id))
 
 
-def list_query(actor: Actor, flt: LeadFilter, sort: str, tz_name: str) -> sa.Select[Any]:
+def list_query(actor: Actor, flt: LeadFilter, sort: str, tz: ZoneInfo) -> sa.Select[Any]:
     """The ordered list statement (no limit): the page query and the CSV export share it."""
     if sort not in SORTS:
         raise Invalid("Unknown sort.")
@@ -132,7 +135,7 @@ def list_query(actor: Actor, flt: LeadFilter, sort: str, tz_name: str) -> sa.Sel
         )
         .join(Company, Company.id == Lead.company_id)
         .outerjoin(assignee, assignee.id == Lead.assigned_to)
-        .where(*where_clauses(actor, flt, tz_name))
+        .where(*where_clauses(actor, flt, tz))
         .order_by(key.desc() if desc else key.asc(), Lead.id.asc())  # type: ignore[attr-defined]
     )
 
@@ -164,9 +167,9 @@ def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> dict[str, Any]:
         "score": int(row.lead_score),
         "assignee": row.assignee_name or "",
         "assignee_id": str(row.assigned_to or ""),
-        "created": fmt_dt(row.created_at, tz),
-        "last_contact": fmt_dt(row.last_contact_at, tz),
-        "sla_due": fmt_dt(row.sla_due_at, tz) if row.first_contact_at is None else "",
+        "created": format_datetime(row.created_at, tz, with_year=False),
+        "last_contact": format_datetime(row.last_contact_at, tz, with_year=False),
+        "sla_due": format_datetime(row.sla_due_at, tz, with_year=False) if row.first_contact_at is None else "",
         "overdue": overdue,
         "attempts": int(row.contact_attempts),
         "tags": tags,
@@ -186,12 +189,12 @@ def list_leads(
     require(actor, "leads.read")
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
     limit = max(1, min(int(limit), 200))
-    _, tz_name = org_settings(session, actor.organization_id)
+    tz = org_context(session, actor).tz
     if not flt.search:
-        rows = _page(session, list_query(actor, flt, sort, tz_name), sort, after, limit)
+        rows = _page(session, list_query(actor, flt, sort, tz), sort, after, limit)
     else:
         plain = replace(flt, search="")
-        stmt = list_query(actor, plain, sort, tz_name)
+        stmt = list_query(actor, plain, sort, tz)
         ids = lead_search.probe(session, flt.search)
         complete = False
         if ids is None:  # a common term: walk the sort order
@@ -203,7 +206,7 @@ def list_leads(
             rows = _page(session, stmt.where(found), sort, after, limit)  # type: ignore[arg-type]
     more = len(rows) > limit
     rows = rows[:limit]
-    tz, now = zone(tz_name), utcnow()
+    now = utcnow()
     next_cursor = f"{_cursor_value(sort, rows[-1])}|{rows[-1].id}" if more and rows else None
     return LeadPage(
         rows=[_row(r, list(r.tags or []), tz, now) for r in rows],
@@ -274,12 +277,12 @@ def count_leads(
     so a count over 200k rows stays cheap. ``cap=None`` counts everything."""
     require(actor, "leads.read")
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
-    _, tz_name = org_settings(session, actor.organization_id)
+    tz = org_context(session, actor).tz
     inner = sa.select(sa.literal(1)).select_from(Lead)
     if _needs_company(flt):
         inner = inner.join(Company, Company.id == Lead.company_id)
     limit = cap + 1 if cap is not None else None
-    inner = inner.where(*where_clauses(actor, flt, tz_name, search_limit=limit))
+    inner = inner.where(*where_clauses(actor, flt, tz, search_limit=limit))
     if cap is not None:
         inner = inner.limit(cap + 1)
     return int(

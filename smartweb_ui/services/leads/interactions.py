@@ -7,7 +7,6 @@ A note is internal and does not count as contact (CONTACT_TYPES). The score is r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,10 +15,13 @@ from sqlmodel import Session
 from ...models import Interaction, InteractionType, Lead
 from ...models.base import utcnow
 from ..core import audit
+from ..core.dates import parse_local_datetime
 from ..core.errors import Invalid
+from ..core.org import org_context
+from ..core.scope import company_of, load_lead
 from ..core.security import Actor, require
 from .actions import mark_contacted
-from .common import company_of, load_lead, org_settings, zone
+from .common import lead_settings
 from .scoring import rescore, scoring_config
 
 CONTACT_TYPES = {
@@ -82,13 +84,14 @@ def _record(session: Session, actor: Actor, lead: Lead, interaction: Interaction
         lead.contact_attempts = (lead.contact_attempts or 0) + 1
         mark_contacted(session, actor, lead)
     lead.updated_at = now
-    settings, tz_name = org_settings(session, actor.organization_id)
+    org = org_context(session, actor)
+    settings = lead_settings(org)
     rescore(
         session,
         lead,
         company_of(session, lead),
         scoring_config(settings),
-        now.astimezone(zone(tz_name)).date(),
+        now.astimezone(org.tz).date(),
     )
     session.add(lead)
     audit.record(
@@ -172,20 +175,6 @@ def log_email(
     )
 
 
-def parse_local_datetime(value: Any, tz_name: str) -> datetime:
-    """A 'YYYY-MM-DDTHH:MM' from a form, in the organization's timezone, as aware UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise Invalid("Give a valid date and time.") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone(tz_name))
-    return moment.astimezone(UTC)
-
-
 def log_meeting(
     session: Session,
     actor: Actor,
@@ -199,8 +188,7 @@ def log_meeting(
 ) -> dict[str, Any]:
     require(actor, "leads.write")
     lead = load_lead(session, actor, lead_id, for_update=True)
-    _, tz_name = org_settings(session, actor.organization_id)
-    when = parse_local_datetime(meeting_at, tz_name)
+    when = parse_local_datetime(meeting_at, org_context(session, actor).tz, "The meeting time")
     people = (
         attendees if isinstance(attendees, list) else str(attendees).replace(";", ",").split(",")
     )

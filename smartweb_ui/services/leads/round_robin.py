@@ -27,9 +27,11 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound, as_uuid
+from ..core.org import org_context
+from ..core.scope import load_leads
 from ..core.security import Actor, require
-from .common import OPEN_STATUSES, as_uuid, load_leads, org_settings
+from .common import OPEN_STATUSES, lead_settings
 
 
 @dataclass
@@ -81,7 +83,7 @@ def candidates(
     session: Session, actor: Actor, pool: list[UUID] | None = None
 ) -> tuple[list[Candidate], list[str]]:
     """Active pool members with their capacity and open-lead count; plus who was skipped and why."""
-    settings, _ = org_settings(session, actor.organization_id)
+    settings = lead_settings(org_context(session, actor))
     ids = pool if pool else pool_user_ids(session, actor, settings)
     respect = _rr_settings(settings).get("respect_capacity", True)
     default_cap = settings.get("rep_open_lead_capacity")

@@ -21,13 +21,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from ..core.text import contains_pattern
+
 PROBE = 1000
 BATCH = 1000
 WALK_BATCHES = 3
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_patterns(text: str) -> tuple[str | None, str | None]:
@@ -37,7 +35,7 @@ def search_patterns(text: str) -> tuple[str | None, str | None]:
         return None, None
     digits = re.sub(r"\D", "", text)
     phone = f"%{digits}%" if len(digits) >= 3 and not re.search(r"[A-Za-z]", text) else None
-    return f"%{escape_like(text)}%", phone
+    return contains_pattern(text), phone
 
 
 def matching_companies(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .common import zone
+from ..core.org import zone
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -101,7 +101,9 @@ def add_business_hours(
     raise ValueError("business hours never open")
 
 
-def first_contact_due(created_at: datetime, settings: dict[str, Any], tz: str) -> datetime | None:
+def first_contact_due(
+    created_at: datetime, settings: dict[str, Any], tz: str | ZoneInfo
+) -> datetime | None:
     """The SLA deadline for a lead created at ``created_at`` (None when the SLA is off)."""
     hours = settings.get("sla_first_contact_hours")
     if hours in (None, "", 0):

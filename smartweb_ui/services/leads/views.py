@@ -10,20 +10,18 @@ from sqlmodel import Session, col, select
 from ...models import SavedView
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound, as_uuid
 from ..core.security import Actor, require
-from .common import OPEN_STATUSES, as_uuid
+from .filters import OPEN_VALUES
 from .inbox import SORTS, LeadFilter, count_label, count_leads
-
-OPEN = [s.value for s in OPEN_STATUSES]
 
 # key -> (name, filters, sort)
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
     "my_new": ("My new leads", {"assignee": "me", "status": ["new"]}, "sla_due"),
-    "unassigned": ("Unassigned", {"assignee": "unassigned", "status": OPEN}, "created"),
-    "hot": ("Hot (score ≥ 70)", {"score_min": 70, "status": OPEN}, "score"),
+    "unassigned": ("Unassigned", {"assignee": "unassigned", "status": OPEN_VALUES}, "created"),
+    "hot": ("Hot (score ≥ 70)", {"score_min": 70, "status": OPEN_VALUES}, "score"),
     "overdue": ("Overdue first contact", {"overdue": True}, "sla_due"),
-    "follow_ups": ("Follow-ups due today", {"follow_up_due": True, "status": OPEN}, "score"),
+    "follow_ups": ("Follow-ups due today", {"follow_up_due": True, "status": OPEN_VALUES}, "score"),
     "all": ("All leads", {}, "score"),
 }
 MAX_VIEWS = 30

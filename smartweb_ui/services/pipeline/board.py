@@ -26,17 +26,11 @@ from sqlmodel import Session, col, select
 from ...models import Pipeline, PipelineStage, User
 from ...models.base import utcnow
 from ..core.errors import NotFound
-from ..core.formatting import format_money
+from ..core.formatting import format_money, initials
+from ..core.org import org_context
+from ..core.scope import can_edit_deal
 from ..core.security import Actor, require
-from .common import (
-    BoardFilters,
-    aging,
-    can_move,
-    filter_sql,
-    initials,
-    lost_reasons,
-    org_context,
-)
+from .common import BoardFilters, aging, filter_sql, lost_reasons
 
 PER_COLUMN = 50
 CLOSED_WINDOW_DAYS = 90
@@ -246,7 +240,7 @@ def _card(
         next_task_due=due.astimezone(tz).date().isoformat() if due else "",
         next_task_overdue=bool(due and due < now),
         version=row.version,
-        can_move=can_move(actor, row.owner_id),
+        can_move=can_edit_deal(actor, row.owner_id),
     )
 
 
@@ -261,7 +255,8 @@ def fetch_cards(
     offset: int = 0,
 ) -> dict[str, list[Card]]:
     """Cards per stage id (str), ``limit`` per stage starting at ``offset``."""
-    currency, tz, _ = org_context(session, actor)
+    org = org_context(session, actor)
+    currency, tz = org.currency, org.tz
     where, params, _ = filter_sql(actor, filters)
     stmt = text(cards_sql(where)).bindparams(
         bindparam("stage_ids", type_=ARRAY(PGUUID(as_uuid=True))),
@@ -307,7 +302,8 @@ def board(
     """
     filters = filters or BoardFilters()
     pipe = choose_pipeline(session, actor, pipeline_id)
-    currency, tz, org_settings = org_context(session, actor)
+    org = org_context(session, actor)
+    currency, tz = org.currency, org.tz
     stages = stages_of(session, actor, pipe.id)
     where, params, join_company = filter_sql(actor, filters)
     totals = {
@@ -355,7 +351,7 @@ def board(
         pipelines=[{"id": str(p.id), "name": p.name} for p in list_pipelines(session, actor)],
         currency=currency,
         columns=columns,
-        lost_reasons=lost_reasons(org_settings),
+        lost_reasons=lost_reasons(org.settings),
     )
 
 
@@ -405,4 +401,4 @@ def change_marker(session: Session, actor: Actor) -> str:
 
 def board_params_for(filters: BoardFilters, pipeline_id: str) -> dict[str, str]:
     """The URL query of a board view (pipeline + filters)."""
-    return {"pipeline": pipeline_id, **filters.to_params()}
+    return {"pipeline": pipeline_id, **filters.to_query()}

@@ -1,42 +1,27 @@
-"""Small rules shared by the pipeline services: board filters, aging, weighting, ids, money."""
+"""Small rules shared by the pipeline services: board filters, aging, weighting, lost reasons."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Self
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
-from ...models import Organization
-from ..core.errors import Invalid, NotFound, as_uuid  # noqa: F401  (as_uuid re-exported)
+from ..core.dates import parse_date
+from ..core.errors import Invalid
+from ..core.money import CENT, parse_money
+from ..core.query import QueryFilters
 from ..core.security import Actor
+from ..core.text import contains_pattern
 
 DEFAULT_LOST_REASONS = ["Price", "Timing", "Chose a competitor", "No budget", "No response"]
-MAX_VALUE = Decimal("999999999999.99")
 
 
 # ------------------------------------------------------------------ filters
-def _parse_date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()) if raw and raw.strip() else None
-    except ValueError:
-        return None
-
-
-def _parse_money(raw: str | None) -> Decimal | None:
-    try:
-        value = Decimal(raw.strip().replace(",", "")) if raw and raw.strip() else None
-    except InvalidOperation:
-        return None
-    return value if value is not None and value.is_finite() else None
-
-
 @dataclass(frozen=True)
-class BoardFilters:
+class BoardFilters(QueryFilters):
     """What the board is narrowed to; round-trips through the URL query string."""
 
     owner: str = "all"  # "all" | "me" | a user id
@@ -47,38 +32,30 @@ class BoardFilters:
     value_max: Decimal | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any]) -> BoardFilters:
-        """Lenient: a malformed value is ignored, never an error (URLs get hand-edited)."""
-        owner = str(params.get("owner") or "all").strip()
+    def parse(cls, raw: Mapping[str, Any] | None) -> Self:
+        raw = dict(raw or {})
+        owner = str(raw.get("owner") or "all").strip()
         if owner not in ("all", "me"):
             try:
                 owner = str(UUID(owner))
             except ValueError:
-                owner = "all"
+                raise Invalid("Unknown owner.") from None
+        q = str(raw.get("q") or "").strip()
+        if len(q) > 100:
+            raise Invalid("Search text is 100 characters at most.")
+
+        def money(key: str, what: str) -> Decimal | None:
+            value = raw.get(key)
+            return None if value in (None, "") else parse_money(value, what)
+
         return cls(
             owner=owner,
-            q=str(params.get("q") or "").strip()[:100],
-            close_from=_parse_date(params.get("close_from")),
-            close_to=_parse_date(params.get("close_to")),
-            value_min=_parse_money(params.get("value_min")),
-            value_max=_parse_money(params.get("value_max")),
+            q=q,
+            close_from=parse_date(raw.get("close_from"), "The close-from date"),
+            close_to=parse_date(raw.get("close_to"), "The close-to date"),
+            value_min=money("value_min", "The minimum value"),
+            value_max=money("value_max", "The maximum value"),
         )
-
-    def to_params(self) -> dict[str, str]:
-        """Only the non-default values, as strings for a query string."""
-        out = {
-            "owner": "" if self.owner == "all" else self.owner,
-            "q": self.q,
-            "close_from": self.close_from.isoformat() if self.close_from else "",
-            "close_to": self.close_to.isoformat() if self.close_to else "",
-            "value_min": f"{self.value_min:f}" if self.value_min is not None else "",
-            "value_max": f"{self.value_max:f}" if self.value_max is not None else "",
-        }
-        return {k: v for k, v in out.items() if v}
-
-    @property
-    def active(self) -> bool:
-        return bool(self.to_params())
 
 
 def filter_sql(actor: Actor, filters: BoardFilters) -> tuple[str, dict[str, Any], bool]:
@@ -92,9 +69,8 @@ def filter_sql(actor: Actor, filters: BoardFilters) -> tuple[str, dict[str, Any]
         parts.append("o.owner_id = :f_owner")
         params["f_owner"] = UUID(filters.owner)
     if filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         parts.append("(o.name ILIKE :f_q OR c.name ILIKE :f_q)")
-        params["f_q"] = f"%{escaped}%"
+        params["f_q"] = contains_pattern(filters.q)
     if filters.close_from:
         parts.append("o.expected_close_date >= :f_close_from")
         params["f_close_from"] = filters.close_from
@@ -111,11 +87,6 @@ def filter_sql(actor: Actor, filters: BoardFilters) -> tuple[str, dict[str, Any]
 
 
 # ------------------------------------------------------------------ helpers
-def initials(name: str) -> str:
-    parts = [p for p in name.split() if p]
-    return "".join(p[0] for p in parts[:2]).upper() or "?"
-
-
 def aging(days: int, rotting_days: int | None) -> str:
     """fresh < 50% of the rot threshold <= warm < 80% <= stale <= 100% < stuck."""
     if not rotting_days or rotting_days <= 0:
@@ -131,27 +102,7 @@ def aging(days: int, rotting_days: int | None) -> str:
 
 
 def weighted(value: Decimal, probability: Decimal) -> Decimal:
-    return (Decimal(value) * Decimal(probability) / 100).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-
-
-def can_move(actor: Actor, owner_id: UUID | None) -> bool:
-    if actor.can("pipeline.manage"):
-        return True
-    return actor.can("pipeline.move") and owner_id == actor.user_id
-
-
-def org_context(session: Session, actor: Actor) -> tuple[str, ZoneInfo, dict[str, Any]]:
-    """(currency, timezone, settings) of the actor's organization."""
-    org = session.get(Organization, actor.organization_id)
-    if org is None or org.id != actor.organization_id:
-        raise NotFound("Organization not found.")
-    try:
-        tz = ZoneInfo(org.timezone)
-    except (KeyError, ValueError):
-        tz = ZoneInfo("UTC")
-    return org.currency, tz, dict(org.settings or {})
+    return (Decimal(value) * Decimal(probability) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def lost_reasons(settings: dict[str, Any]) -> list[str]:
@@ -159,13 +110,3 @@ def lost_reasons(settings: dict[str, Any]) -> list[str]:
     if isinstance(raw, list) and raw:
         return [str(r) for r in raw if str(r).strip()]
     return list(DEFAULT_LOST_REASONS)
-
-
-def parse_money(raw: Any, what: str = "Value") -> Decimal:
-    try:
-        value = Decimal(str(raw).strip().replace(",", "").lstrip("$"))
-    except (InvalidOperation, ValueError):
-        raise Invalid(f"{what} must be an amount, like 12500 or 12500.50.") from None
-    if not value.is_finite() or value < 0 or value > MAX_VALUE:
-        raise Invalid(f"{what} must be between 0 and {MAX_VALUE:,}.")
-    return value.quantize(Decimal("0.01"))

@@ -17,25 +17,18 @@ from ...models import (
     Opportunity,
     OpportunityStageHistory,
     PipelineStage,
-    User,
 )
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Conflict, Forbidden, Invalid, NotFound
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
+from ..core.money import parse_money
+from ..core.scope import can_edit_deal, load_deal, load_org_user
 from ..core.security import Actor, require
 from .board import choose_pipeline
-from .common import as_uuid, can_move, parse_money, weighted
-from .moves import LIVE_OPEN, load_deal
+from .common import weighted
+from .moves import LIVE_OPEN
 
 EDIT_FIELDS = ["name", "value", "weighted_value", "expected_close_date", "owner_id", "version"]
-
-
-def _org_user(session: Session, actor: Actor, user_id: str | UUID | None) -> UUID:
-    uid = as_uuid(user_id, "Person")
-    user = session.get(User, uid)
-    if user is None or user.organization_id != actor.organization_id or user.deleted_at:
-        raise NotFound("Person not found.")
-    return uid
 
 
 def _clean_name(name: str) -> str:
@@ -61,7 +54,7 @@ def create_deal(
     """A new deal at the top of the pipeline's first open stage; returns its id."""
     require(actor, "pipeline.move")
     pipe = choose_pipeline(session, actor, as_uuid(pipeline_id, "Pipeline"))
-    owner = actor.user_id if owner_id in (None, "") else _org_user(session, actor, owner_id)
+    owner = actor.user_id if owner_id in (None, "") else load_org_user(session, actor, owner_id).id
     if owner != actor.user_id and not actor.can("pipeline.manage"):
         raise Forbidden("Only a manager can create a deal for someone else.")
     company = session.get(Company, as_uuid(company_id, "Company"))
@@ -154,12 +147,12 @@ def update_deal(
 ) -> int:
     """Edit a deal from the drawer; returns the new version."""
     require(actor, "pipeline.move")
-    deal = load_deal(session, actor, as_uuid(deal_id, "Deal"), lock=True)
-    if not can_move(actor, deal.owner_id):
+    deal = load_deal(session, actor, deal_id, lock=True)
+    if not can_edit_deal(actor, deal.owner_id):
         raise Forbidden("You can edit only your own deals.")
     if deal.version != expected_version:
         raise Conflict("Someone else changed this deal a moment ago. Reopen it to see the changes.")
-    owner = None if owner_id in (None, "") else _org_user(session, actor, owner_id)
+    owner = None if owner_id in (None, "") else load_org_user(session, actor, owner_id).id
     if owner != deal.owner_id and not actor.can("pipeline.manage"):
         raise Forbidden("Only a manager can hand a deal to someone else.")
     before = audit.snapshot(deal, EDIT_FIELDS)

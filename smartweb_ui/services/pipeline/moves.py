@@ -21,9 +21,12 @@ from sqlmodel import Session, col, select
 from ...models import Opportunity, OpportunityStageHistory, OpportunityStatus, PipelineStage
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Conflict, Forbidden, Invalid, NotFound
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
+from ..core.money import parse_money
+from ..core.org import org_context
+from ..core.scope import can_edit_deal, load_deal
 from ..core.security import Actor, require
-from .common import as_uuid, can_move, org_context, parse_money, weighted
+from .common import weighted
 
 MOVE_FIELDS = [
     "current_stage_id",
@@ -49,18 +52,6 @@ class MoveResult:
     status: str
     version: int
     moved: bool
-
-
-def load_deal(session: Session, actor: Actor, deal_id: UUID, *, lock: bool = False) -> Opportunity:
-    stmt = select(Opportunity).where(
-        Opportunity.id == deal_id,
-        Opportunity.organization_id == actor.organization_id,
-        col(Opportunity.deleted_at).is_(None),
-    )
-    deal = session.exec(stmt.with_for_update() if lock else stmt).first()
-    if deal is None or deal.organization_id != actor.organization_id:
-        raise NotFound("Deal not found.")
-    return deal
 
 
 def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
@@ -194,8 +185,8 @@ def move_deal(
     stage-derived probability/weighted value/status, history row, version bump, audit row.
     """
     require(actor, "pipeline.move")
-    deal = load_deal(session, actor, as_uuid(deal_id, "Deal"))
-    if not can_move(actor, deal.owner_id):
+    deal = load_deal(session, actor, deal_id)
+    if not can_edit_deal(actor, deal.owner_id):
         raise Forbidden("You can move only your own deals.")
     target = session.exec(
         select(PipelineStage).where(
@@ -213,7 +204,7 @@ def move_deal(
         raise Conflict("Someone else changed this deal a moment ago. The board has been refreshed.")
     source = session.get(PipelineStage, source_id)
     assert source is not None
-    _, tz, _ = org_context(session, actor)
+    tz = org_context(session, actor).tz
     now = utcnow()
     same = source.id == target.id
     target_terminal = target.is_won or target.is_lost

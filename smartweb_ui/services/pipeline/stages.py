@@ -13,9 +13,8 @@ from sqlmodel import Session, col, select
 from ...models import PipelineStage
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Invalid, NotFound
+from ..core.errors import Invalid, NotFound, as_uuid
 from ..core.security import Actor, require
-from .common import as_uuid
 
 STAGE_FIELDS = ["name", "position", "probability", "rotting_days", "wip_limit", "is_won", "is_lost"]
 KINDS = ("open", "won", "lost")

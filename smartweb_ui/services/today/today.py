@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
@@ -16,45 +14,73 @@ from ...models import (
     LeadStatus,
     Opportunity,
     OpportunityStatus,
-    Organization,
     PipelineStage,
     Task,
     TaskStatus,
 )
 from ...models.base import utcnow
-from ..core.formatting import format_date, format_money
+from ..core.formatting import format_date, format_datetime, format_money
+from ..core.org import org_context
 from ..core.security import Actor
+from ..tasks.tasks import complete_task
 
 LIMIT = 25
 
 
+@dataclass(frozen=True)
+class TodayTask:
+    id: str
+    title: str
+    due: str
+    overdue: bool
+    priority: str
+    company: str
+    lead_id: str
+
+
+@dataclass(frozen=True)
+class TodayLead:
+    id: str
+    company: str
+    city: str
+    phone: str
+    score: int
+    sla: str
+    sla_overdue: bool
+
+
+@dataclass(frozen=True)
+class TodayDeal:
+    id: str
+    name: str
+    company: str
+    stage: str
+    value: str
+    weighted: str
+    probability: str
+    close: str
+    close_overdue: bool
+
+
 @dataclass
 class Today:
-    """Display-ready rows for the Today page (all strings, ready to render)."""
+    """Display-ready rows for the Today page."""
 
-    tasks: list[dict[str, str]] = field(default_factory=list)
+    tasks: list[TodayTask] = field(default_factory=list)
     overdue_tasks: int = 0
     open_tasks: int = 0
-    leads: list[dict[str, str]] = field(default_factory=list)
+    leads: list[TodayLead] = field(default_factory=list)
     uncontacted_leads: int = 0
-    deals: list[dict[str, str]] = field(default_factory=list)
+    deals: list[TodayDeal] = field(default_factory=list)
     open_deals: int = 0
     pipeline_value: str = ""
     weighted_value: str = ""
 
 
-def _when(ts: datetime | None, tz: ZoneInfo) -> str:
-    if ts is None:
-        return "No due date"
-    local = ts.astimezone(tz)
-    return f"{format_date(local)} {local:%H:%M}"
-
-
 def today_for(session: Session, actor: Actor) -> Today:
     """Everything on the user's Today page, in four small indexed queries."""
-    org = session.get(Organization, actor.organization_id)
-    tz = ZoneInfo(org.timezone if org else "UTC")
-    currency = org.currency if org else "USD"
+    org = org_context(session, actor)
+    tz, currency = org.tz, org.currency
     now = utcnow()
     me = actor.user_id
     out = Today()
@@ -77,15 +103,15 @@ def today_for(session: Session, actor: Actor) -> Today:
         .limit(LIMIT)
     ).all()
     out.tasks = [
-        {
-            "id": str(t.id),
-            "title": t.title,
-            "due": _when(t.due_at, tz),
-            "overdue": "1" if t.due_at and t.due_at < now else "",
-            "priority": t.priority.value,
-            "company": company or "",
-            "lead_id": str(t.lead_id or ""),
-        }
+        TodayTask(
+            id=str(t.id),
+            title=t.title,
+            due=format_datetime(t.due_at, tz, empty="No due date"),
+            overdue=bool(t.due_at and t.due_at < now),
+            priority=t.priority.value,
+            company=company or "",
+            lead_id=str(t.lead_id or ""),
+        )
         for t, company in tasks
     ]
 
@@ -105,15 +131,15 @@ def today_for(session: Session, actor: Actor) -> Today:
         .limit(LIMIT)
     ).all()
     out.leads = [
-        {
-            "id": str(lead.id),
-            "company": company.name,
-            "city": ", ".join(p for p in [company.city, company.state] if p),
-            "phone": company.phone or "",
-            "score": str(lead.lead_score),
-            "sla": _when(lead.sla_due_at, tz) if lead.sla_due_at else "",
-            "sla_overdue": "1" if lead.sla_due_at and lead.sla_due_at < now else "",
-        }
+        TodayLead(
+            id=str(lead.id),
+            company=company.name,
+            city=", ".join(p for p in [company.city, company.state] if p),
+            phone=company.phone or "",
+            score=int(lead.lead_score),
+            sla=format_datetime(lead.sla_due_at, tz),
+            sla_overdue=bool(lead.sla_due_at and lead.sla_due_at < now),
+        )
         for lead, company in leads
     ]
 
@@ -145,17 +171,23 @@ def today_for(session: Session, actor: Actor) -> Today:
     ).all()
     today = now.astimezone(tz).date()
     out.deals = [
-        {
-            "id": str(o.id),
-            "name": o.name,
-            "company": company or "",
-            "stage": stage,
-            "value": format_money(o.value, currency),
-            "weighted": format_money(o.weighted_value, currency),
-            "probability": f"{o.probability.normalize():f}%",
-            "close": format_date(o.expected_close_date) or "—",
-            "close_overdue": "1" if o.expected_close_date and o.expected_close_date < today else "",
-        }
+        TodayDeal(
+            id=str(o.id),
+            name=o.name,
+            company=company or "",
+            stage=stage,
+            value=format_money(o.value, currency),
+            weighted=format_money(o.weighted_value, currency),
+            probability=f"{o.probability.normalize():f}%",
+            close=format_date(o.expected_close_date) or "—",
+            close_overdue=bool(o.expected_close_date and o.expected_close_date < today),
+        )
         for o, stage, company in deals
     ]
     return out
+
+
+def complete_task_and_refresh(session: Session, actor: Actor, task_id: str) -> Today:
+    """Tick a task off from Today and return the refreshed page (one transaction)."""
+    complete_task(session, actor, task_id)
+    return today_for(session, actor)

@@ -1,0 +1,123 @@
+"""Row scope: what an actor may see and touch, one rule per entity, used by every service.
+
+* Leads (and their companies): everyone with ``leads.read_all`` sees all; others see their own
+  and unassigned leads.
+* Deals: everyone with ``pipeline.read`` sees the board; ``pipeline.manage`` edits any deal,
+  ``pipeline.move`` edits its own.
+
+The loaders re-read every id under the actor's organization and scope and raise ``NotFound``
+for anything else (another organization's id, a colleague's lead, a malformed id), so a forged
+id from the browser behaves exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from ...models import Company, Lead, Opportunity, User, UserStatus
+from .errors import NotFound, as_uuid
+from .security import Actor, require
+
+
+# ------------------------------------------------------------------ leads
+def lead_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """SQL predicate over ``leads``: the rows the actor may see."""
+    if actor.can("leads.read_all"):
+        return sa.true()
+    return sa.or_(col(Lead.assigned_to) == actor.user_id, col(Lead.assigned_to).is_(None))
+
+
+def can_see_lead(actor: Actor, lead: Lead) -> bool:
+    return (
+        lead.organization_id == actor.organization_id
+        and lead.deleted_at is None
+        and (
+            actor.can("leads.read_all")
+            or lead.assigned_to is None
+            or lead.assigned_to == actor.user_id
+        )
+    )
+
+
+def load_lead(
+    session: Session, actor: Actor, lead_id: UUID | str, *, for_update: bool = False
+) -> Lead:
+    """The lead if it is in the actor's organization and scope, else NotFound."""
+    require(actor, "leads.read")
+    stmt = select(Lead).where(Lead.id == as_uuid(lead_id, "Lead"))
+    if for_update:
+        stmt = stmt.with_for_update()
+    lead = session.exec(stmt).first()
+    if lead is None or not can_see_lead(actor, lead):
+        raise NotFound("Lead not found.")
+    return lead
+
+
+def load_leads(
+    session: Session, actor: Actor, lead_ids: Iterable[UUID | str], *, for_update: bool = True
+) -> list[Lead]:
+    """Every listed lead (all in scope, in the given order) or NotFound before anything is written."""
+    require(actor, "leads.read")
+    ids = list(dict.fromkeys(as_uuid(i, "Lead") for i in lead_ids))
+    if not ids:
+        return []
+    stmt = select(Lead).where(col(Lead.id).in_(ids)).order_by(col(Lead.id))
+    if for_update:
+        stmt = stmt.with_for_update()
+    rows = list(session.exec(stmt).all())
+    if len(rows) != len(ids) or not all(can_see_lead(actor, r) for r in rows):
+        raise NotFound("Lead not found.")
+    order = {lid: n for n, lid in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r.id])
+
+
+def company_of(session: Session, lead: Lead) -> Company:
+    company = session.get(Company, lead.company_id)
+    if company is None or company.organization_id != lead.organization_id:
+        raise NotFound("Company not found.")
+    return company
+
+
+# ------------------------------------------------------------------ deals
+def can_edit_deal(actor: Actor, owner_id: UUID | None) -> bool:
+    """Move, edit or add work to a deal: managers any, reps with ``pipeline.move`` their own."""
+    if actor.can("pipeline.manage"):
+        return True
+    return actor.can("pipeline.move") and owner_id == actor.user_id
+
+
+def load_deal(session: Session, actor: Actor, deal_id: UUID | str, *, lock: bool = False) -> Opportunity:
+    """A live deal of the actor's organization (board scope), else NotFound."""
+    require(actor, "pipeline.read")
+    stmt = select(Opportunity).where(
+        Opportunity.id == as_uuid(deal_id, "Deal"),
+        Opportunity.organization_id == actor.organization_id,
+        col(Opportunity.deleted_at).is_(None),
+    )
+    deal = session.exec(stmt.with_for_update() if lock else stmt).first()
+    if deal is None or deal.organization_id != actor.organization_id:
+        raise NotFound("Deal not found.")
+    return deal
+
+
+# ------------------------------------------------------------------ people
+def load_active_user(session: Session, actor: Actor, user_id: UUID | str) -> User:
+    """An active (not suspended, not deleted) user of the actor's organization."""
+    user = session.get(User, as_uuid(user_id, "User"))
+    if user is None or user.organization_id != actor.organization_id or user.deleted_at:
+        raise NotFound("User not found.")
+    if user.status != UserStatus.ACTIVE:
+        raise NotFound("That user is not active.")
+    return user
+
+
+def load_org_user(session: Session, actor: Actor, user_id: UUID | str) -> User:
+    """Any (not deleted) user of the actor's organization, active or not."""
+    user = session.get(User, as_uuid(user_id, "User"))
+    if user is None or user.organization_id != actor.organization_id or user.deleted_at:
+        raise NotFound("User not found.")
+    return user
