@@ -1,4 +1,4 @@
-"""Reflex configuration for SmartWeb.
+"""Reflex configuration for SmartWeb (values come from ``smartweb_ui/config.py``).
 
 Notes for Reflex 0.10:
 - Plugins are explicit. 0.10 enables ``SitemapPlugin`` by default (and warns when it is not
@@ -13,11 +13,9 @@ Notes for Reflex 0.10:
 
 from __future__ import annotations
 
-import os
-
 import reflex as rx
 
-_redis_url = os.environ.get("REDIS_URL", "").strip()
+from smartweb_ui.config import settings
 
 config = rx.Config(
     app_name="smartweb_ui",
@@ -29,5 +27,5 @@ config = rx.Config(
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
-    **({"redis_url": _redis_url} if _redis_url else {}),
+    **({"redis_url": settings.redis_url} if settings.redis_url else {}),
 )

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, text
@@ -23,8 +23,16 @@ from sqlmodel import Session
 
 from .config import settings
 
-if TYPE_CHECKING:
-    from .services.core.security import Actor
+
+class Tenant(Protocol):
+    """Who a tenant transaction acts for (the services' ``Actor`` fits)."""
+
+    @property
+    def organization_id(self) -> UUID: ...
+
+    @property
+    def user_id(self) -> UUID: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +140,7 @@ def apply_tenant(session: Session, organization_id: UUID, user_id: UUID | None =
 
 
 @contextmanager
-def tenant_session(actor: Actor) -> Iterator[Session]:
+def tenant_session(actor: Tenant) -> Iterator[Session]:
     """A transaction that sees only the actor's organization (RLS enforced)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+from smartweb_ui.config import settings
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0001"
@@ -18,7 +20,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-APP_ROLE = "smartweb_app"
+# The RLS-bound role tenant sessions switch to (SMARTWEB_APP_ROLE, validated as a plain name).
+APP_ROLE = settings.app_role
 
 # Every table carrying organization_id; RLS keys on it (organizations itself keys on id).
 TENANT_TABLES = [

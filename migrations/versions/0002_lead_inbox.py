@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+from smartweb_ui.config import settings
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0002"
@@ -17,7 +19,8 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-APP_ROLE = "smartweb_app"
+# The RLS-bound role tenant sessions switch to (SMARTWEB_APP_ROLE, validated as a plain name).
+APP_ROLE = settings.app_role
 NEW_TENANT_TABLES = ["saved_views", "lead_round_robin"]
 ORG_EXPR = "NULLIF(current_setting('app.org_id', true), '')::uuid"
 

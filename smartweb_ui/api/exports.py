@@ -10,7 +10,6 @@ iterator in its threadpool), so neither memory nor the event loop is held by the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,16 +22,16 @@ from ..services.core import audit
 from ..services.core.errors import DomainError
 from ..services.core.security import Actor
 from ..services.leads.export import export_lines
-from ..services.leads.export_tickets import LEADS_CSV, Ticket, ticket_actor, verify
+from ..services.leads.export_tickets import (
+    LEADS_CSV,
+    LEADS_CSV_PATH,
+    Ticket,
+    ticket_actor,
+    verify,
+)
 
-LEADS_CSV_PATH = "/api/exports/leads.csv"
 CHUNK_ROWS = 1000  # rows per chunk sent (and fetched from the cursor) at a time
 PLAIN_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
-
-def leads_csv_path(ticket: str) -> str:
-    """Where the browser downloads the CSV a ticket stands for."""
-    return f"{LEADS_CSV_PATH}?{urlencode({'ticket': ticket})}"
 
 
 def _check(raw_ticket: str) -> tuple[Ticket, Actor]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from ..state.auth import AuthState
+from .common import can
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,7 @@ NAV: list[NavItem] = [
 
 
 def _allowed(permission: str | None) -> rx.Var[bool]:
-    if permission is None:
-        return rx.Var.create(True)
-    return AuthState.permissions.contains(permission) | AuthState.permissions.contains("*")
+    return rx.Var.create(True) if permission is None else can(permission)
 
 
 def _nav_link(item: NavItem, active: str) -> rx.Component:

@@ -4,74 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..components.lead_import_dialog import import_dialog
-from ..components.lead_keys import install_keys, shortcuts_popover
-from ..components.lead_list import (
-    bulk_bar,
-    can,
-    filter_bar,
-    lead_row,
-    list_header,
-    pager,
-    views_panel,
-)
-from ..components.lead_new import new_lead_dialog
-from ..components.shell import app_shell, page_header
+from ..components.leads.inbox_page import inbox_content
+from ..components.shell import app_shell
 from ..state.auth import AuthState
 from ..state.leads import LeadInboxState as S
 
 
-def _content() -> rx.Component:
-    actions = [
-        shortcuts_popover(),
-        rx.cond(can("leads.write"), new_lead_dialog()),
-        rx.cond(can("leads.import"), import_dialog()),
-        rx.cond(
-            can("leads.import"),
-            rx.button(
-                rx.icon("download", size=16), "Export CSV", variant="soft", on_click=S.export
-            ),
-        ),
-    ]
-    table = rx.card(
-        rx.vstack(
-            list_header(),
-            rx.cond(
-                S.loading,
-                rx.center(rx.spinner(), padding="40px", width="100%"),
-                rx.cond(
-                    S.rows.length() > 0,
-                    rx.box(rx.foreach(S.rows, lead_row), width="100%"),
-                    rx.center(
-                        rx.text("No leads match.", color=rx.color("gray", 10)),
-                        padding="40px",
-                        width="100%",
-                    ),
-                ),
-            ),
-            pager(),
-            spacing="0",
-            width="100%",
-            min_width="860px",
-        ),
-        width="100%",
-        overflow_x="auto",
-    )
-    return rx.vstack(
-        page_header("Leads", rx.text(S.total_label, " in this view"), *actions),
-        rx.flex(
-            views_panel(),
-            rx.vstack(filter_bar(), bulk_bar(), table, width="100%", min_width="0", spacing="3"),
-            direction=rx.breakpoints(initial="column", md="row"),
-            gap="16px",
-            width="100%",
-            align="start",
-        ),
-        width="100%",
-        on_mount=install_keys(),
-    )
-
-
 @rx.page(route="/leads", title="Leads · SmartWeb", on_load=[AuthState.check_session, S.load])
 def leads_page() -> rx.Component:
-    return app_shell(_content(), active="leads")
+    return app_shell(inbox_content(), active="leads")

@@ -2,35 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import reflex as rx
+from pydantic import BeforeValidator
 
-from ..db import tenant_session
-from ..services.core.errors import DomainError
+from ..services.core.errors import NotFound
+from ..services.core.inputs import (
+    Choices,
+    Flag,
+    Form,
+    Id,
+    Line,
+    LongText,
+    Minutes,
+    Moment,
+    Money,
+    Name,
+    OptionalDay,
+    OptionalId,
+    TextRule,
+)
+from ..services.core.results import Option
+from ..services.core.security import Actor
 from ..services.leads import actions as lead_actions
 from ..services.leads import interactions
 from ..services.leads.convert import convert_lead, convertible_pipelines
-from ..services.leads.detail import lead_detail
+from ..services.leads.detail import LeadDetail, lead_detail
+from ..services.leads.filters import STATUS_VALUES
+from ..services.leads.interactions import CALL_OUTCOMES, DIRECTIONS
 from ..services.tasks import tasks
-from .auth import current_actor
+from ..services.tasks.tasks import PRIORITIES
+from . import door
+from .door import Events
+
+DIALOGS = ("call", "email", "meeting", "note", "task", "convert", "status")
+Dialog = Annotated[str, BeforeValidator(Choices(DIALOGS))]
+Status = Annotated[str, BeforeValidator(Choices(STATUS_VALUES))]
+Tag = Annotated[str, BeforeValidator(TextRule(40))]
+# What a rep picks after a call (the other outcomes come from AI calls and imports).
+CALL_OUTCOME_OPTIONS = [
+    (k, v) for k, v in CALL_OUTCOMES.items() if k not in ("callback_requested", "wrong_person")
+]
+
+
+class CallForm(Form):
+    outcome: Annotated[str, BeforeValidator(Choices(CALL_OUTCOMES))]
+    duration: Minutes = 0
+    notes: LongText = ""
+
+
+class EmailForm(Form):
+    subject: Line
+    body: LongText = ""
+    direction: Annotated[str, BeforeValidator(Choices(DIRECTIONS))] = "outbound"
+
+
+class MeetingForm(Form):
+    meeting_at: Moment
+    duration: Minutes = 0
+    location: Line = ""
+    attendees: Line = ""
+    notes: LongText = ""
+
+
+class NoteForm(Form):
+    text: LongText
+
+
+class TaskForm(Form):
+    title: Name
+    due_at: Moment | None = None
+    assignee: OptionalId = None
+    priority: Annotated[str, BeforeValidator(Choices(PRIORITIES))] = "normal"
+
+
+class ConvertForm(Form):
+    pipeline: Id
+    value: Money
+    expected_close: OptionalDay = None
+
+
+class StatusForm(Form):
+    reason: Line = ""
+
+
+class TagForm(Form):
+    tag: Tag
+
+
+BLANK = LeadDetail(
+    id="", company_id="", company_name="", status="", next_statuses=[], reason_statuses=[],
+    lost_reason="", source="", score=0, breakdown=[], assignee="", assignee_id="", created="",
+    sla_due="", overdue=False, first_contact="", last_contact="", attempts=0, converted="",
+    conversion_value="", profile=[], tags=[], enrichment=[], timeline=[], tasks=[], deals=[],
+)  # fmt: skip
 
 
 class LeadDetailState(rx.State):
     loading: bool = True
     missing: bool = False
-    lead: dict[str, Any] = {}
-    profile: list[dict[str, str]] = []
-    timeline: list[dict[str, str]] = []
-    tasks: list[dict[str, Any]] = []
-    deals: list[dict[str, str]] = []
-    tags: list[str] = []
-    breakdown: list[str] = []
-    enrichment: list[dict[str, Any]] = []
-    next_statuses: list[str] = []
-    pipelines: list[dict[str, str]] = []
-    people: list[dict[str, str]] = []
-    dialog: str = ""  # "call" | "email" | "meeting" | "note" | "task" | "convert" | "status"
+    lead: LeadDetail = BLANK
+    pipelines: list[Option] = []
+    people: list[Option] = []
+    dialog: str = ""  # one of DIALOGS, or "" when none is open
     status_target: str = ""
     _lead_id: str = ""
 
@@ -38,177 +114,161 @@ class LeadDetailState(rx.State):
         path = str(self.router.url.path or "").rstrip("/")
         return path.rsplit("/", 1)[-1] if path.startswith("/leads/") else ""
 
-    async def _reload(self):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with tenant_session(actor) as s:
-                data = lead_detail(s, actor, self._lead_id)
-                if not self.pipelines and actor.can("pipeline.move"):
-                    self.pipelines = convertible_pipelines(s, actor)
-                if not self.people:
-                    self.people = lead_actions.user_choices(s, actor)
-        except DomainError:
-            self.missing, self.loading = True, False
-            self.lead = {}
-            return None
-        self.profile, self.timeline, self.tasks = (
-            data.pop("profile"),
-            data.pop("timeline"),
-            data.pop("tasks"),
-        )
-        self.deals, self.tags, self.breakdown = (
-            data.pop("deals"),
-            data.pop("tags"),
-            data.pop("breakdown"),
-        )
-        self.enrichment, self.next_statuses = data.pop("enrichment"), data.pop("next_statuses")
-        self.lead, self.missing, self.loading = data, False, False
+    def _not_found(self, exc: Exception) -> Events:
+        """A lead that is not there (or not the actor's to see): the page says so."""
+        self.loading = False
+        if isinstance(exc, NotFound):
+            self.missing, self.lead = True, BLANK
         return None
 
-    @rx.event
-    async def load(self):  # type: ignore[no-untyped-def]
-        self.loading, self.dialog, self.pipelines, self.people = True, "", [], []
-        self._lead_id = self._id_from_url()
-        result = await self._reload()
-        wanted = self.router.url.query_parameters.get("log", "")
-        if not self.missing and wanted in ("call", "email", "meeting", "note"):
-            self.dialog = wanted
-        return result
-
-    @rx.event
-    def open_dialog(self, name: str) -> None:
-        self.dialog = (
-            name if name in ("call", "email", "meeting", "note", "task", "convert") else ""
-        )
-
-    @rx.event
-    def ask_status(self, status: str) -> None:
-        self.status_target, self.dialog = status, "status"
-
-    @rx.event
-    def close_dialog(self, _open: bool = False) -> None:
-        if not _open:
-            self.dialog = ""
-
-    async def _run(self, action: str, form: dict[str, Any], success: str):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
+    async def _act(self, step: Callable[[Any, Actor], Any], success: str) -> Events:
+        """Run one change on this lead, then show the lead as it is now (one transaction)."""
         lid = self._lead_id
-        try:
-            with tenant_session(actor) as s:
-                if action == "call":
-                    interactions.log_call(
-                        s,
-                        actor,
-                        lid,
-                        duration_minutes=form.get("duration", "0"),
-                        outcome=form.get("outcome", ""),
-                        notes=form.get("notes", ""),
-                    )
-                elif action == "email":
-                    interactions.log_email(
-                        s,
-                        actor,
-                        lid,
-                        subject=form.get("subject", ""),
-                        body=form.get("body", ""),
-                        direction=form.get("direction", "outbound"),
-                    )
-                elif action == "meeting":
-                    interactions.log_meeting(
-                        s,
-                        actor,
-                        lid,
-                        meeting_at=form.get("meeting_at", ""),
-                        duration_minutes=form.get("duration", "0"),
-                        location=form.get("location", ""),
-                        attendees=form.get("attendees", ""),
-                        notes=form.get("notes", ""),
-                    )
-                elif action == "note":
-                    interactions.log_note(s, actor, lid, text=form.get("text", ""))
-                elif action == "task":
-                    tasks.add_task(
-                        s,
-                        actor,
-                        lid,
-                        title=form.get("title", ""),
-                        due_at=form.get("due_at", ""),
-                        assignee_id=form.get("assignee", ""),
-                        priority=form.get("priority", "normal"),
-                    )
-                elif action == "convert":
-                    convert_lead(
-                        s,
-                        actor,
-                        lid,
-                        pipeline_id=form.get("pipeline", ""),
-                        value=form.get("value", ""),
-                        expected_close=form.get("expected_close", ""),
-                    )
-                elif action == "status":
-                    lead_actions.set_status(
-                        s, actor, lid, self.status_target, form.get("reason", "")
-                    )
-                elif action == "tag":
-                    lead_actions.tag_leads(s, actor, [lid], form.get("tag", ""))
-                elif action == "untag":
-                    lead_actions.tag_leads(s, actor, [lid], form.get("tag", ""), remove=True)
-                elif action == "complete":
-                    tasks.complete_task(s, actor, form.get("task_id", ""))
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        self.dialog = ""
-        await self._reload()
+        _, detail = await door.transaction(self, step, lambda s, a: lead_detail(s, a, lid))
+        self.lead, self.dialog = detail, ""
         return rx.toast.success(success)
 
-    @rx.event
-    async def log_call(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("call", form, "Call logged.")
+    @door.event(on_refused="_not_found")
+    async def load(self) -> Events:
+        self.loading, self.dialog, self.pipelines, self.people = True, "", [], []
+        self._lead_id = self._id_from_url()
+        lid = self._lead_id
 
-    @rx.event
-    async def log_email(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("email", form, "E-mail logged.")
+        def page(s: Any, a: Actor) -> tuple[LeadDetail, list[Option], list[Option]]:
+            pipes = convertible_pipelines(s, a) if a.can("pipeline.move") else []
+            return lead_detail(s, a, lid), pipes, lead_actions.user_choices(s, a)
 
-    @rx.event
-    async def log_meeting(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("meeting", form, "Meeting logged.")
+        (found,) = await door.transaction(self, page)
+        self.lead, self.pipelines, self.people = found
+        self.missing, self.loading = False, False
+        wanted = self.router.url.query_parameters.get("log", "")
+        if wanted in ("call", "email", "meeting", "note"):
+            self.dialog = wanted
+        return None
 
-    @rx.event
-    async def log_note(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("note", form, "Note added.")
+    @door.event
+    async def open_dialog(self, name: Dialog) -> Events:
+        self.dialog = name
+        return None
 
-    @rx.event
-    async def add_task(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("task", form, "Task added.")
+    @door.event
+    async def ask_status(self, status: Status) -> Events:
+        self.status_target, self.dialog = status, "status"
+        return None
 
-    @rx.event
-    async def complete_task(self, task_id: str):  # type: ignore[no-untyped-def]
-        return await self._run("complete", {"task_id": task_id}, "Task completed.")
+    @door.event
+    async def close_dialog(self, is_open: Flag = False) -> Events:
+        if not is_open:
+            self.dialog = ""
+        return None
 
-    @rx.event
-    async def convert(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("convert", form, "Converted to a deal.")
+    @door.event
+    async def log_call(self, form: CallForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: interactions.log_call(
+                s, a, lid, duration_minutes=form.duration, outcome=form.outcome, notes=form.notes
+            ),
+            "Call logged.",
+        )
 
-    @rx.event
-    async def change_status(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("status", form, "Status updated.")
+    @door.event
+    async def log_email(self, form: EmailForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: interactions.log_email(
+                s, a, lid, subject=form.subject, body=form.body, direction=form.direction
+            ),
+            "E-mail logged.",
+        )
 
-    @rx.event
-    async def quick_status(self, status: str):  # type: ignore[no-untyped-def]
+    @door.event
+    async def log_meeting(self, form: MeetingForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: interactions.log_meeting(
+                s,
+                a,
+                lid,
+                meeting_at=form.meeting_at,
+                duration_minutes=form.duration,
+                location=form.location,
+                attendees=form.attendees,
+                notes=form.notes,
+            ),
+            "Meeting logged.",
+        )
+
+    @door.event
+    async def log_note(self, form: NoteForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: interactions.log_note(s, a, lid, text=form.text), "Note added."
+        )
+
+    @door.event
+    async def add_task(self, form: TaskForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: tasks.add_task(
+                s,
+                a,
+                lead_id=lid,
+                title=form.title,
+                due_at=form.due_at,
+                assignee_id=form.assignee,
+                priority=form.priority,
+            ),
+            "Task added.",
+        )
+
+    @door.event
+    async def complete_task(self, task_id: Id) -> Events:
+        return await self._act(lambda s, a: tasks.complete_task(s, a, task_id), "Task completed.")
+
+    @door.event
+    async def convert(self, form: ConvertForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: convert_lead(
+                s,
+                a,
+                lid,
+                pipeline_id=form.pipeline,
+                value=form.value,
+                expected_close=form.expected_close,
+            ),
+            "Converted to a deal.",
+        )
+
+    @door.event
+    async def change_status(self, form: StatusForm) -> Events:
+        lid, target = self._lead_id, self.status_target
+        return await self._act(
+            lambda s, a: lead_actions.set_status(s, a, lid, target, form.reason), "Status updated."
+        )
+
+    @door.event
+    async def quick_status(self, status: Status) -> Events:
         if status in ("lost", "unqualified"):
             self.status_target, self.dialog = status, "status"
             return None
         self.status_target = status
-        return await self._run("status", {}, "Status updated.")
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: lead_actions.set_status(s, a, lid, status, ""), "Status updated."
+        )
 
-    @rx.event
-    async def add_tag(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return await self._run("tag", form, "Tag added.")
+    @door.event
+    async def add_tag(self, form: TagForm) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: lead_actions.tag_leads(s, a, [lid], form.tag), "Tag added."
+        )
 
-    @rx.event
-    async def remove_tag(self, tag: str):  # type: ignore[no-untyped-def]
-        return await self._run("untag", {"tag": tag}, "Tag removed.")
+    @door.event
+    async def remove_tag(self, tag: Tag) -> Events:
+        lid = self._lead_id
+        return await self._act(
+            lambda s, a: lead_actions.tag_leads(s, a, [lid], tag, remove=True), "Tag removed."
+        )

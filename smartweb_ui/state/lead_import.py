@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
 
 import reflex as rx
+from pydantic import BeforeValidator
 
-from ..db import tenant_session
-from ..services.core.errors import DomainError
+from ..services.core.errors import Forbidden
+from ..services.core.inputs import Choices, Flag, TextRule
 from ..services.leads import imports as lead_import
 from ..services.leads.import_rules import FIELDS
-from .auth import current_actor
+from . import door
+from .door import Events
 
 SKIP = "— not imported —"
+ImportField = Annotated[str, BeforeValidator(Choices(FIELDS))]
+Header = Annotated[str, BeforeValidator(TextRule(200, strip=False))]
 
 
 class LeadImportState(rx.State):
@@ -47,11 +53,11 @@ class LeadImportState(rx.State):
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
 
-    @rx.event
-    def set_open(self, value: bool) -> None:
+    @door.event
+    async def set_open(self, value: Flag) -> Events:
         if self.step == "running":
-            return
-        self.open = bool(value)
+            return None
+        self.open = value
         if value:
             self.step, self.file_name, self.headers, self.preview, self.mapping = (
                 "upload",
@@ -61,22 +67,17 @@ class LeadImportState(rx.State):
                 {},
             )
             self._data, self._report = b"", ""
+        return None
 
-    @rx.event
-    async def handle_upload(self, files: list[rx.UploadFile]):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        if not actor.can("leads.import"):
-            return rx.toast.error("You do not have permission to do that.")
+    @door.event
+    async def handle_upload(self, files: list[rx.UploadFile]) -> Events:
+        if not door.actor_of(self).can("leads.import"):
+            raise Forbidden("You do not have permission to do that.")
         if not files:
             return rx.toast.error("Choose a CSV file first.")
         upload = files[0]
         data = await upload.read()
-        try:
-            header, rows = lead_import.read_csv(data)
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
+        header, rows = await door.offload(lead_import.read_csv, data)
         self._data, self.file_name = data, (upload.name or "import.csv")[:200]
         self.headers = header
         self.preview = [
@@ -86,52 +87,54 @@ class LeadImportState(rx.State):
         self.total, self.step = len(rows), "map"
         return None
 
-    @rx.event
-    def set_mapping(self, field: str, header: str) -> None:
-        if field not in FIELDS:
-            return
+    @door.event
+    async def set_mapping(self, field: ImportField, header: Header) -> Events:
         mapping = dict(self.mapping)
         if header == SKIP or header not in self.headers:
             mapping.pop(field, None)
         else:
             mapping[field] = header
         self.mapping = mapping
+        return None
 
-    @rx.event
-    def set_mode(self, value: str) -> None:
-        self.mode = "all" if value == "all" else "skip"
+    @door.event
+    async def set_mode(self, value: Literal["all", "skip"]) -> Events:
+        self.mode = value
+        return None
 
-    @rx.event(background=True)
-    async def start(self):  # type: ignore[no-untyped-def]
+    @door.event(background=True)
+    async def start(self) -> AsyncIterator[Events]:
         async with self:
-            actor = await current_actor(self)
-            if actor is None or self.step != "map":
+            if self.step != "map":
                 return
             data, mapping, mode, name = self._data, dict(self.mapping), self.mode, self.file_name
             self.step, self.done = "running", 0
         progress = {"done": 0, "total": 0}
 
-        def work() -> lead_import.ImportResult:
-            def tick(done: int, total: int) -> None:
-                progress["done"], progress["total"] = done, total
+        def tick(done: int, total: int) -> None:
+            progress["done"], progress["total"] = done, total
 
-            with tenant_session(actor) as s:
-                return lead_import.run_import(
-                    s, actor, data, mapping=mapping, mode=mode, file_name=name, progress=tick
-                )
-
-        task = asyncio.create_task(asyncio.to_thread(work))
+        task = asyncio.create_task(
+            door.run(
+                self,
+                lead_import.run_import,
+                data,
+                mapping=mapping,
+                mode=mode,
+                file_name=name,
+                progress=tick,
+            )
+        )
         while not task.done():
             await asyncio.sleep(0.3)
             async with self:
                 self.done, self.total = progress["done"], progress["total"] or self.total
         try:
             result = task.result()
-        except DomainError as exc:
+        except BaseException:
             async with self:
                 self.step = "map"
-            yield rx.toast.error(exc.message)
-            return
+            raise
         async with self:
             self.done = self.total = result.total
             self.created = len(result.created)
@@ -151,8 +154,8 @@ class LeadImportState(rx.State):
         else:
             yield rx.toast.success(f"Imported {len(result.created)} lead(s).")
 
-    @rx.event
-    def download_report(self):  # type: ignore[no-untyped-def]
+    @door.event
+    async def download_report(self) -> Events:
         if not self._report:
             return None
         return rx.download(data=self._report, filename="import-report.csv")

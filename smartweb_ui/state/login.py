@@ -2,60 +2,65 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from collections.abc import AsyncIterator
+from typing import Annotated
 
-from ..db import DatabaseUnavailable, system_session
+import reflex as rx
+from pydantic import BeforeValidator
+
 from ..services.access import auth
 from ..services.core.errors import AuthError
-from .auth import AuthState, safe_next
+from ..services.core.inputs import Form, Password, TextRule
+from . import door
+from .auth import AuthState
+from .door import Events
+from .navigation import safe_next
+
+
+class SignInForm(Form):
+    email: Annotated[str, BeforeValidator(TextRule(254))] = ""
+    password: Password = ""
 
 
 class LoginState(rx.State):
     error: str = ""
     submitting: bool = False
 
-    @rx.event
-    async def open_page(self):  # type: ignore[no-untyped-def]
+    @door.event(public=True)
+    async def open_page(self) -> Events:
         """Already signed in? Go straight on."""
         self.error = ""
         self.submitting = False
-        auth_state = await self.get_state(AuthState)
-        if auth_state._resolve() is not None:
+        token = (await self.get_state(AuthState)).token
+        if token and await door.run_system(auth.resume, token) is not None:
             return rx.redirect(
                 safe_next(self.router.url.query_parameters.get("next")), replace=True
             )
         return None
 
-    @rx.event
-    async def submit(self, form: dict[str, str]):  # type: ignore[no-untyped-def]
-        email = str(form.get("email", "")).strip()
-        password = str(form.get("password", ""))
-        if not email or not password:
+    @door.event(public=True)
+    async def submit(self, form: SignInForm) -> AsyncIterator[Events]:
+        if not form.email or not form.password:
             self.error = "Enter your email and password."
             return
         self.submitting = True
         self.error = ""
         yield
-        headers = self.router.headers
         try:
-            with system_session() as session:
-                signed = auth.sign_in(
-                    session,
-                    email,
-                    password,
-                    ip=self.router.session.client_ip,
-                    user_agent=headers.user_agent,
-                )
-        except AuthError as exc:
+            signed = await door.run_system(
+                auth.sign_in,
+                form.email,
+                form.password,
+                ip=self.router.session.client_ip,
+                user_agent=self.router.headers.user_agent,
+            )
+        except AuthError as exc:  # the form's own answer, shown under it (not a failure)
             self.error = exc.message
             self.submitting = False
             return
-        except DatabaseUnavailable:
-            self.error = "SmartWeb cannot reach its database right now. Try again in a minute."
+        finally:
             self.submitting = False
-            return
         auth_state = await self.get_state(AuthState)
         auth_state.token = signed.token
         auth_state._apply_profile(signed.actor, signed.profile)
-        self.submitting = False
         yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)

@@ -1,128 +1,154 @@
-"""The deal drawer, "New deal" and the stage-settings dialog of the /pipeline page."""
+"""The deal drawer, "New deal" and the stage-settings dialog of the /pipeline page.
+
+These states reach the board only through its events (``PipelineState.refresh``); the drawer
+keeps its own ``?deal=`` in the address bar, next to the board's filters.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import reflex as rx
+from pydantic import BeforeValidator
 
-from ..db import tenant_session
-from ..services.core.errors import DomainError
+from ..services.core.inputs import (
+    Choices,
+    Flag,
+    Form,
+    Id,
+    Name,
+    OptionalDay,
+    OptionalId,
+    Search,
+    TextRule,
+    WholeNumber,
+)
+from ..services.core.results import Option
+from ..services.core.security import Actor
 from ..services.pipeline import board as board_service
 from ..services.pipeline import deals as deal_edits
-from ..services.pipeline import drawer as deal_details
-from ..services.pipeline.stages import StageSettings, stage_settings, update_stage
+from ..services.pipeline.drawer import CompanyMatch, DealDetail, deal_detail, search_companies
+from ..services.pipeline.stages import StageSettings, StageView, stage_settings, update_stage
 from ..services.tasks import tasks
-from .auth import current_actor
+from . import door
+from .door import Events
+from .navigation import set_url_param
 from .pipeline import PipelineState
 
+Amount = Annotated[str, BeforeValidator(TextRule(30))]  # the service parses and explains
 
-def _date(raw: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(raw).strip()) if raw and str(raw).strip() else None
-    except ValueError:
-        return None
+
+class DealForm(Form):
+    name: Name
+    value: Amount
+    expected_close: OptionalDay = None
+    owner_id: OptionalId = None
+
+
+class DealTaskForm(Form):
+    title: Name
+    due: OptionalDay = None
+
+
+class NewDealForm(Form):
+    name: Name
+    value: Amount
+    expected_close: OptionalDay = None
+
+
+class StageForm(Form):
+    name: Name
+    position: WholeNumber = 1
+    probability: Annotated[str, BeforeValidator(TextRule(10))] = ""
+    rotting_days: Annotated[str, BeforeValidator(TextRule(10))] = ""
+    wip_limit: Annotated[str, BeforeValidator(TextRule(10))] = ""
+
+
+def _drawer(session: Any, actor: Actor, deal_id: str) -> tuple[DealDetail, list[Option]]:
+    return deal_detail(session, actor, deal_id), board_service.list_owners(session, actor)
+
+
+NO_DEAL = DealDetail(
+    id="", name="", value="", value_display="", weighted_display="", expected_close="",
+    actual_close="", closed_reason="", competitor="", owner_id="", owner_name="",
+    owner_initials="", stage="", status="", days_in_stage=0, version=0, can_edit=False,
+    can_reassign=False, lead_id="", company="", company_place="", company_phone="",
+    company_email="",
+)  # fmt: skip
 
 
 class DealDrawerState(rx.State):
     """One deal, opened from a card: edit, timeline, tasks, proposals."""
 
     is_open: bool = False
-    loading: bool = False
-    deal: dict[str, Any] = {}
-    history: list[dict[str, str]] = []
-    tasks: list[dict[str, Any]] = []
-    proposals: list[dict[str, str]] = []
-    owners: list[dict[str, str]] = []
+    deal: DealDetail = NO_DEAL
+    owners: list[Option] = []
     error: str = ""
-    _version: int = 0
 
-    def _fetch(self, actor: Any, deal_id: str) -> None:
-        with tenant_session(actor) as s:
-            detail = deal_details.deal_detail(s, actor, deal_id)
-            self.owners = board_service.list_owners(s, actor)
-        self.history = detail.pop("history")
-        self.tasks = detail.pop("tasks")
-        self.proposals = detail.pop("proposals")
-        self._version = int(detail["version"])
-        self.deal = detail
+    def _closed(self, _exc: Exception) -> Events:
+        self.is_open, self.deal = False, NO_DEAL
+        return set_url_param("/pipeline", "deal", "")
 
-    @rx.event
-    async def show(self, deal_id: str):  # type: ignore[no-untyped-def]
-        """The board's on_open (and ``/pipeline?deal=<id>``): the deal goes into the URL."""
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        self.error = ""
-        board = await self.get_state(PipelineState)
-        try:
-            self._fetch(actor, deal_id)
-        except DomainError as exc:
-            self.is_open = False
-            return [rx.toast.error(exc.message), board._focus_deal("")]
-        self.is_open = True
-        return board._focus_deal(str(self.deal["id"]))
+    async def _show(self, deal_id: str) -> Events:
+        self.deal, self.owners = await door.run(self, _drawer, deal_id)
+        self.is_open, self.error = True, ""
+        return set_url_param("/pipeline", "deal", self.deal.id)
 
-    @rx.event
-    async def set_open(self, is_open: bool):  # type: ignore[no-untyped-def]
+    @door.event(on_refused="_closed")
+    async def load(self) -> Events:
+        """on_load of /pipeline: ``?deal=<id>`` opens the drawer on that deal; else it is closed
+        (it may have been left open on another visit)."""
+        deal_id = str(self.router.url.query_parameters.get("deal") or "").strip()[:64]
+        self.is_open, self.deal = False, NO_DEAL
+        return await self._show(deal_id) if deal_id else None
+
+    @door.event(on_refused="_closed")
+    async def show(self, deal_id: Id) -> Events:
+        """The board's on_open: the deal goes into the URL."""
+        return await self._show(str(deal_id))
+
+    @door.event
+    async def set_open(self, is_open: Flag) -> Events:
         """Closing the drawer drops ``deal`` from the URL (the board's filters stay)."""
-        self.is_open = bool(is_open)
-        board = await self.get_state(PipelineState)
-        if self.is_open or not board._deal:
-            return None
-        return board._focus_deal("")
+        self.is_open = is_open
+        return None if is_open else set_url_param("/pipeline", "deal", "")
 
-    @rx.event
-    async def save(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        deal_id = self.deal.get("id", "")
-        try:
-            with tenant_session(actor) as s:
-                deal_edits.update_deal(
-                    s, actor, deal_id, self._version,
-                    name=str(form_data.get("name", "")),
-                    value=form_data.get("value", ""),
-                    expected_close_date=_date(form_data.get("expected_close")),
-                    owner_id=form_data.get("owner_id") or self.deal.get("owner_id") or None,
-                )  # fmt: skip
-            self._fetch(actor, deal_id)
-        except DomainError as exc:
-            self.error = exc.message
-            return rx.toast.error(exc.message)
+    async def _after_change(self, message: str) -> Events:
+        if self.deal.id:
+            self.deal, self.owners = await door.run(self, _drawer, self.deal.id)
         self.error = ""
-        return [PipelineState.refresh, rx.toast.success("Deal saved.")]
+        return (
+            [PipelineState.refresh, rx.toast.success(message)] if message else PipelineState.refresh
+        )
 
-    @rx.event
-    async def add_task(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        deal_id = self.deal.get("id", "")
-        try:
-            with tenant_session(actor) as s:
-                deal_details.add_task(
-                    s, actor, deal_id, str(form_data.get("title", "")), _date(form_data.get("due"))
-                )
-            self._fetch(actor, deal_id)
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return [PipelineState.refresh, rx.toast.success("Task added.")]
+    def _refused(self, exc: Exception) -> Events:
+        self.error = getattr(exc, "message", "")
+        return None
 
-    @rx.event
-    async def complete_task(self, task_id: str):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with tenant_session(actor) as s:
-                tasks.complete_task(s, actor, task_id)
-            self._fetch(actor, self.deal.get("id", ""))
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return PipelineState.refresh
+    @door.event(on_refused="_refused")
+    async def save(self, form: DealForm) -> Events:
+        if not self.deal.id:
+            return None
+        await door.run(
+            self, deal_edits.update_deal, self.deal.id, self.deal.version,
+            name=form.name, value=form.value, expected_close_date=form.expected_close,
+            owner_id=form.owner_id or self.deal.owner_id or None,
+        )  # fmt: skip
+        return await self._after_change("Deal saved.")
+
+    @door.event
+    async def add_task(self, form: DealTaskForm) -> Events:
+        if not self.deal.id:
+            return None
+        await door.run(
+            self, tasks.add_task, deal_id=self.deal.id, title=form.title, due_on=form.due
+        )
+        return await self._after_change("Task added.")
+
+    @door.event
+    async def complete_task(self, task_id: Id) -> Events:
+        await door.run(self, tasks.complete_task, task_id)
+        return await self._after_change("")
 
 
 class NewDealState(rx.State):
@@ -130,63 +156,59 @@ class NewDealState(rx.State):
 
     is_open: bool = False
     query: str = ""
-    results: list[dict[str, str]] = []
+    results: list[CompanyMatch] = []
     company_id: str = ""
     company_name: str = ""
     error: str = ""
 
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
+    @door.event
+    async def set_open(self, is_open: Flag) -> Events:
         self.is_open = is_open
         if is_open:
-            self.query, self.results, self.company_id, self.company_name, self.error = (
-                "",
-                [],
-                "",
-                "",
-                "",
-            )
-
-    @rx.event
-    async def search(self, query: str):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        self.query = query
-        try:
-            with tenant_session(actor) as s:
-                self.results = deal_details.search_companies(s, actor, query)
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
+            self.query, self.results, self.company_id, self.company_name = "", [], "", ""
+            self.error = ""
         return None
 
-    @rx.event
-    def pick(self, company_id: str, name: str) -> None:
-        self.company_id, self.company_name, self.results = company_id, name, []
+    @door.event
+    async def search(self, query: Search) -> Events:
+        self.query = query
+        self.results = await door.run(self, search_companies, query)
+        return None
 
-    @rx.event
-    async def create(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
+    @door.event
+    async def pick(self, company_id: Id) -> Events:
+        match = next((r for r in self.results if r.id == str(company_id)), None)
+        if match is not None:  # only a company the search offered
+            self.company_id, self.company_name, self.results = match.id, match.name, []
+        return None
+
+    @door.event
+    async def change_company(self) -> Events:
+        self.company_id, self.company_name = "", ""
+        return None
+
+    def _refused(self, exc: Exception) -> Events:
+        self.error = getattr(exc, "message", "")
+        return None
+
+    @door.event(on_refused="_refused")
+    async def create(self, form: NewDealForm) -> Events:
         if not self.company_id:
             self.error = "Pick the company this deal is for."
             return None
         board = await self.get_state(PipelineState)
-        try:
-            with tenant_session(actor) as s:
-                deal_edits.create_deal(
-                    s, actor, board.pipeline_id,
-                    name=str(form_data.get("name", "")),
-                    value=form_data.get("value", ""),
-                    company_id=self.company_id,
-                    expected_close_date=_date(form_data.get("expected_close")),
-                )  # fmt: skip
-        except DomainError as exc:
-            self.error = exc.message
-            return None
+        await door.run(
+            self, deal_edits.create_deal, board.pipeline_id,
+            name=form.name, value=form.value, company_id=self.company_id,
+            expected_close_date=form.expected_close,
+        )  # fmt: skip
         self.is_open = False
         return [PipelineState.refresh, rx.toast.success("Deal created.")]
+
+
+NO_STAGE = StageView(
+    id="", name="", position=0, probability="", rotting_days="", wip_limit="", kind="open"
+)
 
 
 class StageSettingsState(rx.State):
@@ -194,11 +216,12 @@ class StageSettingsState(rx.State):
 
     is_open: bool = False
     stages: list[dict[str, str]] = []
-    stage: dict[str, Any] = {}
+    stage: StageView = NO_STAGE
+    kind: str = "open"
     error: str = ""
 
-    @rx.event
-    async def open_dialog(self):  # type: ignore[no-untyped-def]
+    @door.event
+    async def open_dialog(self) -> Events:
         board = await self.get_state(PipelineState)
         self.stages = [{"id": c["id"], "name": c["name"]} for c in board.columns]
         self.error = ""
@@ -207,49 +230,40 @@ class StageSettingsState(rx.State):
             return StageSettingsState.pick(self.stages[0]["id"])
         return None
 
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
+    @door.event
+    async def set_open(self, is_open: Flag) -> Events:
         self.is_open = is_open
-
-    @rx.event
-    async def pick(self, stage_id: str):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with tenant_session(actor) as s:
-                self.stage = stage_settings(s, actor, stage_id)
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        self.error = ""
         return None
 
-    @rx.event
-    def set_kind(self, kind: str) -> None:
-        self.stage = {**self.stage, "kind": kind}
+    @door.event
+    async def pick(self, stage_id: Id) -> Events:
+        self.stage = await door.run(self, stage_settings, stage_id)
+        self.kind, self.error = self.stage.kind, ""
+        return None
 
-    @rx.event
-    async def save(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        actor = await current_actor(self)
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            position = int(str(form_data.get("position") or 1)) - 1
-        except ValueError:
-            position = int(self.stage.get("position", 0))
+    @door.event
+    async def set_kind(
+        self, kind: Annotated[str, BeforeValidator(Choices(["open", "won", "lost"]))]
+    ) -> Events:
+        self.kind = kind
+        return None
+
+    def _refused(self, exc: Exception) -> Events:
+        self.error = getattr(exc, "message", "")
+        return None
+
+    @door.event(on_refused="_refused")
+    async def save(self, form: StageForm) -> Events:
         settings = StageSettings(
-            name=str(form_data.get("name", "")),
-            position=position,
-            probability=str(form_data.get("probability", "")),
-            rotting_days=str(form_data.get("rotting_days", "")),
-            wip_limit=str(form_data.get("wip_limit", "")),
-            kind=str(self.stage.get("kind", "open")),
+            name=form.name,
+            position=max(0, form.position - 1),
+            probability=form.probability,
+            rotting_days=form.rotting_days,
+            wip_limit=form.wip_limit,
+            kind=self.kind,
         )
-        try:
-            with tenant_session(actor) as s:
-                update_stage(s, actor, self.stage.get("id", ""), settings)
-        except DomainError as exc:
-            self.error = exc.message
+        if not self.stage.id:
             return None
+        await door.run(self, update_stage, self.stage.id, settings)
         self.is_open = False
         return [PipelineState.refresh, rx.toast.success("Stage saved.")]

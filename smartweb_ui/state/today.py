@@ -2,56 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
-from ..services.tasks import tasks as task_service
+from ..services.core.inputs import Id
 from ..services.today import today as today_service
-from .auth import call_service
+from ..services.today.today import Today, TodayDeal, TodayLead, TodayTask
+from . import door
+from .door import Events
 
 
 class TodayState(rx.State):
     loading: bool = True
-    tasks: list[dict[str, str]] = []
-    leads: list[dict[str, str]] = []
-    deals: list[dict[str, str]] = []
-    counts: dict[str, Any] = {}
+    tasks: list[TodayTask] = []
+    leads: list[TodayLead] = []
+    deals: list[TodayDeal] = []
+    open_tasks: int = 0
+    overdue_tasks: int = 0
+    uncontacted_leads: int = 0
+    open_deals: int = 0
     pipeline_value: str = ""
     weighted_value: str = ""
 
-    @rx.event
-    async def load(self):  # type: ignore[no-untyped-def]
-        self.loading = True
-        ok, data = await call_service(self, today_service.today_for)
-        self.loading = False
-        if not ok:
-            return data
+    def _show(self, data: Today) -> None:
         self.tasks, self.leads, self.deals = data.tasks, data.leads, data.deals
-        self.counts = {
-            "open_tasks": data.open_tasks,
-            "overdue_tasks": data.overdue_tasks,
-            "uncontacted_leads": data.uncontacted_leads,
-            "open_deals": data.open_deals,
-        }
+        self.open_tasks, self.overdue_tasks = data.open_tasks, data.overdue_tasks
+        self.uncontacted_leads, self.open_deals = data.uncontacted_leads, data.open_deals
         self.pipeline_value, self.weighted_value = data.pipeline_value, data.weighted_value
+        self.loading = False
+
+    @door.event
+    async def load(self) -> Events:
+        self.loading = True
+        self._show(await door.run(self, today_service.today_for))
         return None
 
-    @rx.event
-    async def complete_task(self, task_id: str):  # type: ignore[no-untyped-def]
+    @door.event
+    async def complete_task(self, task_id: Id) -> Events:
         """Tick a task off; the service re-checks that it is the actor's to complete."""
-        ok, result = await call_service(self, _complete_and_reload, task_id)
-        if not ok:
-            return result
-        self.tasks = result.tasks
-        self.counts = {
-            **self.counts,
-            "open_tasks": result.open_tasks,
-            "overdue_tasks": result.overdue_tasks,
-        }
+        self._show(await door.run(self, today_service.complete_task_and_refresh, task_id))
         return rx.toast.success("Task completed.")
-
-
-def _complete_and_reload(session, actor, task_id: str) -> today_service.Today:  # type: ignore[no-untyped-def]
-    task_service.complete_task(session, actor, task_id)
-    return today_service.today_for(session, actor)

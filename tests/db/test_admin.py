@@ -29,7 +29,7 @@ def _role_id(org_id: uuid.UUID, name: str) -> uuid.UUID:
 
 def test_admin_lists_only_own_users(org, other_org) -> None:  # type: ignore[no-untyped-def]
     with tenant_session(org.actors["admin"]) as s:
-        emails = {u["email"] for u in admin.list_users(s, org.actors["admin"])}
+        emails = {u.email for u in admin.list_users(s, org.actors["admin"])}
     assert emails == {
         f"{k}@acme-plumbing.test" for k in ("admin", "manager", "rep", "rep2", "exec")
     }
@@ -81,10 +81,10 @@ def test_role_change_and_permission_toggle(org) -> None:  # type: ignore[no-unty
         matrix = admin.role_matrix(s, actor)
     assert f"{_role_id(org.id, 'Sales Rep')}:analytics.view" in matrix.granted
     with tenant_session(actor) as s:
-        users = {u["email"]: u for u in admin.list_users(s, actor)}
+        users = {u.email: u for u in admin.list_users(s, actor)}
         page = admin.audit_page(s, actor, search="role")
-    assert users["rep@acme-plumbing.test"]["roles"] == "Sales Manager"
-    assert {r["action"] for r in page.rows} == {"user.role", "role.permission"}
+    assert users["rep@acme-plumbing.test"].roles == "Sales Manager"
+    assert {r.action for r in page.rows} == {"user.role", "role.permission"}
 
 
 def test_audit_pages_are_keyset_and_scoped(org, other_org) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +98,7 @@ def test_audit_pages_are_keyset_and_scoped(org, other_org) -> None:  # type: ign
     while True:
         with tenant_session(actor) as s:
             page = admin.audit_page(s, actor, cursor=cursor, limit=3)
-        seen += [r["action"] for r in page.rows]
+        seen += [r.action for r in page.rows]
         if not page.next_cursor:
             break
         cursor = page.next_cursor

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.db
 
 
 def names(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r["company_name"] for r in page.rows]
+    return [r.company_name for r in page.rows]
 
 
 def test_rep_sees_own_and_unassigned_manager_sees_all(org, other_org) -> None:  # type: ignore[no-untyped-def]
@@ -195,16 +195,16 @@ def test_keyset_paging_walks_every_row_once_in_each_sort(org) -> None:  # type: 
     for sort in ("score", "created", "last_contact", "sla_due"):
         seen, cursor = [], None
         with tenant_session(mgr) as s:
-            full = [r["id"] for r in list_leads(s, mgr, sort=sort, limit=200).rows]
+            full = [r.id for r in list_leads(s, mgr, sort=sort, limit=200).rows]
             while True:
                 page = list_leads(s, mgr, sort=sort, after=cursor, limit=5)
-                seen += [r["id"] for r in page.rows]
+                seen += [r.id for r in page.rows]
                 cursor = page.next_cursor
                 if cursor is None:
                     break
         assert seen == full and len(set(seen)) == 23, sort
     with tenant_session(mgr) as s:
-        scores = [r["score"] for r in list_leads(s, mgr, sort="score", limit=200).rows]
+        scores = [r.score for r in list_leads(s, mgr, sort="score", limit=200).rows]
         assert scores == sorted(scores, reverse=True)
         with pytest.raises(Invalid):
             list_leads(s, mgr, sort="score", after="garbage")
@@ -238,13 +238,13 @@ def test_builtin_views_and_counts(org) -> None:  # type: ignore[no-untyped-def]
         )
     actor = org.actors["rep"]
     with tenant_session(actor) as s:
-        views = {v["key"]: v for v in list_views(s, actor)}
-        assert views["my_new"]["count"] == 1 and views["hot"]["count"] == 1
-        assert views["overdue"]["count"] == 1 and views["follow_ups"]["count"] == 1
-        assert views["unassigned"]["count"] == 2
+        views = {v.key: v for v in list_views(s, actor)}
+        assert views["my_new"].count == 1 and views["hot"].count == 1
+        assert views["overdue"].count == 1 and views["follow_ups"].count == 1
+        assert views["unassigned"].count == 2
         filters, sort = view_definition(s, actor, "overdue")
         assert names(list_leads(s, actor, filters, sort=sort)) == ["Overdue"]
-        assert list_leads(s, actor, filters, sort=sort).rows[0]["overdue"] is True
+        assert list_leads(s, actor, filters, sort=sort).rows[0].overdue is True
         filters, sort = view_definition(s, actor, "follow_ups")
         assert names(list_leads(s, actor, filters, sort=sort)) == ["Follow up"]
 
@@ -257,17 +257,17 @@ def test_saved_views_are_per_user(org) -> None:  # type: ignore[no-untyped-def]
         vid = save_view(s, rep, "Texas", {"state": "tx"}, "created")
         save_view(s, rep, "Texas", {"state": "tx", "status": ["new"]}, "score")  # replaces by name
     with tenant_session(rep) as s:
-        mine = [v for v in list_views(s, rep) if not v["builtin"]]
-        assert [(v["name"], v["count"], v["sort"]) for v in mine] == [("Texas", 1, "score")]
+        mine = [v for v in list_views(s, rep) if not v.builtin]
+        assert [(v.name, v.count, v.sort) for v in mine] == [("Texas", 1, "score")]
         filters, _ = view_definition(s, rep, vid)
         assert names(list_leads(s, rep, filters)) == ["Texan"]
     with tenant_session(rep2) as s:
-        assert [v for v in list_views(s, rep2) if not v["builtin"]] == []
+        assert [v for v in list_views(s, rep2) if not v.builtin] == []
         with pytest.raises(NotFound):
             delete_view(s, rep2, vid)
     with tenant_session(rep) as s:
         delete_view(s, rep, vid)
-        assert [v for v in list_views(s, rep, with_counts=False) if not v["builtin"]] == []
+        assert [v for v in list_views(s, rep, with_counts=False) if not v.builtin] == []
 
 
 def test_export_has_every_matching_row_not_just_a_page(org) -> None:  # type: ignore[no-untyped-def]

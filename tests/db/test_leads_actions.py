@@ -123,8 +123,8 @@ def test_tags_add_and_remove(org) -> None:  # type: ignore[no-untyped-def]
         with pytest.raises(Invalid):
             tag_leads(s, rep, ids, "")
     with tenant_session(rep) as s:
-        assert lead_detail(s, rep, ids[0])["tags"] == ["hot lead"]
-        assert lead_detail(s, rep, ids[1])["tags"] == ["hot lead", "old"]
+        assert lead_detail(s, rep, ids[0]).tags == ["hot lead"]
+        assert lead_detail(s, rep, ids[1]).tags == ["hot lead", "old"]
     assert "lead.tag" in audit_actions(org.id, ids[0])
 
 
@@ -189,9 +189,9 @@ def test_logging_updates_contact_stats_status_score_and_timeline(org) -> None:  
     assert {b["key"] for b in lead.score_breakdown} >= {"fast_reply", "meeting"}
     with tenant_session(rep) as s:
         detail = lead_detail(s, rep, lid)
-    assert [t["kind"] for t in detail["timeline"]] == ["meeting", "email", "call", "note"]
-    assert detail["timeline"][2]["details"].startswith("Connected · 5 min")
-    assert "+20 Replied within 1 h" in detail["breakdown"]
+    assert [t.kind for t in detail.timeline] == ["meeting", "email", "call", "note"]
+    assert detail.timeline[2].details.startswith("Connected · 5 min")
+    assert "+20 Replied within 1 h" in detail.breakdown
     assert audit_actions(org.id).count("interaction.call") == 1
 
 
@@ -283,8 +283,8 @@ def test_convert_to_deal_links_both_ways_with_history(org, other_org) -> None:  
         assert [(h.from_stage_id, h.to_stage_id) for h in hist] == [(None, first)]
     with tenant_session(rep) as s:
         detail = lead_detail(s, rep, lid)
-        assert detail["deals"][0]["id"] == deal_id
-        assert detail["timeline"][0]["kind"] == "stage"
+        assert detail.deals[0].id == deal_id
+        assert detail.timeline[0].kind == "stage"
         with pytest.raises(Invalid):
             convert_lead(s, rep, lid, pipeline_id=pipe, value="1")
     assert {"lead.convert", "opportunity.create"} <= set(audit_actions(org.id))

@@ -44,7 +44,7 @@ def audit_actions(org_id) -> list[str]:  # type: ignore[no-untyped-def]
 def settings_for(org, stage_id, **changes) -> StageSettings:  # type: ignore[no-untyped-def]
     current = call(org.actors["manager"], stage_settings, stage_id)
     base = {
-        k: current[k]
+        k: getattr(current, k)
         for k in ("name", "position", "probability", "rotting_days", "wip_limit", "kind")
     }
     return StageSettings(**{**base, **changes})

@@ -10,7 +10,7 @@ import pytest
 
 from smartweb_ui.services.core.errors import Forbidden
 from smartweb_ui.services.core.security import PERMISSIONS, SYSTEM_ROLES, Actor, require
-from smartweb_ui.state.auth import safe_next
+from smartweb_ui.state.navigation import safe_next
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -31,6 +31,52 @@ from .accounts import create_user, role_names_of
 ADMIN_FLOOR = frozenset({"admin.users", "admin.roles"})
 
 
+@dataclass(frozen=True)
+class UserRow:
+    id: str
+    name: str
+    email: str
+    title: str
+    roles: str
+    status: str
+    last_login: str
+    is_me: bool
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PermissionRow:
+    code: str
+    category: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: str
+    when: str
+    who: str
+    action: str
+    entity: str
+    changes: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class AdminView:
+    """The admin page in one read: users, roles and (for role admins) the permission matrix."""
+
+    users: list[UserRow]
+    roles: list[RoleRow]
+    matrix: RoleMatrix | None
+
+
 def _user(session: Session, actor: Actor, user_id: UUID | str) -> User:
     user = session.get(User, as_uuid(user_id, "User"))
     if user is None or user.organization_id != actor.organization_id or user.deleted_at:
@@ -45,7 +91,7 @@ def _role(session: Session, actor: Actor, role_id: UUID | str) -> Role:
     return role
 
 
-def list_users(session: Session, actor: Actor) -> list[dict[str, str]]:
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
     require(actor, "admin.users")
     tz = org_context(session, actor).tz
     users = session.exec(
@@ -54,21 +100,21 @@ def list_users(session: Session, actor: Actor) -> list[dict[str, str]]:
         .order_by(User.full_name)
     ).all()
     return [
-        {
-            "id": str(u.id),
-            "name": u.full_name,
-            "email": u.email,
-            "title": u.job_title or "",
-            "roles": ", ".join(role_names_of(session, u.id)),
-            "status": u.status.value,
-            "last_login": format_datetime(u.last_login_at, tz, empty="Never"),
-            "is_me": "1" if u.id == actor.user_id else "",
-        }
+        UserRow(
+            id=str(u.id),
+            name=u.full_name,
+            email=u.email,
+            title=u.job_title or "",
+            roles=", ".join(role_names_of(session, u.id)),
+            status=u.status.value,
+            last_login=format_datetime(u.last_login_at, tz, empty="Never"),
+            is_me=u.id == actor.user_id,
+        )
         for u in users
     ]
 
 
-def list_roles(session: Session, actor: Actor) -> list[dict[str, str]]:
+def list_roles(session: Session, actor: Actor) -> list[RoleRow]:
     require(actor, "admin.users")
     return _roles(session, actor)
 
@@ -144,10 +190,10 @@ def add_user(
     return str(user.id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoleMatrix:
-    roles: list[dict[str, str]]
-    permissions: list[dict[str, str]]
+    roles: list[RoleRow]
+    permissions: list[PermissionRow]
     granted: list[str]  # "role_id:code"
 
 
@@ -159,15 +205,25 @@ def role_matrix(session: Session, actor: Actor) -> RoleMatrix:
         .join(Permission, Permission.id == RolePermission.permission_id)
         .where(RolePermission.organization_id == actor.organization_id)
     ).all()
-    perms = [{"code": c, "category": cat, "description": d} for c, (cat, d) in PERMISSIONS.items()]
+    perms = [
+        PermissionRow(code=c, category=cat, description=d) for c, (cat, d) in PERMISSIONS.items()
+    ]
     return RoleMatrix(roles=roles, permissions=perms, granted=[f"{r}:{c}" for r, c in rows])
 
 
-def _roles(session: Session, actor: Actor) -> list[dict[str, str]]:
+def _roles(session: Session, actor: Actor) -> list[RoleRow]:
     roles = session.exec(
-        select(Role).where(Role.organization_id == actor.organization_id).order_by(Role.name)
+        select(Role).where(Role.organization_id == actor.organization_id).order_by(col(Role.name))
     ).all()
-    return [{"id": str(r.id), "name": r.name, "description": r.description} for r in roles]
+    return [RoleRow(id=str(r.id), name=r.name, description=r.description) for r in roles]
+
+
+def admin_view(session: Session, actor: Actor) -> AdminView:
+    """Users, roles and (for role admins) the permission matrix, in one transaction."""
+    matrix = role_matrix(session, actor) if actor.can("admin.roles") else None
+    return AdminView(
+        users=list_users(session, actor), roles=list_roles(session, actor), matrix=matrix
+    )
 
 
 def set_role_permission(
@@ -202,9 +258,9 @@ def set_role_permission(
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuditPage:
-    rows: list[dict[str, str]]
+    rows: list[AuditRow]
     next_cursor: str  # "" when this is the last page
 
 
@@ -236,15 +292,15 @@ def audit_page(
     ).all()
     page = rows[:limit]
     out = [
-        {
-            "id": str(a.id),
-            "when": format_datetime(a.created_at, tz),
-            "who": who or "System",
-            "action": a.action,
-            "entity": f"{a.entity_type} {str(a.entity_id)[:8] if a.entity_id else ''}".strip(),
-            "changes": _describe(a.changes),
-            "ip": str(a.ip_address or ""),
-        }
+        AuditRow(
+            id=str(a.id),
+            when=format_datetime(a.created_at, tz),
+            who=who or "System",
+            action=a.action,
+            entity=f"{a.entity_type} {str(a.entity_id)[:8] if a.entity_id else ''}".strip(),
+            changes=_describe(a.changes),
+            ip=str(a.ip_address or ""),
+        )
         for a, who in page
     ]
     nxt = ""

@@ -7,12 +7,16 @@ won at 23:30 on March 31 in Chicago belongs to March even though it is April 1 i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar, Self
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from ..core.dates import parse_date
 from ..core.errors import Invalid
+from ..core.query import QueryFilters
 
 PRESETS: dict[str, str] = {
     "month": "This month",
@@ -26,8 +30,17 @@ FORECAST_MIN_MONTHS = 6
 
 
 @dataclass(frozen=True)
-class DashboardFilters:
-    """What the dashboard is narrowed to. ``as_of`` pins "today" (tests, reproducible runs)."""
+class DashboardFilters(QueryFilters):
+    """What the dashboard is narrowed to. ``as_of`` pins "today" (tests, reproducible runs).
+
+    In links: ``period`` (a PRESETS key), ``start``/``end`` (custom range), ``pipeline``, ``owner``.
+    """
+
+    QUERY_KEYS: ClassVar[dict[str, str]] = {
+        "pipeline_id": "pipeline",
+        "owner_id": "owner",
+        "as_of": "",
+    }
 
     period: str = "quarter"
     start: date | None = None
@@ -35,6 +48,31 @@ class DashboardFilters:
     pipeline_id: UUID | None = None
     owner_id: UUID | None = None
     as_of: date | None = None
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> Self:
+        raw = dict(raw or {})
+        period = str(raw.get("period") or "quarter")
+        if period not in PRESETS:
+            raise Invalid("Unknown period.")
+
+        def uuid(key: str, what: str) -> UUID | None:
+            value = raw.get(key)
+            if value in (None, ""):
+                return None
+            try:
+                return value if isinstance(value, UUID) else UUID(str(value))
+            except ValueError:
+                raise Invalid(f"Unknown {what}.") from None
+
+        return cls(
+            period=period,
+            start=parse_date(raw.get("start"), "The start date"),
+            end=parse_date(raw.get("end"), "The end date"),
+            pipeline_id=uuid("pipeline_id", "pipeline"),
+            owner_id=uuid("owner_id", "team member"),
+            as_of=parse_date(raw.get("as_of"), "The reference date"),
+        )
 
     def with_owner(self, owner_id: UUID | None) -> DashboardFilters:
         return replace(self, owner_id=owner_id)

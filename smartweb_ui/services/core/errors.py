@@ -27,6 +27,15 @@ class Invalid(DomainError):
     """The input does not pass validation."""
 
 
+class Unavailable(DomainError):
+    """The database (or another service the call needs) cannot be reached right now."""
+
+    def __init__(
+        self, message: str = "SmartWeb can't reach its database right now. Try again in a moment."
+    ) -> None:
+        super().__init__(message)
+
+
 class AuthError(DomainError):
     """Sign-in failed; the message never tells which part was wrong."""
 

@@ -30,7 +30,8 @@ FLAG_TRUE = ("1", "true", "yes", "on")
 class QueryFilters:
     """Base of a page's filter dataclass (subclasses are ``@dataclass(frozen=True)`` too)."""
 
-    # field name -> URL parameter, where they differ (``search`` is ``q`` in the inbox's links)
+    # field name -> URL parameter, where they differ (``search`` is ``q`` in the inbox's links);
+    # "" keeps a field out of the URL altogether
     QUERY_KEYS: ClassVar[dict[str, str]] = {}
 
     # ------------------------------------------------------------ to override
@@ -60,8 +61,9 @@ class QueryFilters:
     # ------------------------------------------------------------ the one helper
     @classmethod
     def query_keys(cls) -> dict[str, str]:
-        """URL parameter -> field name, for every field."""
-        return {cls.QUERY_KEYS.get(f.name, f.name): f.name for f in dataclasses.fields(cls)}
+        """URL parameter -> field name, for every field that travels in the URL."""
+        keys = {f.name: cls.QUERY_KEYS.get(f.name, f.name) for f in dataclasses.fields(cls)}
+        return {key: name for name, key in keys.items() if key}
 
     @classmethod
     def from_query(cls, params: Mapping[str, Any]) -> tuple[Self, list[str]]:
@@ -90,9 +92,10 @@ class QueryFilters:
             value = getattr(self, f.name)
             if value == _default(type(self), f.name):
                 continue
-            text = self.encode(f.name, value)
+            key = self.QUERY_KEYS.get(f.name, f.name)
+            text = self.encode(f.name, value) if key else ""
             if text:
-                out[self.QUERY_KEYS.get(f.name, f.name)] = text
+                out[key] = text
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -90,7 +90,9 @@ def can_edit_deal(actor: Actor, owner_id: UUID | None) -> bool:
     return actor.can("pipeline.move") and owner_id == actor.user_id
 
 
-def load_deal(session: Session, actor: Actor, deal_id: UUID | str, *, lock: bool = False) -> Opportunity:
+def load_deal(
+    session: Session, actor: Actor, deal_id: UUID | str, *, lock: bool = False
+) -> Opportunity:
     """A live deal of the actor's organization (board scope), else NotFound."""
     require(actor, "pipeline.read")
     stmt = select(Opportunity).where(

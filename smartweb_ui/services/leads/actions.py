@@ -13,6 +13,7 @@ from ...models import LeadStatus, LeadTag, User, UserStatus
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import Invalid
+from ..core.results import Option
 from ..core.scope import load_active_user, load_lead, load_leads
 from ..core.security import Actor, require
 
@@ -206,7 +207,7 @@ def mark_contacted(session: Session, actor: Actor, lead: Any) -> None:
         _apply_status(session, actor, lead, LeadStatus.CONTACTED, "", action="lead.status")
 
 
-def user_choices(session: Session, actor: Actor) -> list[dict[str, str]]:
+def user_choices(session: Session, actor: Actor) -> list[Option]:
     """Active people of the organization (for assign menus)."""
     rows = session.exec(
         select(User)
@@ -217,4 +218,4 @@ def user_choices(session: Session, actor: Actor) -> list[dict[str, str]]:
         )
         .order_by(User.full_name)
     ).all()
-    return [{"id": str(u.id), "name": u.full_name or u.email} for u in rows]
+    return [Option(id=str(u.id), name=u.full_name or u.email) for u in rows]

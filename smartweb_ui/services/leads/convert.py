@@ -7,6 +7,7 @@ creation row in ``opportunity_stage_history`` with from_stage_id NULL, audited).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -18,19 +19,20 @@ from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import Invalid
 from ..core.money import parse_money
+from ..core.results import Option
 from ..core.scope import company_of, load_lead
 from ..core.security import Actor, require
 from ..pipeline.deals import create_deal
 
 
-def convertible_pipelines(session: Session, actor: Actor) -> list[dict[str, str]]:
+def convertible_pipelines(session: Session, actor: Actor) -> list[Option]:
     require(actor, "pipeline.read")
     rows = session.exec(
         select(Pipeline)
         .where(Pipeline.organization_id == actor.organization_id, ~col(Pipeline.is_archived))
         .order_by(col(Pipeline.is_default).desc(), col(Pipeline.position), col(Pipeline.name))
     ).all()
-    return [{"id": str(p.id), "name": p.name} for p in rows]
+    return [Option(id=str(p.id), name=p.name) for p in rows]
 
 
 def convert_lead(
@@ -96,7 +98,19 @@ def convert_lead(
     return deal_id
 
 
-def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class LeadDeal:
+    """A deal made from the lead, with its current stage."""
+
+    id: str
+    name: str
+    stage: str
+    pipeline: str
+    status: str
+    value: str
+
+
+def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[LeadDeal]:
     """The deals made from a lead, with their current stage."""
     rows = session.exec(
         select(Opportunity, PipelineStage.name, Pipeline.name)
@@ -110,13 +124,13 @@ def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[d
         .order_by(col(Opportunity.created_at).desc())
     ).all()
     return [
-        {
-            "id": str(o.id),
-            "name": o.name,
-            "stage": stage,
-            "pipeline": pipe,
-            "status": o.status.value,
-            "value": f"{o.value:,.2f}",
-        }
+        LeadDeal(
+            id=str(o.id),
+            name=o.name,
+            stage=stage,
+            pipeline=pipe,
+            status=o.status.value,
+            value=f"{o.value:,.2f}",
+        )
         for o, stage, pipe in rows
     ]

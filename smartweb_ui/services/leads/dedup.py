@@ -94,9 +94,7 @@ def find_duplicates(
     )
     tests = []
     if digits or mail:  # trigram-indexed look-up that works under RLS (see migration 0002)
-        escaped = (
-            escape_like(mail) if mail else None
-        )
+        escaped = escape_like(mail) if mail else None
         found = matching_companies(escaped, f"%{digits}" if digits else None)
         tests.append(col(Company.id).in_(found))
     if domain:

@@ -3,6 +3,7 @@ workflow, timeline (interactions, AI calls, stage moves of its deals; newest fir
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,10 +27,11 @@ from ...models.base import utcnow
 from ..core.formatting import format_datetime, format_money
 from ..core.org import org_context
 from ..core.scope import company_of, load_lead
-from ..tasks.tasks import task_list
+from ..core.security import Actor
+from ..tasks.tasks import TaskRow, task_list
 from .actions import NEEDS_REASON, next_statuses
 from .common import OPEN_STATUSES, user_names
-from .convert import lead_deals
+from .convert import LeadDeal, lead_deals
 from .interactions import CALL_OUTCOMES
 from .scoring import describe
 
@@ -64,6 +66,72 @@ PROFILE: list[tuple[str, str, str]] = [
     ("Active", "is_active", "bool"),
     ("Last scraped", "last_scraped_at", "datetime"),
 ]
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    label: str
+    value: str
+    href: str
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of the lead's timeline: an interaction, an AI call or a stage move."""
+
+    id: str
+    kind: str
+    title: str
+    body: str
+    details: str
+    who: str
+    when: str
+
+
+@dataclass(frozen=True)
+class EnrichmentField:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    provider: str
+    when: str
+    confidence: str
+    fields: list[EnrichmentField]
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """Everything the lead page shows (display-ready; no ORM objects)."""
+
+    id: str
+    company_id: str
+    company_name: str
+    status: str
+    next_statuses: list[str]
+    reason_statuses: list[str]
+    lost_reason: str
+    source: str
+    score: int
+    breakdown: list[str]
+    assignee: str
+    assignee_id: str
+    created: str
+    sla_due: str
+    overdue: bool
+    first_contact: str
+    last_contact: str
+    attempts: int
+    converted: str
+    conversion_value: str
+    profile: list[ProfileField]
+    tags: list[str]
+    enrichment: list[Enrichment]
+    timeline: list[TimelineItem]
+    tasks: list[TaskRow]
+    deals: list[LeadDeal]
 
 
 def _display(value: Any, kind: str, tz: Any, currency: str) -> str:
@@ -116,10 +184,10 @@ def _attendee(value: Any) -> str:
 
 def timeline(
     session: Session, lead_id: UUID, organization_id: UUID, tz: Any, limit: int = 200
-) -> list[dict[str, Any]]:
+) -> list[TimelineItem]:
     """Interactions, queued/unlogged AI calls and deal stage moves, newest first."""
     names = user_names(session, organization_id)
-    items: list[tuple[datetime, dict[str, Any]]] = []
+    items: list[tuple[datetime, TimelineItem]] = []
     for it in session.exec(
         select(Interaction)
         .where(Interaction.organization_id == organization_id, Interaction.lead_id == lead_id)
@@ -144,15 +212,15 @@ def timeline(
         items.append(
             (
                 it.created_at,
-                {
-                    "id": str(it.id),
-                    "kind": it.type.value,
-                    "title": it.subject or it.type.value.replace("_", " ").title(),
-                    "body": it.content or it.summary or "",
-                    "details": " · ".join(details),
-                    "who": names.get(it.initiated_by, "") if it.initiated_by else "",
-                    "when": format_datetime(it.created_at, tz, with_year=True),
-                },
+                TimelineItem(
+                    id=str(it.id),
+                    kind=it.type.value,
+                    title=it.subject or it.type.value.replace("_", " ").title(),
+                    body=it.content or it.summary or "",
+                    details=" · ".join(details),
+                    who=names.get(it.initiated_by, "") if it.initiated_by else "",
+                    when=format_datetime(it.created_at, tz, with_year=True),
+                ),
             )
         )
     for call in session.exec(
@@ -173,17 +241,15 @@ def timeline(
         items.append(
             (
                 call.created_at,
-                {
-                    "id": str(call.id),
-                    "kind": "ai_call",
-                    "title": f"AI call: {outcome}",
-                    "body": call.summary or "",
-                    "details": f"{call.duration_seconds // 60} min"
-                    if call.duration_seconds
-                    else "",
-                    "who": "AI",
-                    "when": format_datetime(call.created_at, tz, with_year=True),
-                },
+                TimelineItem(
+                    id=str(call.id),
+                    kind="ai_call",
+                    title=f"AI call: {outcome}",
+                    body=call.summary or "",
+                    details=f"{call.duration_seconds // 60} min" if call.duration_seconds else "",
+                    who="AI",
+                    when=format_datetime(call.created_at, tz, with_year=True),
+                ),
             )
         )
     from_stage = aliased(PipelineStage)
@@ -204,24 +270,26 @@ def timeline(
         items.append(
             (
                 hist.moved_at,
-                {
-                    "id": str(hist.id),
-                    "kind": "stage",
-                    "title": f"Deal “{deal}” created in {dst}"
-                    if src is None
-                    else f"Deal “{deal}”: {src} → {dst}",
-                    "body": "",
-                    "details": "",
-                    "who": names.get(hist.moved_by, "") if hist.moved_by else "",
-                    "when": format_datetime(hist.moved_at, tz, with_year=True),
-                },
+                TimelineItem(
+                    id=str(hist.id),
+                    kind="stage",
+                    title=(
+                        f"Deal “{deal}” created in {dst}"
+                        if src is None
+                        else f"Deal “{deal}”: {src} → {dst}"
+                    ),
+                    body="",
+                    details="",
+                    who=names.get(hist.moved_by, "") if hist.moved_by else "",
+                    when=format_datetime(hist.moved_at, tz, with_year=True),
+                ),
             )
         )
     items.sort(key=lambda pair: pair[0], reverse=True)
     return [item for _, item in items[:limit]]
 
 
-def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, Any]:
+def lead_detail(session: Session, actor: Actor, lead_id: str | UUID) -> LeadDetail:
     """Everything the detail page shows (display-ready strings; no ORM objects)."""
     lead = load_lead(session, actor, lead_id)
     company = company_of(session, lead)
@@ -230,7 +298,7 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
     profile = []
     for label, column, kind in PROFILE:
         text = _display(getattr(company, column), kind, tz, currency)
-        profile.append({"label": label, "value": text, "href": _href(text, kind)})
+        profile.append(ProfileField(label=label, value=text, href=_href(text, kind)))
     assignee = session.get(User, lead.assigned_to) if lead.assigned_to else None
     tags = session.exec(
         select(LeadTag.tag)
@@ -238,12 +306,12 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
         .order_by(LeadTag.tag)
     ).all()
     enrichment = [
-        {
-            "provider": e.provider,
-            "when": format_datetime(e.enriched_at, tz, with_year=True),
-            "confidence": f"{e.confidence}%" if e.confidence is not None else "",
-            "fields": [{"key": k, "value": v} for k, v in _flatten(e.data)][:60],
-        }
+        Enrichment(
+            provider=e.provider,
+            when=format_datetime(e.enriched_at, tz, with_year=True),
+            confidence=f"{e.confidence}%" if e.confidence is not None else "",
+            fields=[EnrichmentField(key=k, value=v) for k, v in _flatten(e.data)][:60],
+        )
         for e in session.exec(
             select(LeadEnrichment)
             .where(
@@ -261,33 +329,33 @@ def lead_detail(session: Session, actor: Any, lead_id: str | UUID) -> dict[str, 
         and lead.sla_due_at < now
         and lead.status in OPEN_STATUSES
     )
-    return {
-        "id": str(lead.id),
-        "company_id": str(company.id),
-        "company_name": company.name,
-        "status": lead.status.value,
-        "next_statuses": next_statuses(lead.status),
-        "reason_statuses": [s.value for s in NEEDS_REASON],
-        "lost_reason": lead.lost_reason or "",
-        "source": lead.source.value.replace("_", " "),
-        "score": lead.lead_score,
-        "breakdown": [describe(item) for item in lead.score_breakdown or []],
-        "assignee": (assignee.full_name or assignee.email) if assignee else "",
-        "assignee_id": str(lead.assigned_to or ""),
-        "created": format_datetime(lead.created_at, tz, with_year=True),
-        "sla_due": format_datetime(lead.sla_due_at, tz, with_year=True),
-        "overdue": overdue,
-        "first_contact": format_datetime(lead.first_contact_at, tz, with_year=True),
-        "last_contact": format_datetime(lead.last_contact_at, tz, with_year=True),
-        "attempts": lead.contact_attempts,
-        "converted": format_datetime(lead.converted_at, tz, with_year=True),
-        "conversion_value": format_money(lead.conversion_value, currency)
+    return LeadDetail(
+        id=str(lead.id),
+        company_id=str(company.id),
+        company_name=company.name,
+        status=lead.status.value,
+        next_statuses=next_statuses(lead.status),
+        reason_statuses=[s.value for s in NEEDS_REASON],
+        lost_reason=lead.lost_reason or "",
+        source=lead.source.value.replace("_", " "),
+        score=lead.lead_score,
+        breakdown=[describe(item) for item in lead.score_breakdown or []],
+        assignee=(assignee.full_name or assignee.email) if assignee else "",
+        assignee_id=str(lead.assigned_to or ""),
+        created=format_datetime(lead.created_at, tz, with_year=True),
+        sla_due=format_datetime(lead.sla_due_at, tz, with_year=True),
+        overdue=overdue,
+        first_contact=format_datetime(lead.first_contact_at, tz, with_year=True),
+        last_contact=format_datetime(lead.last_contact_at, tz, with_year=True),
+        attempts=lead.contact_attempts,
+        converted=format_datetime(lead.converted_at, tz, with_year=True),
+        conversion_value=format_money(lead.conversion_value, currency)
         if lead.conversion_value is not None
         else "",
-        "profile": profile,
-        "tags": list(tags),
-        "enrichment": enrichment,
-        "timeline": timeline(session, lead.id, actor.organization_id, tz),
-        "tasks": task_list(session, actor, lead_id=lead.id),
-        "deals": lead_deals(session, lead.id, actor.organization_id),
-    }
+        profile=profile,
+        tags=list(tags),
+        enrichment=enrichment,
+        timeline=timeline(session, lead.id, actor.organization_id, tz),
+        tasks=task_list(session, actor, lead_id=lead.id),
+        deals=lead_deals(session, lead.id, actor.organization_id),
+    )

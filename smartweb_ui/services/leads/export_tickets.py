@@ -18,6 +18,7 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from sqlmodel import Session
@@ -31,6 +32,7 @@ from .filters import LeadFilter
 from .inbox import SORTS
 
 LEADS_CSV = "leads.csv"
+LEADS_CSV_PATH = "/api/exports/leads.csv"  # the route that streams it (api/exports.py)
 TTL_SECONDS = 60
 MAX_TICKET_CHARS = 4096
 REFUSED = "This download link is invalid or has expired. Start the export again from the app."
@@ -133,6 +135,11 @@ def leads_csv_ticket(
     if sort not in SORTS:
         sort = "score"
     return issue(actor, LEADS_CSV, flt.to_dict(), sort, **kw)
+
+
+def leads_csv_path(ticket: str) -> str:
+    """Where the browser downloads the CSV a ticket stands for."""
+    return f"{LEADS_CSV_PATH}?{urlencode({'ticket': ticket})}"
 
 
 def ticket_actor(session: Session, ticket: Ticket, permission: str) -> Actor:

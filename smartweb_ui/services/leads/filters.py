@@ -114,6 +114,7 @@ class LeadFilter(QueryFilters):
             follow_up_due=bool(raw.get("follow_up_due")),
         )
 
+
 def city_variants(city: str) -> list[str]:
     city = city.strip()
     return sorted({city, city.lower(), city.upper(), city.title(), city.capitalize()})

@@ -140,40 +140,68 @@ def list_query(actor: Actor, flt: LeadFilter, sort: str, tz: ZoneInfo) -> sa.Sel
     )
 
 
-@dataclass
+@dataclass(frozen=True)
+class LeadRow:
+    """One inbox row (display-ready)."""
+
+    id: str
+    company_name: str
+    business_type: str
+    phone: str
+    email: str
+    website: str
+    location: str
+    status: str
+    source: str
+    score: int
+    assignee: str
+    assignee_id: str
+    created: str
+    last_contact: str
+    sla_due: str
+    overdue: bool
+    attempts: int
+    tags: list[str]
+
+
+@dataclass(frozen=True)
 class LeadPage:
-    rows: list[dict[str, Any]]
+    rows: list[LeadRow]
     next_cursor: str | None
     sort: str
 
 
-def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> dict[str, Any]:
+def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> LeadRow:
     overdue = (
         row.first_contact_at is None
         and row.sla_due_at is not None
         and row.sla_due_at < now
         and row.status in OPEN_STATUSES
     )
-    return {
-        "id": str(row.id),
-        "company_name": row.name,
-        "business_type": (row.business_type.value if row.business_type else "").replace("_", " "),
-        "phone": row.phone or "",
-        "email": row.email or "",
-        "website": row.website or "",
-        "location": ", ".join(p for p in (row.city, row.state) if p),
-        "status": row.status.value,
-        "source": row.source.value.replace("_", " "),
-        "score": int(row.lead_score),
-        "assignee": row.assignee_name or "",
-        "assignee_id": str(row.assigned_to or ""),
-        "created": format_datetime(row.created_at, tz, with_year=False),
-        "last_contact": format_datetime(row.last_contact_at, tz, with_year=False),
-        "sla_due": format_datetime(row.sla_due_at, tz, with_year=False) if row.first_contact_at is None else "",
-        "overdue": overdue,
-        "attempts": int(row.contact_attempts),
-        "tags": tags,
-    }
+    return LeadRow(
+        id=str(row.id),
+        company_name=row.name,
+        business_type=(row.business_type.value if row.business_type else "").replace("_", " "),
+        phone=row.phone or "",
+        email=row.email or "",
+        website=row.website or "",
+        location=", ".join(p for p in (row.city, row.state) if p),
+        status=row.status.value,
+        source=row.source.value.replace("_", " "),
+        score=int(row.lead_score),
+        assignee=row.assignee_name or "",
+        assignee_id=str(row.assigned_to or ""),
+        created=format_datetime(row.created_at, tz, with_year=False),
+        last_contact=format_datetime(row.last_contact_at, tz, with_year=False),
+        sla_due=(
+            format_datetime(row.sla_due_at, tz, with_year=False)
+            if row.first_contact_at is None
+            else ""
+        ),
+        overdue=overdue,
+        attempts=int(row.contact_attempts),
+        tags=tags,
+    )
 
 
 def list_leads(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -47,12 +48,24 @@ def _own_view(session: Session, actor: Actor, view_id: str | UUID) -> SavedView:
     return view
 
 
-def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> list[dict[str, Any]]:
-    """Built-in views then the actor's saved views: key, name, count, builtin flag."""
+@dataclass(frozen=True)
+class ViewItem:
+    """A built-in or saved view of the inbox, with how many leads it holds for the actor."""
+
+    key: str
+    name: str
+    builtin: bool
+    sort: str
+    count: int  # -1 when not counted
+    count_label: str
+
+
+def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> list[ViewItem]:
+    """Built-in views then the actor's saved views."""
     require(actor, "leads.read")
-    out: list[dict[str, Any]] = []
-    for key, (name, filters, sort) in BUILTIN_VIEWS.items():
-        out.append({"key": key, "name": name, "builtin": True, "sort": sort, "filters": filters})
+    found: list[tuple[str, str, bool, str, dict[str, Any]]] = [
+        (key, name, True, sort, filters) for key, (name, filters, sort) in BUILTIN_VIEWS.items()
+    ]
     saved = session.exec(
         select(SavedView)
         .where(
@@ -60,19 +73,11 @@ def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> l
         )
         .order_by(col(SavedView.position), col(SavedView.name))
     ).all()
-    for view in saved:
-        out.append(
-            {
-                "key": str(view.id),
-                "name": view.name,
-                "builtin": False,
-                "sort": view.sort,
-                "filters": dict(view.filters),
-            }
-        )
-    for item in out:
-        n = count_leads(session, actor, LeadFilter.parse(item["filters"])) if with_counts else -1
-        item["count"], item["count_label"] = n, (count_label(n) if n >= 0 else "")
+    found += [(str(v.id), v.name, False, v.sort, dict(v.filters)) for v in saved]
+    out = []
+    for key, name, builtin, sort, filters in found:
+        n = count_leads(session, actor, LeadFilter.parse(filters)) if with_counts else -1
+        out.append(ViewItem(key, name, builtin, sort, n, count_label(n) if n >= 0 else ""))
     return out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
@@ -32,19 +31,32 @@ class StageSettings:
     kind: str = "open"  # open | won | lost
 
 
-def stage_settings(session: Session, actor: Actor, stage_id: str | UUID) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StageView:
+    """A stage's current settings, as the dialog shows them."""
+
+    id: str
+    name: str
+    position: int
+    probability: str
+    rotting_days: str
+    wip_limit: str
+    kind: str
+
+
+def stage_settings(session: Session, actor: Actor, stage_id: str | UUID) -> StageView:
     """Current settings of a stage, for the dialog."""
     require(actor, "pipeline.read")
     stage = _load(session, actor, stage_id)
-    return {
-        "id": str(stage.id),
-        "name": stage.name,
-        "position": stage.position,
-        "probability": f"{Decimal(stage.probability).normalize():f}",
-        "rotting_days": "" if stage.rotting_days is None else str(stage.rotting_days),
-        "wip_limit": "" if stage.wip_limit is None else str(stage.wip_limit),
-        "kind": "won" if stage.is_won else "lost" if stage.is_lost else "open",
-    }
+    return StageView(
+        id=str(stage.id),
+        name=stage.name,
+        position=stage.position,
+        probability=f"{Decimal(stage.probability).normalize():f}",
+        rotting_days="" if stage.rotting_days is None else str(stage.rotting_days),
+        wip_limit="" if stage.wip_limit is None else str(stage.wip_limit),
+        kind="won" if stage.is_won else "lost" if stage.is_lost else "open",
+    )
 
 
 def _load(session: Session, actor: Actor, stage_id: str | UUID) -> PipelineStage:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.leads.filters import BUSINESS_TYPES, SOURCE_VALUES
-from ..state.leads import LeadInboxState as S
+from ...state.leads import SOURCE_OPTIONS, TYPE_OPTIONS
+from ...state.leads import LeadInboxState as S
 
 
 def _field(label: str, control: rx.Component) -> rx.Component:
@@ -64,11 +64,11 @@ def new_lead_dialog() -> rx.Component:
                         _field("State", rx.input(name="state", max_length=2, placeholder="TX")),
                         _field(
                             "Business type",
-                            rx.select(BUSINESS_TYPES, name="business_type", default_value="other"),
+                            rx.select(TYPE_OPTIONS, name="business_type", default_value="other"),
                         ),
                         _field(
                             "Source",
-                            rx.select(SOURCE_VALUES, name="source", default_value="manual"),
+                            rx.select(SOURCE_OPTIONS, name="source", default_value="manual"),
                         ),
                         columns="2",
                         spacing="3",

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.leads.interactions import CALL_OUTCOMES
-from ..state.lead_detail import LeadDetailState as D
-
-_OUTCOMES = {
-    k: v for k, v in CALL_OUTCOMES.items() if k not in ("callback_requested", "wrong_person")
-}
+from ...state.lead_detail import CALL_OUTCOME_OPTIONS
+from ...state.lead_detail import LeadDetailState as D
 
 
 def _field(label: str, control: rx.Component) -> rx.Component:
@@ -52,7 +48,7 @@ def call_dialog() -> rx.Component:
         rx.vstack(
             _field("Outcome", rx.select.root(
                 rx.select.trigger(placeholder="Choose…", width="100%"),
-                rx.select.content(*[rx.select.item(label, value=k) for k, label in _OUTCOMES.items()]),
+                rx.select.content(*[rx.select.item(label, value=k) for k, label in CALL_OUTCOME_OPTIONS]),
                 name="outcome", default_value="connected",
             )),
             _field("Duration (minutes)", rx.input(name="duration", type="number", min="0", max="600", default_value="5")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.pipeline_deal import DealDrawerState as D
+from ...state.pipeline_deal import DealDrawerState as D
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
@@ -90,7 +90,7 @@ def _edit_form() -> rx.Component:
 def _timeline() -> rx.Component:
     return rx.vstack(
         rx.foreach(
-            D.history,
+            D.deal.history,
             lambda h: rx.hstack(
                 rx.box(
                     width="8px",
@@ -139,7 +139,7 @@ def _tasks() -> rx.Component:
         align="center",
     )
     return rx.vstack(
-        rx.foreach(D.tasks, row),
+        rx.foreach(D.deal.tasks, row),
         rx.form(
             rx.hstack(
                 rx.input(name="title", placeholder="New task…", required=True, flex="1"),
@@ -158,10 +158,10 @@ def _tasks() -> rx.Component:
 
 def _proposals() -> rx.Component:
     return rx.cond(
-        D.proposals.length() > 0,
+        D.deal.proposals.length() > 0,
         rx.vstack(
             rx.foreach(
-                D.proposals,
+                D.deal.proposals,
                 lambda p: rx.hstack(
                     rx.text(p["number"], size="1", color=rx.color("gray", 10)),
                     rx.text(p["title"], size="2", flex="1"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.lead_detail import LeadDetailState as D
-from .lead_list import score_badge, status_badge
+from ...state.lead_detail import LeadDetailState as D
+from .inbox import score_badge, status_badge
 
 KIND_ICONS = {
     "call": "phone",
@@ -76,7 +76,7 @@ def status_card() -> rx.Component:
             rx.cond(D.lead["lost_reason"] != "", rx.text("Reason: ", D.lead["lost_reason"], size="2", color=rx.color("gray", 11))),
             rx.hstack(
                 rx.foreach(
-                    D.next_statuses,
+                    D.lead.next_statuses,
                     lambda s: rx.button("→ ", s, size="1", variant="outline", on_click=D.quick_status(s)),
                 ),
                 wrap="wrap",
@@ -111,9 +111,9 @@ def score_card() -> rx.Component:
                 score_badge(D.lead["score"].to(int)),
                 align="center",
             ),
-            rx.foreach(D.breakdown, lambda line: rx.text(line, size="2", data_score_line="1")),
+            rx.foreach(D.lead.breakdown, lambda line: rx.text(line, size="2", data_score_line="1")),
             rx.cond(
-                D.breakdown.length() == 0,
+                D.lead.breakdown.length() == 0,
                 rx.text("No scoring rule applies yet.", size="2", color=rx.color("gray", 10)),
             ),
             spacing="1",
@@ -129,7 +129,7 @@ def tags_card() -> rx.Component:
             rx.text("Tags", weight="bold"),
             rx.hstack(
                 rx.foreach(
-                    D.tags,
+                    D.lead.tags,
                     lambda t: rx.badge(
                         t,
                         rx.icon("x", size=10, cursor="pointer", on_click=D.remove_tag(t)),
@@ -168,7 +168,7 @@ def profile_card() -> rx.Component:
             rx.text("Company profile", weight="bold"),
             rx.grid(
                 rx.foreach(
-                    D.profile,
+                    D.lead.profile,
                     lambda item: rx.vstack(
                         rx.text(item["label"], size="1", color=rx.color("gray", 10)),
                         _profile_value(item),
@@ -189,12 +189,12 @@ def profile_card() -> rx.Component:
 
 def enrichment_card() -> rx.Component:
     return rx.cond(
-        D.enrichment.length() > 0,
+        D.lead.enrichment.length() > 0,
         rx.card(
             rx.vstack(
                 rx.text("Enrichment", weight="bold"),
                 rx.foreach(
-                    D.enrichment,
+                    D.lead.enrichment,
                     lambda e: rx.vstack(
                         rx.hstack(
                             rx.badge(e["provider"]),
@@ -229,7 +229,7 @@ def tasks_card() -> rx.Component:
                 rx.button("Add", size="1", variant="soft", on_click=D.open_dialog("task")),
             ),
             rx.foreach(
-                D.tasks,
+                D.lead.tasks,
                 lambda t: rx.hstack(
                     rx.checkbox(
                         checked=t["done"].to(bool),
@@ -258,7 +258,8 @@ def tasks_card() -> rx.Component:
                 ),
             ),
             rx.cond(
-                D.tasks.length() == 0, rx.text("No tasks.", size="2", color=rx.color("gray", 10))
+                D.lead.tasks.length() == 0,
+                rx.text("No tasks.", size="2", color=rx.color("gray", 10)),
             ),
             spacing="2",
             width="100%",
@@ -269,12 +270,12 @@ def tasks_card() -> rx.Component:
 
 def deals_card() -> rx.Component:
     return rx.cond(
-        D.deals.length() > 0,
+        D.lead.deals.length() > 0,
         rx.card(
             rx.vstack(
                 rx.text("Deals", weight="bold"),
                 rx.foreach(
-                    D.deals,
+                    D.lead.deals,
                     lambda d: rx.vstack(
                         rx.link(d["name"], href="/pipeline?deal=" + d["id"], size="2"),
                         rx.hstack(
@@ -339,9 +340,9 @@ def timeline_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Timeline", weight="bold"),
-            rx.foreach(D.timeline, _event),
+            rx.foreach(D.lead.timeline, _event),
             rx.cond(
-                D.timeline.length() == 0,
+                D.lead.timeline.length() == 0,
                 rx.text("Nothing logged yet.", size="2", color=rx.color("gray", 10)),
             ),
             spacing="1",

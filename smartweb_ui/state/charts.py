@@ -1,19 +1,17 @@
-"""Dashboard charts: Plotly figures built from the analytics dataclasses, and the themed card.
+"""Dashboard figures: Plotly data built from the analytics dataclasses (what the state sends).
 
 Figure builders are plain functions (plotly only): each returns the figure and a grid of
 click keys ``keys[curveNumber][pointNumber]``, which the state keeps server-side so a click
-sends only indices. Figures carry no template (a few KB each); the light/dark template is a
-static prop of the component, switched by the colour mode.
+sends only indices. Figures carry no template (a few KB each); the light/dark templates are
+static props of the chart component, switched by the colour mode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
-import reflex as rx
 from plotly.graph_objs.layout import Template
 
 from ..services.analytics.periods import add_months
@@ -26,6 +24,7 @@ from ..services.analytics.types import (
     RepRow,
     SourceRow,
 )
+from ..services.core.formatting import currency_symbol
 
 Keys = list[list[str]]
 FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
@@ -39,7 +38,6 @@ FAMILIES = [
     ["#fde68a", "#fcd34d", "#fbbf24", "#f59e0b", "#d97706", "#b45309", "#92400e"],
     ["#fecdd3", "#fda4af", "#fb7185", "#f43f5e", "#e11d48", "#be123c", "#9f1239"],
 ]
-SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
 
 
 def _template(dark: bool) -> Template:
@@ -94,19 +92,15 @@ def _base(fig: go.Figure, *, legend: bool = True) -> go.Figure:
 def money_axis(currency: str, values: list[Any] | None = None) -> dict[str, Any]:
     """A money axis: $15k / $1.2M ticks; hidden when every value is zero."""
     top = max((_num(v) for v in values or [1000]), default=0)
-    axis = {"tickprefix": SYMBOLS.get(currency, ""), "tickformat": "~s", "rangemode": "tozero"}
+    axis = {"tickprefix": currency_symbol(currency), "tickformat": "~s", "rangemode": "tozero"}
     if top == 0:
         return {**axis, "visible": False, "range": [0, 1]}
     return axis if top >= 1000 else {**axis, "tickformat": ",.0f"}
 
 
-def _sym(currency: str) -> str:
-    return SYMBOLS.get(currency, "")
-
-
 # ------------------------------------------------------------------ figure builders
 def monthly_figure(points: list[MonthPoint], currency: str) -> tuple[go.Figure, Keys]:
-    s = _sym(currency)
+    s = currency_symbol(currency)
     x = [p.month.isoformat() for p in points]
     fig = go.Figure()
     fig.add_bar(
@@ -127,7 +121,7 @@ def monthly_figure(points: list[MonthPoint], currency: str) -> tuple[go.Figure, 
 
 
 def forecast_figure(fc: Forecast, currency: str) -> tuple[go.Figure, Keys]:
-    s = _sym(currency)
+    s = currency_symbol(currency)
     used = {c.bucket for c in fc.cells}
     buckets = [(k, label) for k, label in fc.buckets if k in used or k not in ("overdue", "later", "none")]  # fmt: skip
     index = {k: i for i, (k, _) in enumerate(buckets)}
@@ -196,7 +190,7 @@ def funnel_figure(funnel: Funnel) -> tuple[go.Figure, Keys]:
 
 
 def reasons_figure(rows: list[ReasonRow], currency: str) -> tuple[go.Figure, Keys]:
-    s = _sym(currency)
+    s = currency_symbol(currency)
     fig, keys = go.Figure(), []
     for status, name, color in (("won", "Won", GREEN), ("lost", "Lost", ROSE)):
         part = [r for r in rows if r.status == status]
@@ -215,7 +209,7 @@ def reasons_figure(rows: list[ReasonRow], currency: str) -> tuple[go.Figure, Key
 
 
 def reps_figure(rows: list[RepRow], currency: str) -> tuple[go.Figure, Keys]:
-    s = _sym(currency)
+    s = currency_symbol(currency)
     fig = go.Figure(
         go.Bar(
             y=[r.name for r in rows], x=[_num(r.won_revenue) for r in rows], orientation="h",
@@ -237,7 +231,7 @@ def reps_figure(rows: list[RepRow], currency: str) -> tuple[go.Figure, Keys]:
 def _combo(labels: list[str], bars: list[tuple[str, str, list[int]]], revenue: list[Decimal],
            currency: str) -> go.Figure:  # fmt: skip
     """Grouped count bars on the left axis, won revenue as markers on the right axis."""
-    s = _sym(currency)
+    s = currency_symbol(currency)
     fig = go.Figure()
     for name, color, values in bars:
         fig.add_bar(x=labels, y=values, name=name, marker_color=color,
@@ -283,90 +277,3 @@ def campaigns_figure(rows: list[CampaignRow], currency: str) -> tuple[go.Figure,
         currency,
     )  # fmt: skip
     return fig, [[r.campaign_id for r in rows]] * 5
-
-
-# ------------------------------------------------------------------ components
-def plot_config(chart: str) -> dict[str, Any]:
-    return {
-        "displaylogo": False,
-        "responsive": True,
-        "modeBarButtonsToRemove": [
-            "select2d",
-            "lasso2d",
-            "autoScale2d",
-            "zoomIn2d",
-            "zoomOut2d",
-            "zoom2d",
-            "pan2d",
-            "resetScale2d",
-        ],
-        "toImageButtonOptions": {"format": "png", "filename": f"smartweb-{chart}", "scale": 2},
-    }
-
-
-def chart_card(
-    chart: str,
-    title: str,
-    subtitle: rx.Var | str,
-    figure: rx.Var,
-    *,
-    empty: rx.Var,
-    loading: rx.Var,
-    on_click: Callable[[rx.Var], Any],
-    on_csv: Any,
-    empty_text: str = "No data for this period.",
-    height: str = "320px",
-) -> rx.Component:
-    """A card with title, CSV button and the chart (PNG export is in the chart's modebar)."""
-    plot = rx.plotly.finance(
-        data=figure,
-        template=rx.color_mode_cond(light=LIGHT, dark=DARK).to(Template),
-        config=plot_config(chart),
-        on_click=on_click,
-        use_resize_handler=True,
-        style={"width": "100%", "height": height},
-    )
-    body = rx.cond(
-        empty,
-        rx.center(
-            rx.vstack(
-                rx.icon("chart-no-axes-column", size=28, color=rx.color("gray", 8)),
-                rx.text(empty_text, size="2", color=rx.color("gray", 10)),
-                align="center",
-                spacing="2",
-            ),
-            height=height,
-        ),
-        rx.box(plot, width="100%", height=height, cursor="pointer"),
-    )
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.vstack(
-                    rx.heading(title, size="3", weight="bold"),
-                    rx.text(subtitle, size="1", color=rx.color("gray", 10)),
-                    spacing="1",
-                    min_width="0",
-                ),
-                rx.spacer(),
-                rx.tooltip(
-                    rx.icon_button(
-                        rx.icon("file-down", size=16),
-                        variant="ghost",
-                        color_scheme="gray",
-                        on_click=on_csv,
-                        aria_label=f"Download {title} data as CSV",
-                    ),
-                    content="Download data (CSV)",
-                ),
-                width="100%",
-                align="start",
-            ),
-            rx.cond(loading, rx.skeleton(rx.box(height=height, width="100%")), body),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-        min_width="0",
-        data_chart=chart,
-    )

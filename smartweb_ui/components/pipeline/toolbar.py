@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.auth import AuthState
-from ..state.pipeline import PipelineState as P
-from ..state.pipeline_deal import NewDealState, StageSettingsState
-
-
-def _can(permission: str) -> rx.Var[bool]:
-    return AuthState.permissions.contains(permission) | AuthState.permissions.contains("*")
+from ...state.pipeline import PipelineState as P
+from ...state.pipeline_deal import NewDealState, StageSettingsState
+from ..common import can
 
 
 def pipeline_switcher() -> rx.Component:
@@ -28,7 +24,7 @@ def actions() -> rx.Component:
     return rx.hstack(
         pipeline_switcher(),
         rx.cond(
-            _can("pipeline.manage"),
+            can("pipeline.manage"),
             rx.button(
                 rx.icon("settings-2", size=16),
                 "Stages",
@@ -38,7 +34,7 @@ def actions() -> rx.Component:
             ),
         ),
         rx.cond(
-            _can("pipeline.move"),
+            can("pipeline.move"),
             rx.button(rx.icon("plus", size=16), "New deal", on_click=NewDealState.set_open(True)),
         ),
         spacing="2",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.lead_import import LeadImportState as I
-from ..state.leads import LeadInboxState
+from ...state.lead_import import LeadImportState as I
+from ...state.leads import LeadInboxState
 
 UPLOAD_ID = "lead_import_upload"
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.leads.filters import BUSINESS_TYPES, SOURCE_VALUES, STATUS_VALUES
-from ..services.leads.inbox import SORTS
-from ..services.leads.links import OPEN
-from ..state.auth import AuthState
-from ..state.leads import LeadInboxState as S
+from ...state.leads import (
+    BULK_STATUS_OPTIONS,
+    SORT_OPTIONS,
+    SOURCE_OPTIONS,
+    STATUS_OPTIONS,
+    TYPE_OPTIONS,
+)
+from ...state.leads import LeadInboxState as S
+from ..common import can
 
 STATUS_COLORS = {
     "new": "blue",
@@ -18,10 +22,6 @@ STATUS_COLORS = {
     "unqualified": "gray",
     "lost": "red",
 }
-
-
-def can(permission: str) -> rx.Var[bool]:
-    return AuthState.permissions.contains(permission) | AuthState.permissions.contains("*")
 
 
 def status_badge(status: rx.Var) -> rx.Component:
@@ -152,7 +152,7 @@ def filter_bar() -> rx.Component:
             rx.select.item("Unassigned", value="unassigned"),
             rx.foreach(S.people, lambda p: rx.select.item(p["name"], value=p["id"])),
         ),
-        value=rx.cond(S.assignee == "", "any", S.assignee),
+        value=rx.cond(S.choices["assignee"] == "", "any", S.choices["assignee"]),
         on_change=lambda v: S.set_filter("assignee", v),
     )
     return rx.vstack(
@@ -160,7 +160,7 @@ def filter_bar() -> rx.Component:
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
                 placeholder="Search leads",
-                value=S.search,
+                value=S.texts["search"],
                 on_change=S.set_search,
                 debounce_timeout=300,
                 flex="1",
@@ -171,7 +171,7 @@ def filter_bar() -> rx.Component:
             rx.select.root(
                 rx.select.trigger(placeholder="Sort"),
                 rx.select.content(
-                    *[rx.select.item(f"Sort: {label}", value=k) for k, label in SORTS.items()]
+                    *[rx.select.item(f"Sort: {label}", value=k) for k, label in SORT_OPTIONS]
                 ),
                 value=S.sort,
                 on_change=S.set_sort,
@@ -181,15 +181,15 @@ def filter_bar() -> rx.Component:
             wrap="wrap",
         ),
         rx.hstack(
-            _select("status", "Status", [OPEN, *STATUS_VALUES], S.status),
-            _select("source", "Source", SOURCE_VALUES, S.source),
+            _select("status", "Status", STATUS_OPTIONS, S.choices["status"]),
+            _select("source", "Source", SOURCE_OPTIONS, S.choices["source"]),
             assignee,
-            _select("business_type", "Type", BUSINESS_TYPES, S.business_type),
-            _text_filter("tag", "Tag", S.tag),
-            _text_filter("city", "City", S.city),
-            _text_filter("state", "State", S.state_code, "70px"),
-            _text_filter("score_min", "Score ≥", S.score_min, "80px"),
-            _text_filter("score_max", "Score ≤", S.score_max, "80px"),
+            _select("business_type", "Type", TYPE_OPTIONS, S.choices["business_type"]),
+            _text_filter("tag", "Tag", S.texts["tag"]),
+            _text_filter("city", "City", S.texts["city"]),
+            _text_filter("state", "State", S.texts["state"], "70px"),
+            _text_filter("score_min", "Score ≥", S.texts["score_min"], "80px"),
+            _text_filter("score_max", "Score ≤", S.texts["score_max"], "80px"),
             rx.button("Clear", variant="ghost", on_click=S.clear_filters),
             wrap="wrap",
             spacing="2",
@@ -231,17 +231,13 @@ def bulk_bar() -> rx.Component:
             rx.select.root(
                 rx.select.trigger(placeholder="Status…"),
                 rx.select.content(
-                    *[
-                        rx.select.item(s.capitalize(), value=s)
-                        for s in STATUS_VALUES
-                        if s != "converted"
-                    ]
+                    *[rx.select.item(s.capitalize(), value=s) for s in BULK_STATUS_OPTIONS]
                 ),
                 value=S.bulk_status,
                 on_change=S.set_bulk_status,
             ),
             rx.cond(
-                (S.bulk_status == "lost") | (S.bulk_status == "unqualified"),
+                S.needs_reason,
                 rx.input(
                     placeholder="Reason (required)",
                     value=S.bulk_reason,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.pipeline import PipelineState as P
-from ..state.pipeline_deal import NewDealState as N
-from ..state.pipeline_deal import StageSettingsState as S
+from ...state.pipeline import PipelineState as P
+from ...state.pipeline_deal import NewDealState as N
+from ...state.pipeline_deal import StageSettingsState as S
 
 
 def _label(text: str, *children: rx.Component) -> rx.Component:
@@ -88,14 +88,14 @@ def new_deal_dialog() -> rx.Component:
     picked = rx.hstack(
         rx.icon("building-2", size=16),
         rx.text(N.company_name, weight="medium"),
-        rx.button("Change", size="1", variant="ghost", type="button", on_click=N.pick("", "")),
+        rx.button("Change", size="1", variant="ghost", type="button", on_click=N.change_company),
         align="center",
     )
     search = rx.vstack(
         rx.input(
             placeholder="Search companies…",
             value=N.query,
-            on_change=N.search.debounce(250),  # type: ignore[attr-defined]
+            on_change=N.search.debounce(250),
             width="100%",
             auto_focus=True,
         ),
@@ -104,7 +104,7 @@ def new_deal_dialog() -> rx.Component:
             lambda c: rx.box(
                 rx.text(c["name"], weight="medium", size="2"),
                 rx.text(c["place"], size="1", color=rx.color("gray", 10)),
-                on_click=N.pick(c["id"], c["name"]),
+                on_click=N.pick(c["id"]),
                 role="button",
                 tab_index=0,
                 width="100%",
@@ -229,7 +229,7 @@ def stage_settings_dialog() -> rx.Component:
                         "Kind",
                         rx.radio_group(
                             ["open", "won", "lost"],
-                            value=stage["kind"].to(str),
+                            value=S.kind,
                             on_change=S.set_kind,
                             direction="row",
                         ),

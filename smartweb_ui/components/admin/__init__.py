@@ -1,0 +1,259 @@
+"""The admin page's tabs: users, roles & permissions, the audit trail."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.admin import AdminState
+from ...state.auth import AuthState
+from ..common import can
+from ..shell import page_header
+
+
+def _status_badge(status: rx.Var) -> rx.Component:
+    return rx.badge(
+        status,
+        color_scheme=rx.match(status, ("active", "green"), ("suspended", "red"), "gray"),
+        variant="soft",
+    )
+
+
+def _user_row(user: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(user["name"], weight="medium"),
+                rx.text(user["email"], size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(user["title"]),
+        rx.table.cell(
+            rx.select.root(
+                rx.select.trigger(placeholder=user["roles"], variant="soft"),
+                rx.select.content(
+                    rx.foreach(AdminState.roles, lambda r: rx.select.item(r["name"], value=r["id"]))
+                ),
+                on_change=lambda rid: AdminState.set_role(user["id"], rid),
+                disabled=user.is_me,
+            )
+        ),
+        rx.table.cell(_status_badge(user["status"])),
+        rx.table.cell(user["last_login"], white_space="nowrap"),
+        rx.table.cell(
+            rx.cond(
+                user.is_me,
+                rx.text("You", size="1", color=rx.color("gray", 10)),
+                rx.cond(
+                    user["status"] == "suspended",
+                    rx.button(
+                        "Reactivate",
+                        size="1",
+                        variant="soft",
+                        on_click=AdminState.set_status(user["id"], "active"),
+                    ),
+                    rx.button(
+                        "Suspend",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=AdminState.set_status(user["id"], "suspended"),
+                    ),
+                ),
+            )
+        ),
+        data_user_id=user["id"],
+    )
+
+
+def _add_user_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), "Add user")),
+        rx.dialog.content(
+            rx.dialog.title("Add a user"),
+            rx.form(
+                rx.vstack(
+                    rx.input(name="name", placeholder="Full name", required=True, width="100%"),
+                    rx.input(
+                        name="email", type="email", placeholder="Email", required=True, width="100%"
+                    ),
+                    rx.select.root(
+                        rx.select.trigger(placeholder="Role", width="100%"),
+                        rx.select.content(
+                            rx.foreach(
+                                AdminState.roles, lambda r: rx.select.item(r["name"], value=r["id"])
+                            )
+                        ),
+                        name="role_id",
+                        required=True,
+                    ),
+                    rx.input(
+                        name="password",
+                        type="password",
+                        placeholder="First password (10+ characters)",
+                        required=True,
+                        min_length=10,
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Add user", type="submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=AdminState.add_user,
+                reset_on_submit=True,
+            ),
+            max_width="440px",
+        ),
+        open=AdminState.add_open,
+        on_open_change=AdminState.set_add_open,
+    )
+
+
+def _users_tab() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.spacer(), _add_user_dialog(), width="100%"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("User", "Title", "Role", "Status", "Last sign-in", "")
+                        ]
+                    )
+                ),
+                rx.table.body(rx.foreach(AdminState.users, _user_row)),
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _perm_row(perm: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.code(perm["code"], variant="ghost"),
+                rx.text(perm["description"], size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            )
+        ),
+        rx.foreach(
+            AdminState.roles,
+            lambda role: rx.table.cell(
+                rx.checkbox(
+                    checked=AdminState.granted.contains(role["id"] + ":" + perm["code"]),
+                    on_change=lambda v: AdminState.toggle_permission(role["id"], perm["code"], v),
+                    aria_label=role["name"] + " " + perm["code"],
+                ),
+                text_align="center",
+            ),
+        ),
+    )
+
+
+def _roles_tab() -> rx.Component:
+    return rx.cond(
+        can("admin.roles"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Permission"),
+                        rx.foreach(
+                            AdminState.roles,
+                            lambda r: rx.table.column_header_cell(r["name"], text_align="center"),
+                        ),
+                    )
+                ),
+                rx.table.body(rx.foreach(AdminState.permissions, _perm_row)),
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.text("Your role cannot edit roles."),
+    )
+
+
+def _audit_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["when"], white_space="nowrap"),
+        rx.table.cell(row["who"]),
+        rx.table.cell(rx.code(row["action"], variant="soft")),
+        rx.table.cell(row["entity"]),
+        rx.table.cell(rx.text(row["changes"], size="1", color=rx.color("gray", 11))),
+        rx.table.cell(row["ip"], white_space="nowrap"),
+    )
+
+
+def _audit_tab() -> rx.Component:
+    return rx.vstack(
+        rx.input(
+            placeholder="Filter by action or entity (e.g. auth, opportunity.move)",
+            value=AdminState.audit_search,
+            on_change=AdminState.search_audit.debounce(300),
+            width="100%",
+            max_width="420px",
+        ),
+        rx.cond(
+            AdminState.audit_rows.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("When", "Who", "Action", "Entity", "Change", "IP")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(AdminState.audit_rows, _audit_row)),
+                    width="100%",
+                    size="1",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text("No audit entries match.", color=rx.color("gray", 10)),
+        ),
+        rx.cond(
+            AdminState.has_more_audit,
+            rx.button("Load older entries", variant="soft", on_click=AdminState.more_audit),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def admin_content() -> rx.Component:
+    return rx.vstack(
+        page_header("Admin", "Users, roles and the audit trail for " + AuthState.org_name),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Users", value="users"),
+                rx.tabs.trigger("Roles & permissions", value="roles"),
+                rx.tabs.trigger("Audit log", value="audit"),
+            ),
+            rx.box(
+                rx.tabs.content(_users_tab(), value="users"),
+                rx.tabs.content(_roles_tab(), value="roles"),
+                rx.tabs.content(_audit_tab(), value="audit"),
+                padding_top="16px",
+            ),
+            value=AdminState.tab,
+            on_change=AdminState.set_tab,
+            width="100%",
+        ),
+        width="100%",
+        max_width="1200px",
+    )

@@ -1,0 +1,65 @@
+"""Small UI pieces shared by every page: stat cards, section cards, empty states, permissions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..state.auth import AuthState
+
+
+def can(permission: str) -> rx.Var[bool]:
+    """Whether the signed-in user holds ``permission`` (display only: services re-check)."""
+    return AuthState.permissions.contains(permission) | AuthState.permissions.contains("*")
+
+
+def stat_card(label: str, value: rx.Var, icon: str, tone: str = "accent") -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.center(
+                rx.icon(icon, size=20, color=rx.color(tone, 11)),
+                width="40px",
+                height="40px",
+                border_radius="10px",
+                background=rx.color(tone, 3),
+            ),
+            rx.vstack(
+                rx.text(label, size="2", color=rx.color("gray", 10)),
+                rx.text(value, size="6", weight="bold", line_height="1"),
+                spacing="1",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        flex="1",
+        min_width=["140px", "200px"],
+    )
+
+
+def section_card(title: str, count: rx.Var, body: rx.Component, href: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(title, size="4"),
+                rx.badge(count, variant="soft", radius="full"),
+                align="center",
+                spacing="2",
+            ),
+            body,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def empty_state(text: str, icon: str) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=28, color=rx.color("gray", 8)),
+            rx.text(text, color=rx.color("gray", 10), size="2"),
+            align="center",
+            spacing="2",
+        ),
+        padding="24px",
+        width="100%",
+    )

@@ -1,0 +1,1 @@
+"""Widgets of the lead inbox and the lead page."""

@@ -1,0 +1,207 @@
+"""The Today page's panels: my tasks, my leads to contact, my open deals."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.auth import AuthState
+from ...state.today import TodayState
+from ..common import empty_state, section_card, stat_card
+from ..shell import page_header
+
+
+def _task_row(task: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon(rx.cond(task.overdue, "alarm-clock", "circle"), size=16),
+                variant="ghost",
+                size="1",
+                color_scheme=rx.cond(task.overdue, "red", "gray"),
+                on_click=TodayState.complete_task(task["id"]),
+                aria_label="Mark done: " + task["title"],
+                _hover={"color": rx.color("green", 10)},
+            ),
+            content="Mark done",
+        ),
+        rx.vstack(
+            rx.text(task["title"], size="2", weight="medium"),
+            rx.cond(
+                task["lead_id"] != "",
+                rx.link(task["company"], href="/leads/" + task["lead_id"], size="1"),
+                rx.text(task["company"], size="1", color=rx.color("gray", 10)),
+            ),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
+        rx.badge(
+            task["due"],
+            color_scheme=rx.cond(task.overdue, "red", "gray"),
+            variant="soft",
+        ),
+        width="100%",
+        align="center",
+        padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_task_id=task["id"],
+    )
+
+
+def _lead_row(lead: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.link(lead["company"], href="/leads/" + lead["id"], size="2", weight="medium"),
+            rx.text(lead["city"], " · ", lead["phone"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
+        rx.tooltip(rx.badge("Score ", lead["score"], variant="outline"), content="Lead score"),
+        rx.cond(
+            lead["sla"] != "",
+            rx.badge(
+                rx.cond(lead.sla_overdue, "SLA overdue", "Contact by " + lead["sla"]),
+                color_scheme=rx.cond(lead.sla_overdue, "red", "amber"),
+                variant="soft",
+            ),
+        ),
+        width="100%",
+        align="center",
+        padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_lead_id=lead["id"],
+    )
+
+
+def _deal_row(deal: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.link(
+                    deal["name"], href="/pipeline?deal=" + deal["id"], weight="medium", size="2"
+                ),
+                rx.text(deal["company"], size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.badge(deal["stage"], variant="soft")),
+        rx.table.cell(deal["value"], text_align="right"),
+        rx.table.cell(
+            rx.text(deal["weighted"], weight="medium"),
+            rx.text(deal["probability"], size="1", color=rx.color("gray", 10)),
+            text_align="right",
+        ),
+        rx.table.cell(
+            rx.text(
+                deal["close"],
+                color=rx.cond(deal.close_overdue, rx.color("red", 10), "inherit"),
+            )
+        ),
+        data_deal_id=deal["id"],
+    )
+
+
+def _deals_table() -> rx.Component:
+    return rx.cond(
+        TodayState.deals.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Deal"),
+                        rx.table.column_header_cell("Stage"),
+                        rx.table.column_header_cell("Value", text_align="right"),
+                        rx.table.column_header_cell("Weighted", text_align="right"),
+                        rx.table.column_header_cell("Expected close"),
+                    )
+                ),
+                rx.table.body(rx.foreach(TodayState.deals, _deal_row)),
+                width="100%",
+                variant="ghost",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        empty_state("No open deals. Convert a qualified lead to start one.", "briefcase"),
+    )
+
+
+def today_content() -> rx.Component:
+    return rx.vstack(
+        page_header("Today", "Welcome back, " + AuthState.user_name),
+        rx.cond(
+            TodayState.loading,
+            rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
+            rx.vstack(
+                rx.flex(
+                    stat_card("Open tasks", TodayState.open_tasks.to_string(), "list-todo"),
+                    stat_card(
+                        "Overdue",
+                        TodayState.overdue_tasks.to_string(),
+                        "alarm-clock",
+                        "red",
+                    ),
+                    stat_card(
+                        "Leads to contact",
+                        TodayState.uncontacted_leads.to_string(),
+                        "phone-call",
+                        "amber",
+                    ),
+                    stat_card(
+                        "My weighted pipeline", TodayState.weighted_value, "trending-up", "green"
+                    ),
+                    gap="16px",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.grid(
+                    section_card(
+                        "My open tasks",
+                        TodayState.open_tasks.to_string(),
+                        rx.cond(
+                            TodayState.tasks.length() > 0,
+                            rx.vstack(
+                                rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"
+                            ),
+                            empty_state("Nothing due. Enjoy the calm.", "circle-check"),
+                        ),
+                    ),
+                    section_card(
+                        "Leads not yet contacted",
+                        TodayState.uncontacted_leads.to_string(),
+                        rx.cond(
+                            TodayState.leads.length() > 0,
+                            rx.vstack(
+                                rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"
+                            ),
+                            empty_state("Every lead assigned to you has been contacted.", "inbox"),
+                        ),
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                section_card(
+                    "My open deals",
+                    TodayState.open_deals.to_string(),
+                    rx.vstack(
+                        rx.text(
+                            "Pipeline ",
+                            rx.text.strong(TodayState.pipeline_value),
+                            " · weighted ",
+                            rx.text.strong(TodayState.weighted_value),
+                            size="2",
+                            color=rx.color("gray", 11),
+                        ),
+                        _deals_table(),
+                        width="100%",
+                    ),
+                ),
+                spacing="5",
+                width="100%",
+            ),
+        ),
+        width="100%",
+        max_width="1200px",
+    )

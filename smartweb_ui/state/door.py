@@ -1,0 +1,400 @@
+"""The one door: how every event handler reaches the services.
+
+Any browser can call any public handler with any arguments, so a handler is declared with the
+door and its arguments with the input types of ``services.core.inputs``::
+
+    class PipelineState(rx.State):
+        @door.event(on_refused="_snap_back")
+        async def move_deal(self, deal_id: Id, to_stage_id: Id, position: Index) -> Events:
+            result = await door.run(self, moves.move_deal, deal_id, to_stage_id, position, ...)
+            ...
+
+Before the body runs, the door
+
+1. validates and converts every argument against its declared type and bounds (an id becomes
+   a UUID, text is length-checked and free of control characters, numbers are in range, dates
+   sane, booleans real booleans, choices from their set) — a bad one is refused with a
+   message and nothing runs;
+2. resolves the actor from the server-side session; a signed-out visitor goes to
+   ``/login?next=<this page>`` (``public=True`` handlers — sign-in — skip this).
+
+``door.run(self, fn, *args)`` then calls ``fn(session, actor, *args)`` in ONE tenant transaction
+on a worker thread, so a slow query never holds the event loop (or other users). A
+``DomainError`` becomes the same error toast everywhere (plus the state's ``on_refused`` hook,
+e.g. to snap a card back); anything else becomes one logged line and a generic toast — never a
+stack trace to the client, never half a change (the transaction rolls back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import functools
+import inspect
+import logging
+import types
+import typing
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal, TypeAlias, TypeVar, get_args, get_origin
+from urllib.parse import quote
+
+import reflex as rx
+from annotated_types import MaxLen
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from reflex.event import EventHandler, EventSpec
+
+from ..config import settings
+from ..services.core.errors import DomainError
+from ..services.core.inputs import explain
+from ..services.core.security import Actor
+from ..services.core.unit_of_work import in_system, in_tenant
+
+log = logging.getLogger("smartweb.door")
+
+Event: TypeAlias = EventSpec | EventHandler
+Events: TypeAlias = Event | Sequence[Event] | None
+T = TypeVar("T")
+StateClass = TypeVar("StateClass", bound=type[rx.State])
+
+GENERIC_ERROR = "Something went wrong on our side and nothing was saved. Please try again."
+BAD_REQUEST = "That request isn't valid. Reload the page and try again."
+
+# One thread per pooled connection: a handler's service call holds one connection at a time.
+_EXECUTOR = ThreadPoolExecutor(
+    max_workers=settings.db_pool_size + settings.db_max_overflow, thread_name_prefix="door"
+)
+# The actor of each handler in flight, by the identity of the state (or background proxy)
+# it runs on; ``run`` finds it there, so the body never handles identity itself.
+_ACTORS: dict[int, Actor] = {}
+DOOR_ATTR = "__smartweb_door__"
+
+
+class Refused(Exception):
+    """An argument failed validation: the message is for the person who sent it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ------------------------------------------------------------------ argument validation
+_UNBOUNDED = (str, int, float, dict, list, tuple, set, object, bytes)
+
+
+def _is_upload(annotation: Any) -> bool:
+    return "UploadFile" in repr(annotation)
+
+
+def _check_bounded(where: str, annotation: Any) -> None:
+    """Refuse (at import time) a parameter type that would let any value through."""
+    if annotation is inspect.Parameter.empty or annotation is Any:
+        raise TypeError(f"{where}: every argument of a door handler needs a declared input type")
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = get_args(annotation)
+        if get_origin(base) in (list, tuple, set, frozenset) and not any(
+            isinstance(m, MaxLen) for m in meta
+        ):
+            raise TypeError(f"{where}: a list argument needs a maximum length (MaxLen)")
+        if get_origin(base) in (list, tuple, set, frozenset):
+            _check_bounded(where, get_args(base)[0])
+        return
+    if origin in (types.UnionType, typing.Union):
+        for member in get_args(annotation):
+            if member is not type(None):
+                _check_bounded(where, member)
+        return
+    if origin is Literal or annotation is bool:
+        return
+    if isinstance(annotation, type) and issubclass(annotation, (BaseModel, enum.Enum)):
+        return
+    if annotation in _UNBOUNDED or origin in (list, tuple, set, dict, frozenset):
+        raise TypeError(
+            f"{where}: {annotation!r} is unbounded; use an input type from services.core.inputs"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class HandlerSpec:
+    """What the door knows about one handler: its validated parameters and options."""
+
+    name: str
+    adapters: Mapping[str, TypeAdapter[Any]]
+    required: frozenset[str]
+    uploads: frozenset[str]
+    public: bool
+    background: bool
+    labels: Mapping[str, str]
+
+    @classmethod
+    def of(
+        cls, fn: Callable[..., Any], *, public: bool, background: bool, labels: Mapping[str, str]
+    ) -> HandlerSpec:
+        hints = typing.get_type_hints(fn, include_extras=True)
+        params = list(inspect.signature(fn).parameters.values())[1:]  # after self
+        adapters: dict[str, TypeAdapter[Any]] = {}
+        uploads: set[str] = set()
+        required: set[str] = set()
+        for p in params:
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{fn.__qualname__}: door handlers take named arguments only")
+            annotation = hints.get(p.name, inspect.Parameter.empty)
+            if _is_upload(annotation):
+                uploads.add(p.name)
+                continue
+            _check_bounded(f"{fn.__qualname__}({p.name})", annotation)
+            adapters[p.name] = TypeAdapter(annotation)
+            if p.default is inspect.Parameter.empty:
+                required.add(p.name)
+        return cls(
+            name=fn.__qualname__,
+            adapters=adapters,
+            required=frozenset(required),
+            uploads=frozenset(uploads),
+            public=public,
+            background=background,
+            labels=dict(labels),
+        )
+
+    def validate(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The converted arguments, or Refused with a sentence naming what is wrong."""
+        unknown = set(payload) - set(self.adapters) - self.uploads
+        missing = self.required - set(payload)
+        if unknown or missing:
+            raise Refused(BAD_REQUEST)
+        out: dict[str, Any] = {}
+        for name, value in payload.items():
+            if name in self.uploads:
+                out[name] = value
+                continue
+            try:
+                out[name] = self.adapters[name].validate_python(value)
+            except ValidationError as exc:
+                raise Refused(explain(exc, self.labels, name)) from None
+        return out
+
+
+def spec_of(handler: Any) -> HandlerSpec | None:
+    """The door's spec of a state's event handler (None: the handler does not use the door)."""
+    fn = getattr(handler, "fn", handler)
+    return getattr(fn, DOOR_ATTR, None)
+
+
+# ------------------------------------------------------------------ identity
+_IDENTITY: list[type[rx.State]] = []  # the state holding the browser's session token
+
+
+def identity_state(cls: StateClass) -> StateClass:
+    """Class decorator of the one state that holds the session token (``AuthState``); the
+    door reads the token from it (registered this way because its handlers use the door)."""
+    _IDENTITY[:] = [cls]
+    return cls
+
+
+async def _token_of(state: rx.State) -> str:
+    if not _IDENTITY:
+        raise RuntimeError("no state registered with door.identity_state")
+    holder = _IDENTITY[0]
+    auth = state if isinstance(state, holder) else await state.get_state(holder)
+    return str(getattr(auth, "token", "") or "")
+
+
+async def _resolve(state: rx.State) -> Actor | None:
+    from ..services.access import auth as access
+
+    token = await _token_of(state)
+    if not token:
+        return None
+    return await _off_loop(in_system, access.resume, token)
+
+
+def login_redirect(state: rx.State) -> EventSpec:
+    """Send the visitor to /login, coming back to this page (same-site paths only)."""
+    url = state.router.url
+    target = url.path + (f"?{url.query}" if url.query else "")
+    suffix = f"?next={quote(target, safe='')}" if target not in ("", "/", "/login") else ""
+    return rx.redirect(f"/login{suffix}", replace=True)
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_EXECUTOR, functools.partial(fn, *args, **kwargs))
+
+
+async def run(state: rx.State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(session, actor, *args, **kwargs)`` as the handler's actor, in one tenant
+    transaction on a worker thread. Raises what ``fn`` raises (the door turns it into a toast)."""
+    actor = _ACTORS.get(id(state))
+    if actor is None:
+        raise RuntimeError(f"door.run({fn.__qualname__}) called outside a door handler")
+    return await _off_loop(in_tenant, actor, fn, *args, **kwargs)
+
+
+def _steps(session: Any, actor: Actor, steps: Sequence[Callable[[Any, Actor], Any]]) -> list[Any]:
+    return [step(session, actor) for step in steps]
+
+
+async def transaction(state: rx.State, *steps: Callable[[Any, Actor], Any]) -> list[Any]:
+    """Several service calls, each ``step(session, actor)``, in ONE tenant transaction (a change
+    and the fresh view it leads to); all commit together or nothing does. Returns their results."""
+    actor = _ACTORS.get(id(state))
+    if actor is None:
+        raise RuntimeError("door.transaction called outside a door handler")
+    return await _off_loop(in_tenant, actor, _steps, steps)
+
+
+async def run_system(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(session, *args)`` in an owner transaction off the loop: sign-in and sessions only."""
+    return await _off_loop(in_system, fn, *args, **kwargs)
+
+
+async def offload(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Pure CPU work of a handler (parsing an upload, say) on a worker thread, off the loop."""
+    return await _off_loop(fn, *args, **kwargs)
+
+
+async def recheck(state: rx.State) -> bool:
+    """For long-running (background) handlers: resolve the session again. False when it ended
+    (signed out, suspended, expired) — the handler then stops; ``run`` refuses from then on."""
+    key = id(state)
+    if key not in _ACTORS:
+        return False
+    async with state:  # type: ignore[attr-defined]  # background proxies lock like this
+        actor = await _resolve(state)
+    if actor is None:
+        _ACTORS.pop(key, None)
+        return False
+    _ACTORS[key] = actor
+    return True
+
+
+def actor_of(state: rx.State) -> Actor:
+    """The actor of the handler in flight (for display decisions; services re-check)."""
+    actor = _ACTORS.get(id(state))
+    if actor is None:
+        raise RuntimeError("door.actor_of called outside a door handler")
+    return actor
+
+
+# ------------------------------------------------------------------ errors
+def _hook_events(state: rx.State, hook: str | None, exc: DomainError) -> list[Event]:
+    if hook is None:
+        return []
+    produced = getattr(state, hook)(exc)
+    if produced is None:
+        return []
+    return list(produced) if isinstance(produced, (list, tuple)) else [produced]
+
+
+def _failure(
+    state: rx.State, spec: HandlerSpec, hook: str | None, exc: BaseException
+) -> list[Event]:
+    """The events that answer a failed handler (one toast, plus the state's hook)."""
+    if isinstance(exc, Refused):
+        return [rx.toast.error(exc.message)]
+    if isinstance(exc, DomainError):
+        try:
+            return [*_hook_events(state, hook, exc), rx.toast.error(exc.message)]
+        except Exception:  # the hook itself failed: still one line and one toast
+            log.exception("door: %s refused (%s) and its on_refused hook failed", spec.name, exc)
+            return [rx.toast.error(exc.message)]
+    log.exception("door: %s failed", spec.name)
+    return [rx.toast.error(GENERIC_ERROR)]
+
+
+# ------------------------------------------------------------------ the decorator
+def event(
+    fn: Callable[..., Any] | None = None,
+    *,
+    public: bool = False,
+    background: bool = False,
+    on_refused: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Any:
+    """Declare an event handler that goes through the door (and register it with Reflex).
+
+    Args:
+        fn: the handler (``async def``, plain or async generator).
+        public: callable signed out (sign-in form only); no actor, no ``run``.
+        background: a Reflex background task (``async with self`` to touch the state).
+        on_refused: name of a state method ``(exc) -> events`` called when a service refuses.
+        labels: argument (or form field) name -> the name a person knows it by.
+    """
+
+    def decorate(handler: Callable[..., Any]) -> Any:
+        spec = HandlerSpec.of(handler, public=public, background=background, labels=labels or {})
+        if inspect.isasyncgenfunction(handler):
+            wrapper = _generator_wrapper(handler, spec, on_refused)
+        elif inspect.iscoroutinefunction(handler):
+            wrapper = _coroutine_wrapper(handler, spec, on_refused)
+        else:
+            raise TypeError(f"{handler.__qualname__}: door handlers are async")
+        functools.update_wrapper(wrapper, handler)
+        # Reflex reads the wrapper's own annotations to transform payloads; the door does
+        # that itself (strictly), so Reflex gets none — except upload parameters it must see.
+        hints = typing.get_type_hints(handler)
+        wrapper.__annotations__ = {k: v for k, v in hints.items() if k in spec.uploads}
+        setattr(wrapper, DOOR_ATTR, spec)
+        return rx.event(wrapper, background=background) if background else rx.event(wrapper)
+
+    return decorate(fn) if fn is not None else decorate
+
+
+async def _enter(
+    state: rx.State, spec: HandlerSpec, payload: Mapping[str, Any]
+) -> tuple[dict[str, Any], Actor | None]:
+    """Validated arguments and the actor; raises Refused or returns actor None (signed out)."""
+    args = spec.validate(payload)
+    if spec.public:
+        return args, None
+    if spec.background:
+        async with state:  # type: ignore[attr-defined]  # background proxies lock like this
+            actor = await _resolve(state)
+    else:
+        actor = await _resolve(state)
+    return args, actor
+
+
+def _coroutine_wrapper(
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+) -> Callable[..., Any]:
+    async def wrapper(self: rx.State, **payload: Any) -> Any:
+        key = id(self)
+        try:
+            args, actor = await _enter(self, spec, payload)
+            if actor is None and not spec.public:
+                return login_redirect(self)
+            if actor is not None:
+                _ACTORS[key] = actor
+            return await handler(self, **args)
+        except Exception as exc:  # noqa: BLE001 - the door answers every failure
+            return _failure(self, spec, hook, exc)
+        finally:
+            _ACTORS.pop(key, None)
+
+    return wrapper
+
+
+def _generator_wrapper(
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+) -> Callable[..., Any]:
+    async def wrapper(self: rx.State, **payload: Any) -> AsyncIterator[Any]:
+        key = id(self)
+        try:
+            args, actor = await _enter(self, spec, payload)
+            if actor is None and not spec.public:
+                yield login_redirect(self)
+                return
+            if actor is not None:
+                _ACTORS[key] = actor
+            async for item in handler(self, **args):
+                yield item
+        except Exception as exc:  # noqa: BLE001 - the door answers every failure
+            for item in _failure(self, spec, hook, exc):
+                yield item
+        finally:
+            _ACTORS.pop(key, None)
+
+    return wrapper
