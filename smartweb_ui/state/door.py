@@ -44,6 +44,7 @@ import reflex as rx
 from annotated_types import MaxLen
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from reflex.event import EventHandler, EventSpec
+from reflex.istate.proxy import MutableProxy
 
 from ..config import settings
 from ..services.core.errors import DomainError
@@ -223,12 +224,19 @@ async def _off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await loop.run_in_executor(_EXECUTOR, functools.partial(fn, *args, **kwargs))
 
 
+def _plain(value: Any) -> Any:
+    """A state value as the services get it: never a Reflex change-tracking proxy."""
+    return value.__wrapped__ if isinstance(value, MutableProxy) else value
+
+
 async def run(state: rx.State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(session, actor, *args, **kwargs)`` as the handler's actor, in one tenant
     transaction on a worker thread. Raises what ``fn`` raises (the door turns it into a toast)."""
     actor = _ACTORS.get(id(state))
     if actor is None:
         raise RuntimeError(f"door.run({fn.__qualname__}) called outside a door handler")
+    args = tuple(_plain(a) for a in args)
+    kwargs = {k: _plain(v) for k, v in kwargs.items()}
     return await _off_loop(in_tenant, actor, fn, *args, **kwargs)
 
 

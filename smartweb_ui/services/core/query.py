@@ -90,7 +90,7 @@ class QueryFilters:
         out: dict[str, str] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value == _default(type(self), f.name):
+            if value == _default(self.__class__, f.name):
                 continue
             key = self.QUERY_KEYS.get(f.name, f.name)
             text = self.encode(f.name, value) if key else ""
@@ -103,7 +103,7 @@ class QueryFilters:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value != _default(type(self), f.name):
+            if value != _default(self.__class__, f.name):
                 out[f.name] = _jsonable(value)
         return out
 
@@ -114,7 +114,7 @@ class QueryFilters:
 
     def with_values(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied, re-validated (Invalid when one is bad)."""
-        return type(self).parse({**self.to_dict(), **changes})
+        return self.__class__.parse({**self.to_dict(), **changes})
 
 
 def _default(cls: type, name: str) -> Any:
