@@ -1,4 +1,8 @@
-"""Database fixtures: one migrated test database per run, emptied after every test."""
+"""Database fixtures: one migrated test database per run, emptied after every test.
+
+Test data builders live in ``builders/``; the fixtures made from them are here, so no test
+module imports another.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,20 @@ import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
+
+from .builders.analytics_world import (
+    World,
+    drop_tenants,
+    fingerprint,
+    new_world,
+    truncate_tenants,
+    world_org_ids,
+)
 
 TEST_DB = "smartweb_test"
 
@@ -144,3 +157,51 @@ def org(engine: sa.Engine) -> OrgFixture:
 @pytest.fixture
 def other_org(engine: sa.Engine) -> OrgFixture:
     return build_org("Rival Roofing")
+
+
+# ------------------------------------------------------------------ dashboard history
+@pytest.fixture(scope="module")
+def world(migrated_db: str) -> Iterator[World]:
+    """The hand-built sales history (``builders/analytics_world.py``), built once per test
+    module and shared by its tests, so they may only read it: a test that writes takes
+    ``fresh_world``. Checked on teardown: a change to any of its rows fails the module."""
+    from smartweb_ui.services.analytics import cache as analytics_cache
+
+    analytics_cache.clear()
+    truncate_tenants()
+    try:
+        shared = new_world()
+        before = fingerprint(world_org_ids(shared))
+        yield shared
+        changed = [
+            table
+            for table, digest in fingerprint(world_org_ids(shared)).items()
+            if digest != before[table]
+        ]
+        if changed:
+            pytest.fail(
+                f"a test wrote into the module-wide read-only `world` ({', '.join(changed)}); "
+                "give it `fresh_world` instead",
+                pytrace=False,
+            )
+    finally:
+        analytics_cache.clear()
+        truncate_tenants()
+
+
+@pytest.fixture
+def fresh_world(migrated_db: str) -> Iterator[World]:
+    """The same history built for one test, which may write to it; removed afterwards.
+
+    Its organizations have their own slugs and e-mail domains, so it can exist next to the
+    module's shared ``world`` and never touches it.
+    """
+    from smartweb_ui.services.analytics import cache as analytics_cache
+
+    analytics_cache.clear()
+    own = new_world(copy=uuid4().hex[:8])
+    try:
+        yield own
+    finally:
+        analytics_cache.clear()
+        drop_tenants(world_org_ids(own))

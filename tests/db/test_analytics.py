@@ -1,4 +1,4 @@
-"""Dashboard numbers against the hand-built history in ``test_analytics_data.py``.
+"""Dashboard numbers against the hand-built history in ``builders/analytics_world.py``.
 
 Period "this month" on 2026-03-31 (Chicago) = March 1–31; the comparison span is February
 1–28 (February has no 31st). Expected values are computed by hand in the comments.
@@ -11,12 +11,13 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixture "world")
 
 from smartweb_ui.db import tenant_session
 from smartweb_ui.services.analytics import dashboard as an
 from smartweb_ui.services.analytics.dashboard import DashboardFilters
 from smartweb_ui.services.core.errors import Forbidden
+
+from .builders.analytics_world import TODAY, World
 
 pytestmark = pytest.mark.db
 

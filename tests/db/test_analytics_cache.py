@@ -6,7 +6,6 @@ import time
 from decimal import Decimal as D
 
 import pytest
-from test_analytics_data import TODAY, World, chi, world_fixture  # noqa: F401  (fixture "world")
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
@@ -15,6 +14,8 @@ from smartweb_ui.services.analytics import dashboard as an
 from smartweb_ui.services.analytics.dashboard import DashboardFilters
 from smartweb_ui.services.core import audit
 from smartweb_ui.services.core.security import Actor
+
+from .builders.analytics_world import TODAY, World, chi
 
 pytestmark = pytest.mark.db
 
@@ -36,14 +37,14 @@ def test_same_filters_reuse_the_cached_result(world: World) -> None:
     assert other.kpis.won_revenue == D("18700.50")
 
 
-def test_an_audited_write_invalidates_the_cache(world: World) -> None:
+def test_an_audited_write_invalidates_the_cache(fresh_world: World) -> None:
     """Every mutating service writes an audit row in its transaction; that is the signal."""
-    exec_ = world.org.actors["exec"]
-    manager = world.org.actors["manager"]
+    exec_ = fresh_world.org.actors["exec"]
+    manager = fresh_world.org.actors["manager"]
     before = load(exec_)
     assert before.kpis.won_revenue == D("15000.00")
     with tenant_session(manager) as s:
-        deal = s.get(m.Opportunity, world.deals["D1"])
+        deal = s.get(m.Opportunity, fresh_world.deals["D1"])
         old = audit.snapshot(deal, ["value"])
         deal.value = D("11000.00")
         s.add(deal)
@@ -55,16 +56,16 @@ def test_an_audited_write_invalidates_the_cache(world: World) -> None:
 
 
 def test_an_unaudited_write_shows_once_the_entry_expires(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    fresh_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    exec_ = world.org.actors["exec"]
+    exec_ = fresh_world.org.actors["exec"]
     before = load(exec_)
     with system_session() as s:  # e.g. a bulk import done with raw SQL
-        co = m.Company(organization_id=world.org.id, name="Fresh Co")
+        co = m.Company(organization_id=fresh_world.org.id, name="Fresh Co")
         s.add(co)
         s.flush()
-        s.add(m.Lead(organization_id=world.org.id, company_id=co.id, source=m.LeadSource.EVENT,
-                     created_at=chi(2026, 3, 20)))  # fmt: skip
+        s.add(m.Lead(organization_id=fresh_world.org.id, company_id=co.id,
+                     source=m.LeadSource.EVENT, created_at=chi(2026, 3, 20)))  # fmt: skip
     assert load(exec_) is before  # still within the TTL
     later = time.monotonic() + analytics_cache.TTL_SECONDS + 1
     monkeypatch.setattr(analytics_cache.time, "monotonic", lambda: later)

@@ -8,13 +8,14 @@ import io
 import json
 
 import pytest
-from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixture "world")
 
 from smartweb_ui.state import charts
 from smartweb_ui.db import tenant_session
 from smartweb_ui.services.analytics import dashboard as an
 from smartweb_ui.services.analytics.export import CHARTS, chart_csv
 from smartweb_ui.services.core.errors import Invalid
+
+from .builders.analytics_world import TODAY, World
 
 pytestmark = pytest.mark.db
 

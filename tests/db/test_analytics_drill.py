@@ -10,7 +10,6 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
-from test_analytics_data import TODAY, World, world_fixture  # noqa: F401  (fixture "world")
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import Pipeline, User
@@ -18,6 +17,8 @@ from smartweb_ui.services.analytics import dashboard as an
 from smartweb_ui.services.analytics.dashboard import DashboardFilters
 from smartweb_ui.services.core.errors import Forbidden, Invalid, NotFound
 from smartweb_ui.services.core.security import Actor
+
+from .builders.analytics_world import TODAY, World
 
 pytestmark = pytest.mark.db
 
@@ -93,7 +94,7 @@ def test_lead_source_links_to_the_inbox(world: World) -> None:
     assert query_of(result.link_url) == {"source": "website"}
 
 
-def test_more_than_one_page_keeps_exact_totals(world: World) -> None:
+def test_more_than_one_page_keeps_exact_totals(fresh_world: World) -> None:
     """The drawer shows at most 50 rows; the count and total cover every matching deal."""
     with system_session() as s:
         s.execute(
@@ -103,13 +104,13 @@ def test_more_than_one_page_keeps_exact_totals(world: World) -> None:
                 "SELECT gen_random_uuid(), :org, :p, :st, 'bulk ' || g, 100, 100, 'won', "
                 "DATE '2024-06-15', now(), now() FROM generate_series(1, 60) g"
             ),
-            {"org": world.org.id, "p": world.sales, "st": world.stages["Won"]},
+            {"org": fresh_world.org.id, "p": fresh_world.sales, "st": fresh_world.stages["Won"]},
         )
-    result = drill(world.org.actors["exec"], "month", "2024-06")
+    result = drill(fresh_world.org.actors["exec"], "month", "2024-06")
     assert (len(result.rows), result.total, str(result.total_value)) == (50, 60, "6000.00")
 
 
-def test_other_reasons_bar_lists_its_deals(world: World) -> None:
+def test_other_reasons_bar_lists_its_deals(fresh_world: World) -> None:
     """Past the top eight, reasons fold into "Other reasons"; its click-through lists them."""
     with system_session() as s:
         s.execute(
@@ -120,9 +121,9 @@ def test_other_reasons_bar_lists_its_deals(world: World) -> None:
                 "SELECT gen_random_uuid(), :org, :p, :st, 'lost ' || g, 100 * g, 0, 'lost', "
                 "DATE '2024-06-15', 'Reason ' || g, now(), now() FROM generate_series(1, 10) g"
             ),
-            {"org": world.org.id, "p": world.sales, "st": world.stages["Lost"]},
+            {"org": fresh_world.org.id, "p": fresh_world.sales, "st": fresh_world.stages["Lost"]},
         )
-    exec_ = world.org.actors["exec"]
+    exec_ = fresh_world.org.actors["exec"]
     june = DashboardFilters(period="custom", start=date(2024, 6, 1), end=date(2024, 6, 30))
     with tenant_session(exec_) as s:
         rows = an.win_loss_reasons(s, exec_, june)

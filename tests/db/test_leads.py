@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from test_leads_fixtures import make_lead, make_many
 
 import smartweb_ui.models as m
 from smartweb_ui.db import tenant_session
@@ -17,6 +16,8 @@ from smartweb_ui.services.core.scope import load_lead
 from smartweb_ui.services.leads.export import export_csv
 from smartweb_ui.services.leads.inbox import count_leads, list_leads
 from smartweb_ui.services.leads.views import delete_view, list_views, save_view, view_definition
+
+from .builders.leads import make_lead, make_many
 
 pytestmark = pytest.mark.db
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from test_leads_fixtures import audit_actions, lead_row, make_lead, make_many
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
@@ -21,6 +20,8 @@ from smartweb_ui.services.leads.detail import lead_detail
 from smartweb_ui.services.leads.interactions import log_call, log_email, log_meeting, log_note
 from smartweb_ui.services.leads.round_robin import assign_round_robin
 from smartweb_ui.services.tasks.tasks import add_task, complete_task, task_list
+
+from .builders.leads import audit_actions, lead_row, make_lead, make_many
 
 pytestmark = pytest.mark.db
 

@@ -7,12 +7,13 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from test_leads_fixtures import make_lead
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Forbidden, Invalid
 from smartweb_ui.services.leads.imports import guess_mapping, read_csv, result_csv, run_import
+
+from .builders.leads import make_lead
 
 pytestmark = pytest.mark.db
 

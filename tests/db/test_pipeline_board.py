@@ -8,7 +8,6 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
-from test_pipeline_fixtures import make_pipeline
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Forbidden, NotFound
@@ -22,6 +21,8 @@ from smartweb_ui.services.pipeline.board import (
     remember_pipeline,
 )
 from smartweb_ui.services.pipeline.moves import move_deal
+
+from .builders.pipeline import make_pipeline
 
 pytestmark = pytest.mark.db
 

@@ -8,7 +8,6 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
-from test_pipeline_fixtures import column_positions, make_pipeline
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
@@ -19,6 +18,8 @@ from smartweb_ui.services.pipeline.drawer import deal_detail, search_companies
 from smartweb_ui.services.pipeline.moves import move_deal
 from smartweb_ui.services.pipeline.stages import StageSettings, stage_settings, update_stage
 from smartweb_ui.services.tasks.tasks import add_task, complete_task
+
+from .builders.pipeline import column_positions, make_pipeline
 
 pytestmark = pytest.mark.db
 

@@ -9,12 +9,13 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
-from test_pipeline_fixtures import assert_dense, column_positions, make_pipeline
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from smartweb_ui.services.pipeline.moves import move_deal
+
+from .builders.pipeline import assert_dense, column_positions, make_pipeline
 
 pytestmark = pytest.mark.db
 

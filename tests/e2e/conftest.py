@@ -1,8 +1,10 @@
 """Browser tests: one served app per session, driven through Debian's Chromium.
 
 ``app_server`` prepares a fresh embedded PostgreSQL (migrated + demo data) in a short temporary
-folder, serves the app with ``reflex run --env prod`` on a free port and yields its base URL.
-Set ``SMARTWEB_E2E_BASE_URL`` to test an app that is already running instead.
+folder, serves the app with ``reflex run --env prod`` on a free port and yields its base URL
+(``server.py`` does the serving). Set ``SMARTWEB_E2E_BASE_URL`` to test an app that is already
+running instead. The tests share that app and write to its demo data (moves, saves, notes), so
+each picks what it needs from the page and never counts on another test's changes.
 
 ``multiworker_server`` (opt-in: only tests that ask for it start it) serves a second copy with
 its own database, build folder (``.web-e2e-mw``: the port is baked into the bundle) and port,
@@ -15,27 +17,16 @@ must not share the session with pytest-asyncio.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 import pytest
 import redis
 from playwright.sync_api import BrowserContext, expect
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from .server import ServedApp, serve_app
+
 CHROMIUM = os.environ.get("SMARTWEB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,9 +37,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# First start builds the production bundle; on a 2-core machine that can take minutes.
-START_TIMEOUT_S = float(os.environ.get("SMARTWEB_E2E_START_TIMEOUT", "900"))
-PREPARE_TIMEOUT_S = 600
 # Redis for the multi-worker server: never database 0 (a developer's default), flushed.
 MULTIWORKER_REDIS_URL = os.environ.get("SMARTWEB_E2E_REDIS_URL", "redis://127.0.0.1:6379/7")
 MULTIWORKER_WORKERS = 2
@@ -64,221 +52,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(tmp: Path, web_workdir: str = ".web-e2e") -> dict[str, str]:
-    """Environment for the prepare step and the server: fresh DB, project-local toolchain."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTWEB_TEST_")}
-    # A fresh embedded server for this session, never a developer's database or Redis.
-    env.pop("DATABASE_URL", None)
-    for name in ("REDIS_URL", "REFLEX_REDIS_URL", "GRANIAN_WORKERS"):
-        env.pop(name, None)
-    env["SMARTWEB_PGDATA"] = str(tmp / "pg")
-    # Own Reflex build dir and state dir: `make run` may be serving .web/ on another port
-    # (the port is baked into the built bundle) and `reflex run` wipes its states folder.
-    env["REFLEX_WEB_WORKDIR"] = web_workdir
-    env["REFLEX_STATES_WORKDIR"] = str(tmp / "states")
-    # Same toolchain as the Makefile, so `pytest tests/e2e` also works outside make.
-    path_prefix = [REPO_ROOT / ".tools/bin", REPO_ROOT / ".tools/node_modules/.bin"]
-    path_prefix.append(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([*map(str, path_prefix), env.get("PATH", "")])
-    env.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
-    env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
-    env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _log_tail(log_path: Path, lines: int = 80) -> str:
-    try:
-        text = log_path.read_text(errors="replace")
-    except OSError:
-        return "(no server log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait_s in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _stop_postgres(env: dict[str, str]) -> None:
-    """Stop the session's embedded PostgreSQL (it runs detached from the server's group)."""
-    pgdata = env["SMARTWEB_PGDATA"]
-    code = "from smartweb_ui.db import stop_embedded_server; stop_embedded_server()"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if result.returncode == 0:
-        return
-    # Fallback: kill whatever postgres still serves this data folder.
-    for proc in psutil.process_iter(attrs=["name", "cmdline"]):
-        if proc.info["name"] == "postgres" and pgdata in " ".join(proc.info["cmdline"] or []):
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
-
-
-@dataclass(frozen=True)
-class ServedApp:
-    """A ``reflex run --env prod`` started by this session."""
-
-    base_url: str  # no trailing slash
-    pid: int  # the `reflex run` process; in prod it is Granian's supervisor (workers fork off it)
-    log_path: Path
-    redis_url: str = ""  # Reflex's state manager ("" = in-memory, one worker)
-    workers: int = 1
-
-    @property
-    def port(self) -> int:
-        return int(self.base_url.rsplit(":", 1)[1])
-
-    def serving_workers(self) -> list[psutil.Process]:
-        """Granian's worker processes that accept connections: each forks off the supervisor
-        and listens on the port with its own socket (SO_REUSEPORT; the kernel spreads new
-        connections over them by a hash of the client's address and port)."""
-        workers = []
-        for child in psutil.Process(self.pid).children():
-            with contextlib.suppress(psutil.Error):
-                if any(
-                    conn.status == psutil.CONN_LISTEN and conn.laddr.port == self.port
-                    for conn in child.net_connections(kind="tcp")
-                ):
-                    workers.append(child)
-        return workers
-
-
-def _wait_for_workers(app: ServedApp, timeout_s: float = 120) -> None:
-    """Until every worker listens: /ping answers as soon as the first one does, and a worker
-    not yet listening is not in the kernel's draw, so every connection would go to the others."""
-    deadline = time.monotonic() + timeout_s
-    while len(app.serving_workers()) < app.workers:
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"{len(app.serving_workers())} of {app.workers} workers listening after "
-                f"{timeout_s:.0f}s:\n{_log_tail(app.log_path)}",
-                pytrace=False,
-            )
-        time.sleep(0.2)
-
-
-@contextlib.contextmanager
-def _serve_app(
-    *, prefix: str, web_workdir: str, redis_url: str = "", workers: int = 1
-) -> Iterator[ServedApp]:
-    """Fresh embedded DB + demo data, then the production server on a free port; stops both.
-
-    Reflex 0.10 runs several backend workers only with a Redis state manager (rxconfig maps
-    REDIS_URL); their number then defaults to 2 x CPUs + 1 and GRANIAN_WORKERS pins it.
-    """
-    if workers > 1 and not redis_url:
-        raise ValueError("several workers need Redis to share state")
-    # Short path: the embedded server's Unix socket lives in the data folder (~100 char limit).
-    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
-    env = _server_env(tmp, web_workdir)
-    log_path = tmp / "server.log"
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        prepare = subprocess.run(
-            [sys.executable, "-m", "smartweb_ui.cli", "prepare"],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=PREPARE_TIMEOUT_S,
-            check=False,
-        )
-        if prepare.returncode != 0:
-            pytest.fail(
-                f"`python -m smartweb_ui.cli prepare` failed ({prepare.returncode}):\n"
-                f"{prepare.stdout}\n{prepare.stderr}",
-                pytrace=False,
-            )
-
-        # Reflex 0.10 serves the production build and the backend on one port.
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        command = [
-            *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
-            *("--frontend-port", str(port), "--backend-port", str(port)),
-            *("--backend-host", "127.0.0.1", "--loglevel", "info"),
-        ]
-        server_env = dict(env)
-        if redis_url:
-            server_env.update(REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers))
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                command,
-                cwd=REPO_ROOT,
-                env=server_env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not (_answers(f"{base_url}/") and _answers(f"{base_url}/ping")):
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"reflex exited with {proc.returncode} before serving {base_url}:\n"
-                    f"{_log_tail(log_path)}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"app not answering at {base_url} after {START_TIMEOUT_S:.0f}s:\n"
-                    f"{_log_tail(log_path)}",
-                    pytrace=False,
-                )
-            time.sleep(1)
-
-        app = ServedApp(base_url, proc.pid, log_path, redis_url=redis_url, workers=workers)
-        if workers > 1:
-            _wait_for_workers(app)
-        yield app
-    finally:
-        if proc is not None:
-            _stop_process_group(proc)
-        _stop_postgres(env)
-        if os.environ.get("SMARTWEB_E2E_KEEP_TMP"):
-            print(f"\nkept e2e temp folder {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[str]:
     """Base URL of the app served for this test session (no trailing slash)."""
     if external := os.environ.get("SMARTWEB_E2E_BASE_URL"):
         yield external.rstrip("/")
         return
-    with _serve_app(prefix="swe2e", web_workdir=".web-e2e") as app:
+    with serve_app(prefix="swe2e", web_workdir=".web-e2e") as app:
         yield app.base_url
 
 
@@ -305,7 +85,7 @@ def multiworker_server() -> Iterator[ServedApp]:
     if problem := _flush_redis(MULTIWORKER_REDIS_URL):
         pytest.skip(f"multi-worker test needs Redis: {problem} (set SMARTWEB_E2E_REDIS_URL)")
     try:
-        with _serve_app(
+        with serve_app(
             prefix="swe2emw",
             web_workdir=".web-e2e-mw",
             redis_url=MULTIWORKER_REDIS_URL,

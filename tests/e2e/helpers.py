@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocket, expect
@@ -73,16 +76,26 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
 BOARD_VIEWPORT = {"width": 2300, "height": 1000}
 
 
-def open_board(browser: Browser, base_url: str, email: str) -> tuple[BrowserContext, Page]:
-    """A new wide browser context, signed in as ``email``, showing /pipeline (caller closes it)."""
+def board_context(browser: Browser, base_url: str) -> tuple[BrowserContext, Page]:
+    """A new wide browser context and its page, not yet signed in (caller closes it)."""
     ctx = browser.new_context(viewport=BOARD_VIEWPORT, base_url=base_url)
     ctx.set_default_timeout(20_000)
-    page = ctx.new_page()
+    return ctx, ctx.new_page()
+
+
+def show_board(page: Page, email: str) -> None:
+    """Sign in as ``email`` and open /pipeline, its cards on screen."""
     login(page, email)
     # Cards on screen = hydrated and the board's on_load done (helpers.goto can pick the
     # previous page's websocket when its event is reported late; this wait cannot).
     page.goto("/pipeline")
     expect(page.locator("[data-deal-id]").first).to_be_visible()
+
+
+def open_board(browser: Browser, base_url: str, email: str) -> tuple[BrowserContext, Page]:
+    """A new wide browser context, signed in as ``email``, showing /pipeline (caller closes it)."""
+    ctx, page = board_context(browser, base_url)
+    show_board(page, email)
     return ctx, page
 
 
@@ -113,3 +126,107 @@ def drag(page: Page, card: Locator, target: Locator, *, release: bool = True) ->
 
 def movable_card(col: Locator) -> Locator:
     return col.locator("[data-deal-id]:not(.kb-card--locked)").first
+
+
+# ------------------------------------------------------------------ what the server sent
+def _json_values(frame: str) -> Iterator[Any]:
+    """Every dict and list inside a Socket.IO text frame (``42["event", {...}]``)."""
+    start = min((i for i in (frame.find("["), frame.find("{")) if i >= 0), default=-1)
+    if start < 0:
+        return
+    try:
+        stack = [json.loads(frame[start:])]
+    except ValueError:
+        return
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                continue
+        if isinstance(value, dict):
+            yield value
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            yield value
+            stack.extend(value)
+
+
+class ServerFrames:
+    """The text frames the server sends on a page's Reflex event websockets, oldest first.
+
+    Create it before the page opens its socket (before the first ``goto``): Playwright reports
+    a websocket only when it opens.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.received: list[str] = []
+        page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, ws: WebSocket) -> None:
+        if "/_event" in ws.url:
+            ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            self.received.append(payload)
+
+    def mark(self) -> int:
+        """A bookmark: ``wait_for(..., since=mark)`` looks only at frames received after it."""
+        return len(self.received)
+
+    def wait_for(
+        self,
+        what: str,
+        matches: Callable[[Any], bool],
+        *,
+        since: int = 0,
+        timeout_ms: float = 10_000,
+    ) -> Any:
+        """Wait until a frame received after ``since`` holds a JSON dict or list for which
+        ``matches`` is true, and return that value; fail after ``timeout_ms``."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        checked = since
+        while True:
+            for frame in self.received[checked:]:
+                for value in _json_values(frame):
+                    if matches(value):
+                        return value
+            checked = len(self.received)
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"the server sent no frame with {what} within {timeout_ms:.0f} ms "
+                    f"({checked - since} frames received)"
+                )
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the frames
+
+
+def board_column(stage_id: str, deal_id: str) -> Callable[[Any], bool]:
+    """Matches a board column sent by the server (``{"id": stage, "cards": [...]}``) holding
+    the deal: the server has the move (its board is re-read from the database after it)."""
+
+    def matches(value: Any) -> bool:
+        return (
+            isinstance(value, dict)
+            and value.get("id") == stage_id
+            and isinstance(value.get("cards"), list)
+            and any(isinstance(c, dict) and c.get("id") == deal_id for c in value["cards"])
+        )
+
+    return matches
+
+
+def board_card(deal_id: str, **fields: Any) -> Callable[[Any], bool]:
+    """Matches a board card sent by the server with these field values."""
+
+    def matches(value: Any) -> bool:
+        return (
+            isinstance(value, dict)
+            and value.get("id") == deal_id
+            and "can_move" in value
+            and all(value.get(k) == v for k, v in fields.items())
+        )
+
+    return matches

@@ -1,6 +1,7 @@
 """/pipeline served by several backend workers that share state through Redis.
 
-Uses ``multiworker_server`` (conftest): Reflex's Redis state manager and two Granian workers.
+Uses ``multiworker_server`` (conftest; ``server.py`` serves it): Reflex's Redis state manager
+and two Granian workers.
 Each tab's websocket lives on one worker (Reflex records which in Redis, under the tab's client
 token); the tab's state lives in Redis. Granian gives every worker its own listening socket
 (SO_REUSEPORT), so the kernel picks the worker of each new connection from a hash of the
@@ -27,8 +28,8 @@ import pytest
 import redis
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import ServedApp
 from .helpers import column, column_names, drag, movable_card, open_board, screenshot
+from .server import ServedApp
 
 MANAGER, REP = "manager@demo.smartweb.test", "rep@demo.smartweb.test"
 NAMES = {MANAGER: "Morgan Reyes", REP: "Jordan Blake"}

@@ -9,12 +9,24 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from .helpers import column, column_names, drag, movable_card, open_board, screenshot
+from .helpers import (
+    ServerFrames,
+    board_card,
+    board_column,
+    board_context,
+    column,
+    column_names,
+    drag,
+    movable_card,
+    screenshot,
+    show_board,
+)
 
 MANAGER, REP, REP2 = (
     "manager@demo.smartweb.test",
@@ -24,18 +36,33 @@ MANAGER, REP, REP2 = (
 REP2_NAME = "Casey Nguyen"
 
 
-@pytest.fixture
-def new_page(browser: Browser, base_url: str) -> Iterator:  # type: ignore[type-arg]
-    """Factory of signed-in pages on /pipeline, each in its own (wide) browser context."""
-    contexts: list[BrowserContext] = []
+@dataclass
+class BoardPages:
+    """Opens signed-in pages on /pipeline, each in its own (wide) browser context, and hears
+    what the server sends each of them."""
 
-    def open_one(email: str) -> Page:
-        ctx, page = open_board(browser, base_url, email)
-        contexts.append(ctx)
+    browser: Browser
+    base_url: str
+    contexts: list[BrowserContext] = field(default_factory=list)
+    heard: list[tuple[Page, ServerFrames]] = field(default_factory=list)
+
+    def __call__(self, email: str) -> Page:
+        ctx, page = board_context(self.browser, self.base_url)
+        self.contexts.append(ctx)
+        self.heard.append((page, ServerFrames(page)))  # before the page opens its socket
+        show_board(page, email)
         return page
 
-    yield open_one
-    for ctx in contexts:
+    def frames(self, page: Page) -> ServerFrames:
+        return next(frames for p, frames in self.heard if p is page)
+
+
+@pytest.fixture
+def new_page(browser: Browser, base_url: str) -> Iterator[BoardPages]:
+    """Factory of signed-in pages on /pipeline (``new_page(email)``)."""
+    pages = BoardPages(browser, base_url)
+    yield pages
+    for ctx in pages.contexts:
         ctx.close()
 
 
@@ -55,13 +82,20 @@ def test_manager_drags_a_deal_to_the_next_stage_and_it_sticks(new_page) -> None:
     card = movable_card(src)
     deal_id = card.get_attribute("data-deal-id")
     value = money(card.locator(".kb-card-value").inner_text())
+    dst_id = dst.get_attribute("data-stage-id")
+    frames = new_page.frames(page)
+    before_drop = frames.mark()
 
     drag(page, card, dst.locator("[data-deal-id]").first)
     expect(dst.locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
     screenshot(page, "pipeline-after-drag")
     # The server has it: a fresh load shows it in the new column with both totals moved.
     expect(src.locator(f'[data-deal-id="{deal_id}"]')).to_have_count(0)
-    time.sleep(1.0)  # let the drop's event reach the server before the page goes away
+    # Before the page goes away, the server has the move: the board it sends back (re-read
+    # from the database after the move's commit) has the card in the new column.
+    frames.wait_for(
+        f"deal {deal_id} in stage {dst_id}", board_column(dst_id, deal_id), since=before_drop
+    )
     page.goto("/pipeline")
     dst, src = column(page, names[1]), column(page, names[0])
     expect(dst.locator(f'[data-deal-id="{deal_id}"]')).to_be_visible()
@@ -120,14 +154,21 @@ def test_a_rep_cannot_move_another_reps_deal(new_page) -> None:  # type: ignore[
     target = target if target not in ("Won", "Lost") else names[0]
     manager = new_page(MANAGER)
     page.bring_to_front()
+    rep_frames = new_page.frames(page)
     drag(page, mine, column(page, target), release=False)
+    before_save = rep_frames.mark()
     manager.locator(f'[data-deal-id="{mine_id}"]').click()
     drawer = manager.get_by_test_id("deal-drawer")
     expect(drawer).to_be_visible()
     drawer.locator('select[name="owner_id"]').select_option(label=REP2_NAME)
     drawer.get_by_role("button", name="Save deal").click()
     expect(manager.get_by_text("Deal saved.")).to_be_visible()
-    time.sleep(2.0)  # the rep's board hears about it mid-drag
+    # The rep's board hears about it mid-drag: its live refresh sends the card, now rep2's.
+    rep_frames.wait_for(
+        f"deal {mine_id} locked, owned by {REP2_NAME}",
+        board_card(mine_id, can_move=False, owner_name=REP2_NAME),
+        since=before_save,
+    )
     page.mouse.up()
     expect(page.get_by_text("You can move only your own deals.")).to_be_visible()
     expect(

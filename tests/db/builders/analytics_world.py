@@ -1,6 +1,9 @@
 """A small hand-built sales history for the dashboard tests (every expected number is worked
 out by hand in the comments of ``test_analytics.py``; nothing is re-derived by the code).
 
+The ``world`` (module-wide, read-only) and ``fresh_world`` (one test's own, writable) fixtures
+in ``tests/db/conftest.py`` build it; tests import ``TODAY``, ``World`` and ``chi`` from here.
+
 Organization "Acme Plumbing" in America/Chicago, "today" = 2026-03-31.
 
 Pipeline Sales (default): Lead 0 (10%), Qualified 1 (30%), Proposal 2 (60%), Won 3, Lost 4.
@@ -27,7 +30,6 @@ Deals (value, status, close day, owner, created):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +37,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import pytest
+import sqlalchemy as sa
 
 import smartweb_ui.models as m
 
@@ -286,8 +288,12 @@ ROLES = {
 }
 
 
-def build_tenant(name: str) -> Tenant:
-    """Like conftest's ``build_org`` but without password hashing (these tests never sign in)."""
+def build_tenant(name: str, *, slug: str | None = None) -> Tenant:
+    """Like conftest's ``build_org`` but without password hashing (these tests never sign in).
+
+    ``slug`` (default: from the name) also names the users' e-mail domain, so a second copy of
+    a tenant can live next to the first one.
+    """
     from smartweb_ui.db import system_session
     from smartweb_ui.services.access.accounts import (
         actor_for,
@@ -296,14 +302,15 @@ def build_tenant(name: str) -> Tenant:
         slugify,
     )
 
+    slug = slug or slugify(name)
     with system_session() as s:
-        org = create_organization(s, name)
+        org = create_organization(s, name, slug=slug)
         t = Tenant(id=org.id)
         for key, role in ROLES.items():
             user = create_user(
                 s,
                 org,
-                email=f"{key}@{slugify(name)}.test",
+                email=f"{key}@{slug}.test",
                 password="",
                 password_hash="not-a-real-hash",
                 first_name=key.capitalize(),
@@ -315,24 +322,64 @@ def build_tenant(name: str) -> Tenant:
     return t
 
 
-def truncate_tenants() -> None:
-    import sqlalchemy as sa
+def new_world(*, copy: str | None = None) -> World:
+    """The two tenants and the history. ``copy`` (a short tag) gives the organizations their
+    own slugs and e-mail domains, so the copy can exist next to the shared world."""
+    from smartweb_ui.services.access.accounts import slugify
 
+    def tenant(name: str) -> Tenant:
+        return build_tenant(name, slug=f"{slugify(name)}-{copy}" if copy else None)
+
+    return build_world(tenant("Acme Plumbing"), tenant("Rival Roofing"))
+
+
+def world_org_ids(world: World) -> list[UUID]:
+    return [world.org.id, world.other_org.id]
+
+
+def truncate_tenants() -> None:
     from smartweb_ui.db import get_engine
 
     with get_engine().begin() as conn:
         conn.execute(sa.text("TRUNCATE organizations CASCADE"))
 
 
-@pytest.fixture(scope="module", name="world")
-def world_fixture(migrated_db: str) -> Iterator[World]:
-    """Built once per test module (tests using it only read); emptied afterwards."""
-    from smartweb_ui.services.analytics import cache as analytics_cache
+def drop_tenants(org_ids: list[UUID]) -> None:
+    """Delete these organizations and everything of theirs (other tenants are left alone)."""
+    from smartweb_ui.db import get_engine
 
-    analytics_cache.clear()
-    truncate_tenants()
-    try:
-        yield build_world(build_tenant("Acme Plumbing"), build_tenant("Rival Roofing"))
-    finally:
-        analytics_cache.clear()
-        truncate_tenants()
+    ids = {"ids": list(org_ids)}
+    with get_engine().begin() as conn:
+        # Deals first: their stage reference is ON DELETE RESTRICT.
+        conn.execute(sa.text("DELETE FROM opportunities WHERE organization_id = ANY(:ids)"), ids)
+        conn.execute(sa.text("DELETE FROM organizations WHERE id = ANY(:ids)"), ids)
+
+
+def _tenant_tables(conn: sa.Connection) -> list[str]:
+    return list(
+        conn.execute(
+            sa.text(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND column_name = 'organization_id' ORDER BY table_name"
+            )
+        ).scalars()
+    )
+
+
+def fingerprint(org_ids: list[UUID]) -> dict[str, str]:
+    """Per table: a digest of every row these organizations own (their own rows included)."""
+    from smartweb_ui.db import get_engine
+
+    ids = {"ids": list(org_ids)}
+    with get_engine().connect() as conn:
+        digests = {}
+        for table in ["organizations", *_tenant_tables(conn)]:
+            column = "id" if table == "organizations" else "organization_id"
+            digests[table] = conn.execute(
+                sa.text(
+                    f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' "
+                    f"ORDER BY t::text)), '') FROM {table} t WHERE {column} = ANY(:ids)"
+                ),
+                ids,
+            ).scalar_one()
+    return digests

@@ -1,0 +1,1 @@
+"""SmartWeb tests: a package, so test modules and helpers import each other by package path."""

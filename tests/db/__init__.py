@@ -1,0 +1,1 @@
+"""Database tests (fixtures in conftest.py, test-data builders in builders/)."""
