@@ -9,6 +9,7 @@ pipeline and the filters there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import asdict
 from datetime import date
@@ -93,11 +94,9 @@ def _opening_board(
     """What /pipeline opens with, in one transaction: the board (the linked deal's pipeline,
     else the wanted one, else the remembered one), the owners, and notes for the user."""
     notes: list[str] = []
-    if deal_id:
-        try:
+    if deal_id:  # a bad link: the drawer says so (it opens itself from the same link)
+        with contextlib.suppress(DomainError):
             wanted = deal_pipeline_id(session, actor, deal_id)
-        except DomainError:
-            pass  # the drawer says so (it opens itself from the same link)
     try:
         board, marker = _board_with_marker(session, actor, wanted, filters, {})
     except DomainError:

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from smartweb_ui.state import charts
 from smartweb_ui.db import tenant_session
 from smartweb_ui.services.analytics import dashboard as an
 from smartweb_ui.services.analytics.export import CHARTS, chart_csv
 from smartweb_ui.services.core.errors import Invalid
+from smartweb_ui.state import charts
 
 from .builders.analytics_world import TODAY, World
 

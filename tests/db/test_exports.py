@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 import smartweb_ui.models as m
-from smartweb_ui.services.leads.export_tickets import leads_csv_path
 from smartweb_ui.api.health import api
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Forbidden
@@ -25,6 +24,7 @@ from smartweb_ui.services.leads.export_tickets import (
     LEADS_CSV,
     TicketRefused,
     issue,
+    leads_csv_path,
     leads_csv_ticket,
     verify,
 )
