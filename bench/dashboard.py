@@ -316,7 +316,7 @@ class Recorder:
 
 def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
     from smartweb_ui.services.analytics import cache
-    from smartweb_ui.services.analytics import dashboard as an
+    from smartweb_ui.services import analytics as an
 
     engine = db.get_engine()
     rec = Recorder()
@@ -422,7 +422,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from smartweb_ui.services.access.accounts import actor_for
-    from smartweb_ui.services.analytics.dashboard import DashboardFilters
+    from smartweb_ui.services.analytics.overview import DashboardFilters
 
     filled = connect_database(args.keep)
     if not filled:

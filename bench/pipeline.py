@@ -195,7 +195,7 @@ def timed(fn: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def bench_board(actor, pipeline_id) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    from smartweb_ui.services.pipeline.board import board, change_marker
+    from smartweb_ui.services.pipeline.kanban import board, change_marker
 
     def service() -> None:
         with db.tenant_session(actor) as s:

@@ -26,7 +26,9 @@ def _int(name: str, default: int) -> int:
 def _role(name: str, default: str) -> str:
     value = _env(name, default)
     if not _ROLE_NAME.match(value):
-        raise SystemExit(f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), got {value!r}")
+        raise SystemExit(
+            f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), got {value!r}"
+        )
     return value
 
 

@@ -21,14 +21,7 @@ from ..models.base import utcnow
 from ..services.core import audit
 from ..services.core.errors import DomainError
 from ..services.core.security import Actor
-from ..services.leads.export import export_lines
-from ..services.leads.export_tickets import (
-    LEADS_CSV,
-    LEADS_CSV_PATH,
-    Ticket,
-    ticket_actor,
-    verify,
-)
+from ..services.leads import LEADS_CSV, LEADS_CSV_PATH, Ticket, export_lines, ticket_actor, verify
 
 CHUNK_ROWS = 1000  # rows per chunk sent (and fetched from the cursor) at a time
 PLAIN_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}

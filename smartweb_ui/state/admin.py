@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 import reflex as rx
 from pydantic import BeforeValidator
 
-from ..services.access import admin
-from ..services.access.admin import AdminView, AuditRow, PermissionRow, RoleRow, UserRow
+from ..services import access
+from ..services.access import AdminView, AuditRow, PermissionRow, RoleRow, UserRow
 from ..services.core.inputs import Choices, Flag, Form, Id, Name, Password, Search, TextRule
 from ..services.core.security import PERMISSIONS
 from . import door
@@ -43,11 +43,11 @@ class AdminState(rx.State):
             self.permissions, self.granted = view.matrix.permissions, view.matrix.granted
 
     async def _refresh(self) -> None:
-        self._show(await door.run(self, admin.admin_view))
+        self._show(await door.run(self, access.admin_view))
 
     async def _load_audit(self, *, reset: bool) -> None:
         cursor = "" if reset else self._audit_next
-        page = await door.run(self, admin.audit_page, cursor=cursor, search=self.audit_search)
+        page = await door.run(self, access.audit_page, cursor=cursor, search=self.audit_search)
         self.audit_rows = page.rows if reset else self.audit_rows + page.rows
         self._audit_next = page.next_cursor
         self.has_more_audit = bool(page.next_cursor)
@@ -71,19 +71,19 @@ class AdminState(rx.State):
 
     @door.event
     async def set_status(self, user_id: Id, status: Literal["active", "suspended"]) -> Events:
-        await door.run(self, admin.set_user_status, user_id, status)
+        await door.run(self, access.set_user_status, user_id, status)
         await self._refresh()
         return rx.toast.success("User suspended." if status == "suspended" else "User reactivated.")
 
     @door.event
     async def set_role(self, user_id: Id, role_id: Id) -> Events:
-        await door.run(self, admin.set_user_role, user_id, role_id)
+        await door.run(self, access.set_user_role, user_id, role_id)
         await self._refresh()
         return rx.toast.success("Role changed.")
 
     @door.event
     async def toggle_permission(self, role_id: Id, code: PermissionCode, granted: Flag) -> Events:
-        await door.run(self, admin.set_role_permission, role_id, code, granted)
+        await door.run(self, access.set_role_permission, role_id, code, granted)
         await self._refresh()
         return None
 
@@ -96,7 +96,7 @@ class AdminState(rx.State):
     async def add_user(self, form: AddUserForm) -> Events:
         await door.run(
             self,
-            admin.add_user,
+            access.add_user,
             email=form.email,
             name=form.name,
             role_id=form.role_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.access import auth
+from ..services import access
 from ..services.core.security import Actor
 from . import door
 from .door import Events
@@ -51,7 +51,9 @@ class AuthState(rx.State):
     @door.event(public=True)
     async def check_session(self) -> Events:
         """on_load of every protected page: confirm the session or send the visitor to /login."""
-        found = await door.run_system(auth.resume_with_profile, self.token) if self.token else None
+        found = (
+            await door.run_system(access.resume_with_profile, self.token) if self.token else None
+        )
         if found is None:
             self._forget()
             return door.login_redirect(self)
@@ -61,6 +63,6 @@ class AuthState(rx.State):
     @door.event(public=True)
     async def sign_out(self) -> Events:
         if self.token:
-            await door.run_system(auth.sign_out, self.token)
+            await door.run_system(access.sign_out, self.token)
         self._forget()
         return rx.redirect("/login", replace=True)

@@ -14,8 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.graph_objs.layout import Template
 
-from ..services.analytics.periods import add_months
-from ..services.analytics.types import (
+from ..services.analytics import (
     CampaignRow,
     Forecast,
     Funnel,
@@ -23,6 +22,7 @@ from ..services.analytics.types import (
     ReasonRow,
     RepRow,
     SourceRow,
+    add_months,
 )
 from ..services.core.formatting import currency_symbol
 

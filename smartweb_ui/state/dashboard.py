@@ -18,10 +18,8 @@ import reflex as rx
 from annotated_types import Interval, MaxLen
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from ..services.analytics import dashboard as an
-from ..services.analytics.export import chart_csv
-from ..services.analytics.periods import PRESETS
-from ..services.analytics.types import DashboardData, DealList, Kpis, change_pct
+from ..services import analytics as an
+from ..services.analytics import PRESETS, DashboardData, DealList, Kpis, change_pct, chart_csv
 from ..services.core.errors import Forbidden
 from ..services.core.formatting import format_date, format_money
 from ..services.core.inputs import Choices, Day, Flag, OptionalId

@@ -203,7 +203,7 @@ async def _token_of(state: rx.State) -> str:
 
 
 async def _resolve(state: rx.State) -> Actor | None:
-    from ..services.access import auth as access
+    from ..services import access
 
     token = await _token_of(state)
     if not token:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import reflex as rx
 from pydantic import BeforeValidator
 
+from ..services import leads, tasks
 from ..services.core.errors import NotFound
 from ..services.core.inputs import (
     Choices,
@@ -26,14 +27,8 @@ from ..services.core.inputs import (
 )
 from ..services.core.results import Option
 from ..services.core.security import Actor
-from ..services.leads import actions as lead_actions
-from ..services.leads import interactions
-from ..services.leads.convert import convert_lead, convertible_pipelines
-from ..services.leads.detail import LeadDetail, lead_detail
-from ..services.leads.filters import STATUS_VALUES
-from ..services.leads.interactions import CALL_OUTCOMES, DIRECTIONS
-from ..services.tasks import tasks
-from ..services.tasks.tasks import PRIORITIES
+from ..services.leads import CALL_OUTCOMES, DIRECTIONS, STATUS_VALUES, LeadDetail
+from ..services.tasks import PRIORITIES
 from . import door
 from .door import Events
 
@@ -124,7 +119,7 @@ class LeadDetailState(rx.State):
     async def _act(self, step: Callable[[Any, Actor], Any], success: str) -> Events:
         """Run one change on this lead, then show the lead as it is now (one transaction)."""
         lid = self._lead_id
-        _, detail = await door.transaction(self, step, lambda s, a: lead_detail(s, a, lid))
+        _, detail = await door.transaction(self, step, lambda s, a: leads.lead_detail(s, a, lid))
         self.lead, self.dialog = detail, ""
         return rx.toast.success(success)
 
@@ -135,8 +130,8 @@ class LeadDetailState(rx.State):
         lid = self._lead_id
 
         def page(s: Any, a: Actor) -> tuple[LeadDetail, list[Option], list[Option]]:
-            pipes = convertible_pipelines(s, a) if a.can("pipeline.move") else []
-            return lead_detail(s, a, lid), pipes, lead_actions.user_choices(s, a)
+            pipes = leads.convertible_pipelines(s, a) if a.can("pipeline.move") else []
+            return leads.lead_detail(s, a, lid), pipes, leads.user_choices(s, a)
 
         (found,) = await door.transaction(self, page)
         self.lead, self.pipelines, self.people = found
@@ -166,7 +161,7 @@ class LeadDetailState(rx.State):
     async def log_call(self, form: CallForm) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: interactions.log_call(
+            lambda s, a: leads.log_call(
                 s, a, lid, duration_minutes=form.duration, outcome=form.outcome, notes=form.notes
             ),
             "Call logged.",
@@ -176,7 +171,7 @@ class LeadDetailState(rx.State):
     async def log_email(self, form: EmailForm) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: interactions.log_email(
+            lambda s, a: leads.log_email(
                 s, a, lid, subject=form.subject, body=form.body, direction=form.direction
             ),
             "E-mail logged.",
@@ -186,7 +181,7 @@ class LeadDetailState(rx.State):
     async def log_meeting(self, form: MeetingForm) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: interactions.log_meeting(
+            lambda s, a: leads.log_meeting(
                 s,
                 a,
                 lid,
@@ -203,7 +198,7 @@ class LeadDetailState(rx.State):
     async def log_note(self, form: NoteForm) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: interactions.log_note(s, a, lid, text=form.text), "Note added."
+            lambda s, a: leads.log_note(s, a, lid, text=form.text), "Note added."
         )
 
     @door.event
@@ -230,7 +225,7 @@ class LeadDetailState(rx.State):
     async def convert(self, form: ConvertForm) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: convert_lead(
+            lambda s, a: leads.convert_lead(
                 s,
                 a,
                 lid,
@@ -245,7 +240,7 @@ class LeadDetailState(rx.State):
     async def change_status(self, form: StatusForm) -> Events:
         lid, target = self._lead_id, self.status_target
         return await self._act(
-            lambda s, a: lead_actions.set_status(s, a, lid, target, form.reason), "Status updated."
+            lambda s, a: leads.set_status(s, a, lid, target, form.reason), "Status updated."
         )
 
     @door.event
@@ -256,19 +251,17 @@ class LeadDetailState(rx.State):
         self.status_target = status
         lid = self._lead_id
         return await self._act(
-            lambda s, a: lead_actions.set_status(s, a, lid, status, ""), "Status updated."
+            lambda s, a: leads.set_status(s, a, lid, status, ""), "Status updated."
         )
 
     @door.event
     async def add_tag(self, form: TagForm) -> Events:
         lid = self._lead_id
-        return await self._act(
-            lambda s, a: lead_actions.tag_leads(s, a, [lid], form.tag), "Tag added."
-        )
+        return await self._act(lambda s, a: leads.tag_leads(s, a, [lid], form.tag), "Tag added.")
 
     @door.event
     async def remove_tag(self, tag: Tag) -> Events:
         lid = self._lead_id
         return await self._act(
-            lambda s, a: lead_actions.tag_leads(s, a, [lid], tag, remove=True), "Tag removed."
+            lambda s, a: leads.tag_leads(s, a, [lid], tag, remove=True), "Tag removed."
         )

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 import reflex as rx
 from pydantic import BeforeValidator
 
+from ..services import leads
 from ..services.core.errors import Forbidden
 from ..services.core.inputs import Choices, Flag, TextRule
-from ..services.leads import imports as lead_import
-from ..services.leads.import_rules import FIELDS
+from ..services.leads import IMPORT_FIELDS as FIELDS
 from . import door
 from .door import Events
 
@@ -77,13 +77,13 @@ class LeadImportState(rx.State):
             return rx.toast.error("Choose a CSV file first.")
         upload = files[0]
         data = await upload.read()
-        header, rows = await door.offload(lead_import.read_csv, data)
+        header, rows = await door.offload(leads.read_csv, data)
         self._data, self.file_name = data, (upload.name or "import.csv")[:200]
         self.headers = header
         self.preview = [
             [(r[i] if i < len(r) else "") for i in range(len(header))] for r in rows[:5]
         ]
-        self.mapping = lead_import.guess_mapping(header)
+        self.mapping = leads.guess_mapping(header)
         self.total, self.step = len(rows), "map"
         return None
 
@@ -117,7 +117,7 @@ class LeadImportState(rx.State):
         task = asyncio.create_task(
             door.run(
                 self,
-                lead_import.run_import,
+                leads.run_import,
                 data,
                 mapping=mapping,
                 mode=mode,
@@ -147,7 +147,7 @@ class LeadImportState(rx.State):
                 for i in result.rejected[:500]
             ]
             self.aborted = result.aborted
-            self._report = lead_import.result_csv(result)
+            self._report = leads.result_csv(result)
             self.step = "done"
         if result.aborted:
             yield rx.toast.error(f"Nothing imported: {len(result.rejected)} row(s) rejected.")

@@ -13,27 +13,27 @@ import reflex as rx
 from annotated_types import MaxLen
 from pydantic import BeforeValidator
 
+from ..services import leads
 from ..services.core.errors import DomainError
 from ..services.core.inputs import Choices, Flag, Form, Id, Key, Line, Name, ShortText, TextRule
 from ..services.core.results import Option
-from ..services.leads import actions as lead_actions
-from ..services.leads import links as lead_links
-from ..services.leads import round_robin
-from ..services.leads import views as lead_views
-from ..services.leads.actions import NEEDS_REASON
-from ..services.leads.dedup import DuplicateFound, create_lead
-from ..services.leads.export_tickets import leads_csv_path, leads_csv_ticket
-from ..services.leads.filters import (
+from ..services.leads import (
     BUSINESS_TYPES,
+    COUNT_CAP,
+    MAX_BULK,
+    NEEDS_REASON,
     OPEN,
     OPEN_VALUES,
+    PAGE_SIZE,
+    SORTS,
     SOURCE_VALUES,
     STATUS_VALUES,
+    DuplicateFound,
+    InboxLink,
     LeadFilter,
+    LeadRow,
+    ViewItem,
 )
-from ..services.leads.inbox import COUNT_CAP, PAGE_SIZE, SORTS, LeadRow
-from ..services.leads.page import inbox_page
-from ..services.leads.views import ViewItem
 from . import door
 from .door import Events
 from .navigation import backend_download, replace_url
@@ -50,7 +50,7 @@ TEXT_FIELDS = ("search", "tag", "city", "state", "score_min", "score_max")
 FilterKey = Annotated[str, BeforeValidator(Choices((*CHOICE_FIELDS, *TEXT_FIELDS)))]
 FilterValue = Annotated[str, BeforeValidator(TextRule(100, strip=False))]
 SortKey = Annotated[str, BeforeValidator(Choices(SORTS))]
-LeadIds = Annotated[list[Id], MaxLen(lead_actions.MAX_BULK)]
+LeadIds = Annotated[list[Id], MaxLen(MAX_BULK)]
 BulkStatus = Annotated[str, BeforeValidator(Choices(STATUS_VALUES))]
 
 
@@ -121,7 +121,7 @@ class LeadInboxState(rx.State):
             self._cursors, self.page_no = [""], 1
         cursor = self._cursors[self.page_no - 1] if self._cursors else ""
         page = await door.run(
-            self, inbox_page, self._filter, self.sort, cursor, count=reset,
+            self, leads.inbox_page, self._filter, self.sort, cursor, count=reset,
             views=counts or not self.views, people=not self.people,
         )  # fmt: skip
         self.rows = page.rows
@@ -136,17 +136,15 @@ class LeadInboxState(rx.State):
             del self._cursors[self.page_no :]
             self._cursors.append(page.next_cursor)
         self.loading = False
-        return replace_url(
-            "/leads", lead_links.query_for(self._filter, self.sort, self.active_view)
-        )
+        return replace_url("/leads", leads.query_for(self._filter, self.sort, self.active_view))
 
-    async def _open_link(self, link: lead_links.InboxLink) -> None:
+    async def _open_link(self, link: InboxLink) -> None:
         """Filters from a ``/leads?...`` link: its view (if any), then its explicit filters."""
         filters: dict[str, Any] = {}
         sort, view = "score", "all"
         if link.view:
             try:
-                filters, sort = await door.run(self, lead_views.view_definition, link.view)
+                filters, sort = await door.run(self, leads.view_definition, link.view)
                 view = link.view
             except DomainError:
                 pass  # an unknown or someone else's view: ignored like any bad value
@@ -161,7 +159,7 @@ class LeadInboxState(rx.State):
         """on_load: a link's query string (if any) sets the filters; else the last ones stay."""
         self.loading = True
         self.selected = []
-        link = lead_links.parse_query(self.router.url.query_parameters)
+        link = leads.parse_query(self.router.url.query_parameters)
         if link.present:
             await self._open_link(link)
         elif not self.choices:
@@ -170,7 +168,7 @@ class LeadInboxState(rx.State):
 
     @door.event
     async def open_view(self, key: Key) -> Events:
-        filters, sort = await door.run(self, lead_views.view_definition, key)
+        filters, sort = await door.run(self, leads.view_definition, key)
         self._use(LeadFilter.parse(filters), sort)
         self.active_view, self.selected = key, []
         return await self._fetch()
@@ -229,14 +227,14 @@ class LeadInboxState(rx.State):
 
     @door.event
     async def save_view(self) -> Events:
-        key = await door.run(self, lead_views.save_view, self.view_name, self._filter, self.sort)
+        key = await door.run(self, leads.save_view, self.view_name, self._filter, self.sort)
         self.active_view, self.view_name = key, ""
         await self._fetch(counts=True)
         return rx.toast.success("View saved.")
 
     @door.event
     async def delete_view(self, key: Id) -> Events:
-        await door.run(self, lead_views.delete_view, key)
+        await door.run(self, leads.delete_view, key)
         self.active_view = "all"
         self._use(LeadFilter(), "score")
         url = await self._fetch(counts=True)
@@ -287,25 +285,25 @@ class LeadInboxState(rx.State):
         self, user_id: Annotated[str, BeforeValidator(Choices(["nobody"]))] | Id
     ) -> Events:
         target = None if user_id == "nobody" else user_id
-        n = await door.run(self, lead_actions.assign_leads, list(self.selected), target)
+        n = await door.run(self, leads.assign_leads, list(self.selected), target)
         return await self._after_bulk(f"{n} lead(s) assigned.")
 
     @door.event
     async def bulk_round_robin(self) -> Events:
-        out = await door.run(self, round_robin.assign_round_robin, list(self.selected))
+        out = await door.run(self, leads.assign_round_robin, list(self.selected))
         done = ", ".join(f"{k} {v}" for k, v in out["assigned"].items())
         return await self._after_bulk("Assigned: " + done)
 
     @door.event
     async def bulk_tag_apply(self) -> Events:
-        n = await door.run(self, lead_actions.tag_leads, list(self.selected), self.bulk_tag)
+        n = await door.run(self, leads.tag_leads, list(self.selected), self.bulk_tag)
         return await self._after_bulk(f"Tagged {n} lead(s).")
 
     @door.event
     async def bulk_status_apply(self) -> Events:
         n = await door.run(
             self,
-            lead_actions.bulk_set_status,
+            leads.bulk_set_status,
             list(self.selected),
             self.bulk_status,
             self.bulk_reason,
@@ -322,7 +320,7 @@ class LeadInboxState(rx.State):
         fields = form.model_dump(exclude={"source"})
         try:
             lead_id = await door.run(
-                self, create_lead, fields, source=form.source, allow_duplicate=allow
+                self, leads.create_lead, fields, source=form.source, allow_duplicate=allow
             )
         except DuplicateFound as dup:  # not a failure: the dialog lists the matches
             self._new_form = form
@@ -349,8 +347,11 @@ class LeadInboxState(rx.State):
     @door.event
     async def export(self) -> Events:
         """Every matching lead as CSV, streamed by /api/exports/leads.csv (a 60 s ticket)."""
-        ticket = leads_csv_ticket(door.actor_of(self), self._filter, self.sort)
-        return [backend_download(leads_csv_path(ticket)), rx.toast.info("Downloading the CSV…")]
+        ticket = leads.leads_csv_ticket(door.actor_of(self), self._filter, self.sort)
+        return [
+            backend_download(leads.leads_csv_path(ticket)),
+            rx.toast.info("Downloading the CSV…"),
+        ]
 
     # ------------------------------------------------------------ display helpers
     @rx.var

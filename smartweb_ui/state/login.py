@@ -8,7 +8,7 @@ from typing import Annotated
 import reflex as rx
 from pydantic import BeforeValidator
 
-from ..services.access import auth
+from ..services import access
 from ..services.core.errors import AuthError
 from ..services.core.inputs import Form, Password, TextRule
 from . import door
@@ -32,7 +32,7 @@ class LoginState(rx.State):
         self.error = ""
         self.submitting = False
         token = (await self.get_state(AuthState)).token
-        if token and await door.run_system(auth.resume, token) is not None:
+        if token and await door.run_system(access.resume, token) is not None:
             return rx.redirect(
                 safe_next(self.router.url.query_parameters.get("next")), replace=True
             )
@@ -48,7 +48,7 @@ class LoginState(rx.State):
         yield
         try:
             signed = await door.run_system(
-                auth.sign_in,
+                access.sign_in,
                 form.email,
                 form.password,
                 ip=self.router.session.client_ip,

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import reflex as rx
 from pydantic import BeforeValidator
 
+from ..services import pipeline as deals
 from ..services.core.errors import DomainError, Invalid
 from ..services.core.inputs import (
     Choices,
@@ -33,10 +34,7 @@ from ..services.core.inputs import (
 )
 from ..services.core.results import Option
 from ..services.core.security import Actor
-from ..services.pipeline import board as board_service
-from ..services.pipeline import moves
-from ..services.pipeline.board import Board, BoardFilters, Column
-from ..services.pipeline.drawer import deal_pipeline_id
+from ..services.pipeline import Board, BoardFilters, Column
 from . import door
 from .door import Events
 from .navigation import replace_url
@@ -84,8 +82,8 @@ def _board_with_marker(
     loaded: dict[str, int],
 ) -> tuple[Board, str]:
     """(board, change marker) — the marker is read first, so a change in between shows up later."""
-    marker = board_service.change_marker(session, actor)
-    return board_service.board(session, actor, pipeline_id, filters, loaded=loaded), marker
+    marker = deals.change_marker(session, actor)
+    return deals.board(session, actor, pipeline_id, filters, loaded=loaded), marker
 
 
 def _opening_board(
@@ -96,7 +94,7 @@ def _opening_board(
     notes: list[str] = []
     if deal_id:  # a bad link: the drawer says so (it opens itself from the same link)
         with contextlib.suppress(DomainError):
-            wanted = deal_pipeline_id(session, actor, deal_id)
+            wanted = deals.deal_pipeline_id(session, actor, deal_id)
     try:
         board, marker = _board_with_marker(session, actor, wanted, filters, {})
     except DomainError:
@@ -105,14 +103,14 @@ def _opening_board(
         notes.append("That pipeline does not exist here; showing your default.")
         board, marker = _board_with_marker(session, actor, None, filters, {})
     if not deal_id:  # a deal link shows its pipeline without making it the default
-        board_service.remember_pipeline(session, actor, board.pipeline_id)
-    return board, marker, board_service.list_owners(session, actor), notes
+        deals.remember_pipeline(session, actor, board.pipeline_id)
+    return board, marker, deals.list_owners(session, actor), notes
 
 
 def _switch(
     session: Any, actor: Actor, pipeline_id: str, filters: BoardFilters
 ) -> tuple[Board, str]:
-    board_service.remember_pipeline(session, actor, pipeline_id)
+    deals.remember_pipeline(session, actor, pipeline_id)
     return _board_with_marker(session, actor, pipeline_id, filters, {})
 
 
@@ -175,7 +173,7 @@ class PipelineState(rx.State):
     def _url(self) -> rx.event.EventSpec:
         return replace_url(
             "/pipeline",
-            board_service.board_params_for(self._filters, self.pipeline_id),
+            deals.board_params_for(self._filters, self.pipeline_id),
             keep=("deal",),
         )
 
@@ -227,7 +225,7 @@ class PipelineState(rx.State):
             return None
         column = dict(self.columns[index])
         more = await door.run(
-            self, board_service.more_cards, self.pipeline_id, stage_id, self._filters,
+            self, deals.more_cards, self.pipeline_id, stage_id, self._filters,
             offset=len(column["cards"]),
         )  # fmt: skip
         known = {c["id"] for c in column["cards"]}
@@ -295,7 +293,7 @@ class PipelineState(rx.State):
     async def _do_move(self, **details: Any) -> Events:
         p = self._pending
         result = await door.run(
-            self, moves.move_deal, p["deal_id"], p["to_stage_id"], p["position"], p["version"],
+            self, deals.move_deal, p["deal_id"], p["to_stage_id"], p["position"], p["version"],
             before_deal_id=p["before"], after_deal_id=p["after"], **details,
         )  # fmt: skip
         self._pending, self.closing, self.closing_error = {}, "", ""
@@ -367,7 +365,7 @@ class PipelineState(rx.State):
                     (self.pipeline_id or None, self._filters, dict(self._loaded)),
                 )
             try:
-                if await door.run(self, board_service.change_marker) == marker:
+                if await door.run(self, deals.change_marker) == marker:
                     continue
                 board, new_marker = await door.run(self, _board_with_marker, *args)
             except DomainError:  # the pipeline went away, or the database: stop

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import reflex as rx
 from pydantic import BeforeValidator
 
+from ..services import pipeline as deals
+from ..services import tasks
 from ..services.core.inputs import (
     Choices,
     Flag,
@@ -25,11 +27,7 @@ from ..services.core.inputs import (
 )
 from ..services.core.results import Option
 from ..services.core.security import Actor
-from ..services.pipeline import board as board_service
-from ..services.pipeline import deals as deal_edits
-from ..services.pipeline.drawer import CompanyMatch, DealDetail, deal_detail, search_companies
-from ..services.pipeline.stages import StageSettings, StageView, stage_settings, update_stage
-from ..services.tasks import tasks
+from ..services.pipeline import CompanyMatch, DealDetail, StageSettings, StageView
 from . import door
 from .door import Events
 from .navigation import set_url_param
@@ -65,7 +63,7 @@ class StageForm(Form):
 
 
 def _drawer(session: Any, actor: Actor, deal_id: str) -> tuple[DealDetail, list[Option]]:
-    return deal_detail(session, actor, deal_id), board_service.list_owners(session, actor)
+    return deals.deal_detail(session, actor, deal_id), deals.list_owners(session, actor)
 
 
 NO_DEAL = DealDetail(
@@ -130,7 +128,7 @@ class DealDrawerState(rx.State):
         if not self.deal.id:
             return None
         await door.run(
-            self, deal_edits.update_deal, self.deal.id, self.deal.version,
+            self, deals.update_deal, self.deal.id, self.deal.version,
             name=form.name, value=form.value, expected_close_date=form.expected_close,
             owner_id=form.owner_id or self.deal.owner_id or None,
         )  # fmt: skip
@@ -172,7 +170,7 @@ class NewDealState(rx.State):
     @door.event
     async def search(self, query: Search) -> Events:
         self.query = query
-        self.results = await door.run(self, search_companies, query)
+        self.results = await door.run(self, deals.search_companies, query)
         return None
 
     @door.event
@@ -198,7 +196,7 @@ class NewDealState(rx.State):
             return None
         board = await self.get_state(PipelineState)
         await door.run(
-            self, deal_edits.create_deal, board.pipeline_id,
+            self, deals.create_deal, board.pipeline_id,
             name=form.name, value=form.value, company_id=self.company_id,
             expected_close_date=form.expected_close,
         )  # fmt: skip
@@ -237,7 +235,7 @@ class StageSettingsState(rx.State):
 
     @door.event
     async def pick(self, stage_id: Id) -> Events:
-        self.stage = await door.run(self, stage_settings, stage_id)
+        self.stage = await door.run(self, deals.stage_settings, stage_id)
         self.kind, self.error = self.stage.kind, ""
         return None
 
@@ -264,6 +262,6 @@ class StageSettingsState(rx.State):
         )
         if not self.stage.id:
             return None
-        await door.run(self, update_stage, self.stage.id, settings)
+        await door.run(self, deals.update_stage, self.stage.id, settings)
         self.is_open = False
         return [PipelineState.refresh, rx.toast.success("Stage saved.")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ..services import today as today_service
 from ..services.core.inputs import Id
-from ..services.today import today as today_service
-from ..services.today.today import Today, TodayDeal, TodayLead, TodayTask
+from ..services.today import Today, TodayDeal, TodayLead, TodayTask
 from . import door
 from .door import Events
 

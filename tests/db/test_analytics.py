@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from smartweb_ui.db import tenant_session
-from smartweb_ui.services.analytics import dashboard as an
-from smartweb_ui.services.analytics.dashboard import DashboardFilters
+from smartweb_ui.services import analytics as an
+from smartweb_ui.services.analytics.overview import DashboardFilters
 from smartweb_ui.services.core.errors import Forbidden
 
 from .builders.analytics_world import TODAY, World

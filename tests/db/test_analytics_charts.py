@@ -10,7 +10,7 @@ import json
 import pytest
 
 from smartweb_ui.db import tenant_session
-from smartweb_ui.services.analytics import dashboard as an
+from smartweb_ui.services import analytics as an
 from smartweb_ui.services.analytics.export import CHARTS, chart_csv
 from smartweb_ui.services.core.errors import Invalid
 from smartweb_ui.state import charts

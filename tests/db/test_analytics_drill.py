@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import Pipeline, User
-from smartweb_ui.services.analytics import dashboard as an
-from smartweb_ui.services.analytics.dashboard import DashboardFilters
+from smartweb_ui.services import analytics as an
+from smartweb_ui.services.analytics.overview import DashboardFilters
 from smartweb_ui.services.core.errors import Forbidden, Invalid, NotFound
 from smartweb_ui.services.core.security import Actor
 

@@ -19,7 +19,7 @@ from smartweb_ui.services.leads.dedup import DuplicateFound, create_lead, find_d
 from smartweb_ui.services.leads.detail import lead_detail
 from smartweb_ui.services.leads.interactions import log_call, log_email, log_meeting, log_note
 from smartweb_ui.services.leads.round_robin import assign_round_robin
-from smartweb_ui.services.tasks.tasks import add_task, complete_task, task_list
+from smartweb_ui.services.tasks.followups import add_task, complete_task, task_list
 
 from .builders.leads import audit_actions, lead_row, make_lead, make_many
 
@@ -209,7 +209,9 @@ def test_tasks_add_complete_and_scope(org) -> None:  # type: ignore[no-untyped-d
     lid = make_lead(org.id, "Tasky", assigned_to=org.users["rep"])
     rep, rep2 = org.actors["rep"], org.actors["rep2"]
     with tenant_session(rep) as s:
-        tid = add_task(s, rep, lead_id=lid, title="Send quote", due_at="2026-12-01T09:00", priority="high")
+        tid = add_task(
+            s, rep, lead_id=lid, title="Send quote", due_at="2026-12-01T09:00", priority="high"
+        )
         with pytest.raises(Invalid):
             add_task(s, rep, lead_id=lid, title="Other's", assignee_id=org.users["rep2"])
         with pytest.raises(Invalid):

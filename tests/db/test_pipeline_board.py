@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Forbidden, NotFound
-from smartweb_ui.services.pipeline.board import (
+from smartweb_ui.services.pipeline.kanban import (
     CLOSED_WINDOW_DAYS,
     BoardFilters,
     board,

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from smartweb_ui.services.pipeline.board import board
+from smartweb_ui.services.pipeline.kanban import board
 from smartweb_ui.services.pipeline.deals import create_deal, update_deal
 from smartweb_ui.services.pipeline.drawer import deal_detail, search_companies
 from smartweb_ui.services.pipeline.moves import move_deal
 from smartweb_ui.services.pipeline.stages import StageSettings, stage_settings, update_stage
-from smartweb_ui.services.tasks.tasks import add_task, complete_task
+from smartweb_ui.services.tasks.followups import add_task, complete_task
 
 from .builders.pipeline import column_positions, make_pipeline
 
@@ -259,7 +259,9 @@ def test_deal_tasks_add_complete_and_show_on_the_card(org, other_org) -> None:  
     data = make_pipeline(org)
     rep, rep2 = org.actors["rep"], org.actors["rep2"]
     due = date.today() + timedelta(days=2)
-    task_id = call(rep, add_task, deal_id=data.deals["r2"], title="Call back about the quote", due_on=due)
+    task_id = call(
+        rep, add_task, deal_id=data.deals["r2"], title="Call back about the quote", due_on=due
+    )
     card = next(c for c in call(rep, board, data.pipeline).columns[0].cards if c.name == "Deal r2")
     assert card.next_task_due and not card.next_task_overdue
     with pytest.raises(Forbidden):

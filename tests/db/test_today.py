@@ -10,7 +10,7 @@ import pytest
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models.base import utcnow
-from smartweb_ui.services.today.today import today_for
+from smartweb_ui.services.today.agenda import today_for
 
 pytestmark = pytest.mark.db
 

@@ -1,1 +1,66 @@
-"""analytics"""
+"""Revenue analytics for the dashboard: KPIs, charts, drill-downs and CSV, all in SQL."""
+
+from .export import chart_csv
+from .overview import (
+    DashboardData,
+    FilterOptions,
+    campaign_contribution,
+    dashboard,
+    deals_behind,
+    filter_options,
+    forecast_by_close_month,
+    kpis,
+    lead_inbox_url,
+    rep_leaderboard,
+    source_contribution,
+    stage_funnel,
+    tune_session,
+    win_loss_reasons,
+    won_revenue_by_month,
+)
+from .periods import PRESETS, DashboardFilters, Period, add_months
+from .types import (
+    CampaignRow,
+    DealList,
+    Forecast,
+    Funnel,
+    Kpis,
+    MonthPoint,
+    ReasonRow,
+    RepRow,
+    SourceRow,
+    change_pct,
+)
+
+__all__ = [
+    "PRESETS",
+    "CampaignRow",
+    "DashboardData",
+    "DashboardFilters",
+    "DealList",
+    "FilterOptions",
+    "Forecast",
+    "Funnel",
+    "Kpis",
+    "MonthPoint",
+    "Period",
+    "ReasonRow",
+    "RepRow",
+    "SourceRow",
+    "add_months",
+    "campaign_contribution",
+    "change_pct",
+    "chart_csv",
+    "dashboard",
+    "deals_behind",
+    "filter_options",
+    "forecast_by_close_month",
+    "kpis",
+    "lead_inbox_url",
+    "rep_leaderboard",
+    "source_contribution",
+    "stage_funnel",
+    "tune_session",
+    "win_loss_reasons",
+    "won_revenue_by_month",
+]

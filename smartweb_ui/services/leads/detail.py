@@ -28,7 +28,7 @@ from ..core.formatting import format_datetime, format_money
 from ..core.org import org_context
 from ..core.scope import company_of, load_lead
 from ..core.security import Actor
-from ..tasks.tasks import TaskRow, task_list
+from ..tasks.followups import TaskRow, task_list
 from .actions import NEEDS_REASON, next_statuses
 from .common import OPEN_STATUSES, user_names
 from .convert import LeadDeal, lead_deals

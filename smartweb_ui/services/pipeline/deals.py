@@ -24,8 +24,8 @@ from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
 from ..core.money import parse_money
 from ..core.scope import can_edit_deal, load_deal, load_org_user
 from ..core.security import Actor, require
-from .board import choose_pipeline
 from .common import weighted
+from .kanban import choose_pipeline
 from .moves import LIVE_OPEN
 
 EDIT_FIELDS = ["name", "value", "weighted_value", "expected_close_date", "owner_id", "version"]

@@ -18,7 +18,7 @@ from ..core.org import org_context
 from ..core.scope import can_edit_deal, load_deal
 from ..core.security import Actor, require
 from ..core.text import contains_pattern
-from ..tasks.tasks import TaskRow, task_list
+from ..tasks.followups import TaskRow, task_list
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ...models.base import utcnow
 from ..core.formatting import format_date, format_datetime, format_money
 from ..core.org import org_context
 from ..core.security import Actor
-from ..tasks.tasks import complete_task
+from ..tasks.followups import complete_task
 
 LIMIT = 25
 

@@ -31,7 +31,7 @@ from . import queries as q
 from . import sources as qs
 from .drill import deals_behind as _deals_behind
 from .drill import lead_inbox_url as _lead_inbox_url
-from .periods import PRESETS, DashboardFilters, Period, local_today, resolve_period
+from .periods import DashboardFilters, local_today, resolve_period
 from .queries import Ctx
 from .types import (
     CampaignRow,
@@ -45,27 +45,6 @@ from .types import (
     RepRow,
     SourceRow,
 )
-
-__all__ = [
-    "PRESETS",
-    "DashboardData",
-    "DashboardFilters",
-    "FilterOptions",
-    "Period",
-    "campaign_contribution",
-    "dashboard",
-    "deals_behind",
-    "filter_options",
-    "forecast_by_close_month",
-    "kpis",
-    "lead_inbox_url",
-    "rep_leaderboard",
-    "source_contribution",
-    "stage_funnel",
-    "tune_session",
-    "win_loss_reasons",
-    "won_revenue_by_month",
-]
 
 T = TypeVar("T")
 
