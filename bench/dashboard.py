@@ -315,8 +315,8 @@ class Recorder:
 
 
 def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
-    from smartweb_ui.services.analytics import cache
     from smartweb_ui.services import analytics as an
+    from smartweb_ui.services.analytics import cache
 
     engine = db.get_engine()
     rec = Recorder()

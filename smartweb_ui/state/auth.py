@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..services import access
+from ..services.access import Profile
 from ..services.core.security import Actor
 from . import door
 from .door import Events
@@ -38,13 +39,13 @@ class AuthState(rx.State):
         self.user_role = self.org_name = ""
         self.permissions = []
 
-    def _apply_profile(self, actor: Actor, profile: dict[str, str]) -> None:
-        self.user_name = profile["name"]
-        self.user_email = profile["email"]
-        self.user_initials = profile["initials"]
-        self.user_role = profile["role"]
-        self.org_name = profile["org_name"]
-        self.currency = profile["currency"]
+    def _apply_profile(self, actor: Actor, profile: Profile) -> None:
+        self.user_name = profile.name
+        self.user_email = profile.email
+        self.user_initials = profile.initials
+        self.user_role = profile.role
+        self.org_name = profile.org_name
+        self.currency = profile.currency
         self.permissions = sorted(actor.permissions) if not actor.is_super_admin else ["*"]
         self.checked = True
 

@@ -23,6 +23,7 @@ from ..services.analytics import PRESETS, DashboardData, DealList, Kpis, change_
 from ..services.core.errors import Forbidden
 from ..services.core.formatting import format_date, format_money
 from ..services.core.inputs import Choices, Day, Flag, OptionalId
+from ..services.core.results import Option
 from . import charts, door
 from .door import Events
 from .navigation import replace_url
@@ -164,8 +165,8 @@ class DashboardState(rx.State):
     allowed: bool = True
     custom_start: str = ""  # the custom range being typed, applied with "Apply"
     custom_end: str = ""
-    pipelines: list[dict[str, str]] = []
-    members: list[dict[str, str]] = []
+    pipelines: list[Option] = []
+    members: list[Option] = []
     sees_everyone: bool = True
     period_label: str = ""
     compare_label: str = ""
@@ -248,8 +249,7 @@ class DashboardState(rx.State):
         try:
             if options:
                 opts = await door.run(self, an.filter_options)
-                self.pipelines = [{"id": i, "name": n} for i, n in opts.pipelines]
-                self.members = [{"id": i, "name": n} for i, n in opts.members]
+                self.pipelines, self.members = opts.pipelines, opts.members
                 self.sees_everyone = opts.sees_everyone
             data = await door.run(self, an.dashboard, self._filters)
         except Forbidden:

@@ -121,7 +121,7 @@ class PipelineState(rx.State):
     problem: str = ""
     pipeline_id: str = ""
     pipeline_name: str = ""
-    pipelines: list[dict[str, str]] = []
+    pipelines: list[Option] = []
     columns: list[dict[str, Any]] = []
     revision: int = 0
     currency: str = "USD"

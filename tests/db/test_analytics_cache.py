@@ -9,8 +9,8 @@ import pytest
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
-from smartweb_ui.services.analytics import cache as analytics_cache
 from smartweb_ui.services import analytics as an
+from smartweb_ui.services.analytics import cache as analytics_cache
 from smartweb_ui.services.analytics.overview import DashboardFilters
 from smartweb_ui.services.core import audit
 from smartweb_ui.services.core.security import Actor

@@ -179,7 +179,7 @@ def test_analytics_without_team_visibility_sees_only_own_deals(world: World) -> 
         opts = an.filter_options(s, narrow)
     assert str(k.won_revenue) == "10000.00"  # D1 only
     assert str(k.open_pipeline) == "26000.00"  # D7 + D11
-    assert opts.members == [(str(rep.user_id), "Rep Acme")]
+    assert [(m.id, m.name) for m in opts.members] == [(str(rep.user_id), "Rep Acme")]
     with pytest.raises(NotFound):
         drill(narrow, "kpi", "won", DashboardFilters(as_of=TODAY, owner_id=world.org.users["rep2"]))
     # The rep's own id is allowed, and a forged rep key in a drill shows nothing of rep2's.
@@ -198,8 +198,8 @@ def test_filter_options_for_an_executive(world: World) -> None:
     exec_ = world.org.actors["exec"]
     with tenant_session(exec_) as s:
         opts = an.filter_options(s, exec_)
-    assert [name for _, name in opts.pipelines] == ["Sales", "Renewals"]
-    assert [name for _, name in opts.members] == [
+    assert [p.name for p in opts.pipelines] == ["Sales", "Renewals"]
+    assert [m.name for m in opts.members] == [
         "Admin Acme", "Exec Acme", "Manager Acme", "Rep Acme", "Rep2 Acme",
     ]  # fmt: skip
     assert opts.sees_everyone

@@ -32,7 +32,7 @@ def test_sign_in_opens_a_hashed_session_and_audits(org) -> None:  # type: ignore
     signed = _sign_in("manager@acme-plumbing.test")
     assert signed.actor.user_id == org.users["manager"]
     assert "pipeline.manage" in signed.actor.permissions
-    assert signed.profile["role"] == "Sales Manager"
+    assert signed.profile.role == "Sales Manager"
     with system_session() as s:
         row = s.exec(select(UserSession)).one()
         user = s.get(User, org.users["manager"])

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from smartweb_ui.services.pipeline.kanban import board
 from smartweb_ui.services.pipeline.deals import create_deal, update_deal
 from smartweb_ui.services.pipeline.drawer import deal_detail, search_companies
+from smartweb_ui.services.pipeline.kanban import board
 from smartweb_ui.services.pipeline.moves import move_deal
 from smartweb_ui.services.pipeline.stages import StageSettings, stage_settings, update_stage
 from smartweb_ui.services.tasks.followups import add_task, complete_task

@@ -16,13 +16,14 @@ from .admin import (
     set_user_role,
     set_user_status,
 )
-from .auth import SignedIn, profile_of, resume, resume_with_profile, sign_in, sign_out
+from .auth import Profile, SignedIn, profile_of, resume, resume_with_profile, sign_in, sign_out
 
 __all__ = [
     "AdminView",
     "AuditPage",
     "AuditRow",
     "PermissionRow",
+    "Profile",
     "RoleMatrix",
     "RoleRow",
     "SignedIn",

@@ -32,7 +32,7 @@ class SignedIn:
 
     token: str
     actor: Actor
-    profile: dict[str, str]
+    profile: Profile
 
 
 def hash_token(token: str) -> str:
@@ -139,21 +139,34 @@ def _failed(session: Session, user: User, ip: str | None, user_agent: str) -> Si
     raise AuthError(BAD_CREDENTIALS)
 
 
-def profile_of(session: Session, user: User, org: Organization | None = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class Profile:
+    """What the app shell shows of the signed-in user."""
+
+    user_id: str
+    name: str
+    email: str
+    initials: str
+    role: str
+    org_name: str
+    currency: str
+    timezone: str
+
+
+def profile_of(session: Session, user: User, org: Organization | None = None) -> Profile:
     """Display fields for the shell: name, initials, roles, organization."""
     org = org or session.get(Organization, user.organization_id)
     roles = role_names_of(session, user.id)
-    mark = initials(f"{user.first_name or ''} {user.last_name or ''}")
-    return {
-        "user_id": str(user.id),
-        "name": user.full_name or user.email,
-        "email": user.email,
-        "initials": mark,
-        "role": ", ".join(roles) or "No role",
-        "org_name": org.name if org else "",
-        "currency": org.currency if org else "USD",
-        "timezone": org.timezone if org else "UTC",
-    }
+    return Profile(
+        user_id=str(user.id),
+        name=user.full_name or user.email,
+        email=user.email,
+        initials=initials(f"{user.first_name or ''} {user.last_name or ''}"),
+        role=", ".join(roles) or "No role",
+        org_name=org.name if org else "",
+        currency=org.currency if org else "USD",
+        timezone=org.timezone if org else "UTC",
+    )
 
 
 def resume(session: Session, token: str, *, touch: bool = True) -> Actor | None:
@@ -162,7 +175,7 @@ def resume(session: Session, token: str, *, touch: bool = True) -> Actor | None:
     return found[0] if found else None
 
 
-def resume_with_profile(session: Session, token: str) -> tuple[Actor, dict[str, str]] | None:
+def resume_with_profile(session: Session, token: str) -> tuple[Actor, Profile] | None:
     """Like ``resume``, plus the display profile for the app shell."""
     found = _resume(session, token, touch=True)
     return (found[0], profile_of(session, found[1])) if found else None

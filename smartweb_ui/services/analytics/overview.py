@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from ..core.errors import NotFound
 from ..core.org import org_context
+from ..core.results import Option
 from ..core.security import Actor, require
 from . import cache
 from . import kpis as qk
@@ -210,14 +211,14 @@ def lead_inbox_url(
 
 @dataclass(frozen=True)
 class FilterOptions:
-    pipelines: list[tuple[str, str]]  # (id, name)
-    members: list[tuple[str, str]]  # (id, name); only the actor when scoped to own deals
+    pipelines: list[Option]
+    members: list[Option]  # only the actor when scoped to own deals
     sees_everyone: bool
 
 
 def filter_options(session: Session, actor: Actor) -> FilterOptions:
     require(actor, "analytics.view")
-    pipelines = [(str(p.id), p.name) for p in _pipelines(session, actor)]
+    pipelines = [Option(id=str(p.id), name=p.name) for p in _pipelines(session, actor)]
     everyone = sees_everyone(actor)
     members = session.execute(
         text(
@@ -228,4 +229,4 @@ def filter_options(session: Session, actor: Actor) -> FilterOptions:
         ),
         {"org": actor.organization_id, "me": actor.user_id},
     ).all()
-    return FilterOptions(pipelines, [(str(m.id), m.name) for m in members], everyone)
+    return FilterOptions(pipelines, [Option(id=str(m.id), name=m.name) for m in members], everyone)

@@ -28,6 +28,7 @@ from ...models.base import utcnow
 from ..core.errors import NotFound
 from ..core.formatting import format_money, initials
 from ..core.org import org_context
+from ..core.results import Option
 from ..core.scope import can_edit_deal
 from ..core.security import Actor, require
 from .common import BoardFilters, aging, filter_sql, lost_reasons
@@ -86,7 +87,7 @@ class Column:
 class Board:
     pipeline_id: str
     pipeline_name: str
-    pipelines: list[dict[str, str]]
+    pipelines: list[Option]
     currency: str
     columns: list[Column]
     lost_reasons: list[str]
@@ -147,7 +148,7 @@ def stages_of(session: Session, actor: Actor, pipeline_id: UUID) -> list[Pipelin
     )
 
 
-def list_owners(session: Session, actor: Actor) -> list[dict[str, str]]:
+def list_owners(session: Session, actor: Actor) -> list[Option]:
     """Active people of the organization (for the owner filter and the drawer)."""
     require(actor, "pipeline.read")
     rows = session.exec(
@@ -155,7 +156,7 @@ def list_owners(session: Session, actor: Actor) -> list[dict[str, str]]:
         .where(User.organization_id == actor.organization_id, col(User.deleted_at).is_(None))
         .order_by(col(User.full_name))
     ).all()
-    return [{"id": str(i), "name": n or e, "initials": initials(n or e)} for i, n, e in rows]
+    return [Option(id=str(i), name=n or e) for i, n, e in rows]
 
 
 # ------------------------------------------------------------------ board
@@ -348,7 +349,7 @@ def board(
     return Board(
         pipeline_id=str(pipe.id),
         pipeline_name=pipe.name,
-        pipelines=[{"id": str(p.id), "name": p.name} for p in list_pipelines(session, actor)],
+        pipelines=[Option(id=str(p.id), name=p.name) for p in list_pipelines(session, actor)],
         currency=currency,
         columns=columns,
         lost_reasons=lost_reasons(org.settings),
