@@ -98,7 +98,8 @@ db-stop: venv ## Stop the embedded PostgreSQL server
 	$(PY) -m smartweb_ui.cli db-stop
 
 # ------------------------------------------------------------------ checks
-test: venv tools chromium ## Unit + database tests, then browser tests
+test: venv tools chromium ## Lint and type checks, unit + database tests, then browser tests
+	$(MAKE) lint
 	$(MAKE) test-unit
 	$(MAKE) test-e2e
 
@@ -110,9 +111,11 @@ test-e2e: venv tools chromium
 	if [ $$rc -eq 5 ]; then echo "tests/e2e: no browser tests collected"; rc=0; fi; \
 	exit $$rc
 
-lint: venv ## ruff check + ruff format --check
+lint: venv ## ruff, the layer contracts (import-linter) and the type check (pyright)
 	ruff check .
 	ruff format --check .
+	lint-imports
+	pyright
 
 format: venv ## Apply ruff fixes and formatting
 	ruff check --fix .

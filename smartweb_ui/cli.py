@@ -9,16 +9,6 @@ import time
 
 from .config import PROJECT_ROOT, settings
 
-DEMO_LOGINS = [
-    ("admin@demo.smartweb.test", "Admin"),
-    ("manager@demo.smartweb.test", "Sales Manager"),
-    ("rep@demo.smartweb.test", "Sales Rep"),
-    ("rep2@demo.smartweb.test", "Sales Rep"),
-    ("exec@demo.smartweb.test", "Executive"),
-    ("manager@rival.smartweb.test", "Sales Manager (Rival Roofing)"),
-    ("rep@rival.smartweb.test", "Sales Rep (Rival Roofing)"),
-]
-
 
 def migrate() -> None:
     from alembic import command
@@ -47,9 +37,12 @@ def database_is_empty() -> bool:
 
 
 def print_logins() -> None:
-    width = max(len(e) for e, _ in DEMO_LOGINS)
+    from .seed.data import demo_logins
+
+    logins = demo_logins()
+    width = max(len(e) for e, _ in logins)
     print(f"\nDemo sign-ins (password: {settings.demo_password})")
-    for email, role in DEMO_LOGINS:
+    for email, role in logins:
         print(f"  {email:<{width}}  {role}")
     print()
 

@@ -51,6 +51,15 @@ RIVAL_USERS = [
     ("manager", "Dana", "Whitfield", "Sales Manager", "Sales Manager"),
     ("rep", "Chris", "Patel", "Sales Rep", "Estimator"),
 ]
+DEMO_DOMAIN, RIVAL_DOMAIN = "demo.smartweb.test", "rival.smartweb.test"
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(e-mail, role) of every seeded sign-in, as ``make run`` prints them (scale 1)."""
+    return [(f"{u[0]}@{DEMO_DOMAIN}", u[3]) for u in DEMO_USERS] + [
+        (f"{u[0]}@{RIVAL_DOMAIN}", f"{u[3]} (Rival Roofing)") for u in RIVAL_USERS
+    ]
+
 
 # Stage spec: (name, probability %, rotting_days, wip_limit, color, kind) — kind open|won|lost.
 Stage = tuple[str, int, int | None, int | None, str, str]

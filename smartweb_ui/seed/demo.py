@@ -99,7 +99,7 @@ def _demo_spec(scale: int) -> dict[str, Any]:
     return {
         "name": "Demo Trades Co",
         "slug": "demo-trades",
-        "domain": "demo.smartweb.test",
+        "domain": d.DEMO_DOMAIN,
         "timezone": "America/Chicago",
         "settings": org_settings(sla_hours=4, capacity=150, lost_reasons=d.LOST_REASONS),
         "users": d.DEMO_USERS + (d.DEMO_EXTRA_REPS if scale > 1 else []),
@@ -120,7 +120,7 @@ def _rival_spec() -> dict[str, Any]:
     return {
         "name": "Rival Roofing",
         "slug": "rival-roofing",
-        "domain": "rival.smartweb.test",
+        "domain": d.RIVAL_DOMAIN,
         "timezone": "America/Chicago",
         "settings": org_settings(sla_hours=2, capacity=80, lost_reasons=reasons),
         "users": d.RIVAL_USERS,

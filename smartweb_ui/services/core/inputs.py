@@ -184,7 +184,7 @@ Minutes = Annotated[int, BeforeValidator(_whole_number), Interval(ge=0, le=1440)
 Percent = Annotated[int, BeforeValidator(_whole_number), Interval(ge=0, le=100)]
 
 Day = Annotated[date, BeforeValidator(_day_input), AfterValidator(_day)]
-OptionalDay = Annotated[date | None, BeforeValidator(_blank_to_none)]
+OptionalDay = Annotated[Day | None, BeforeValidator(_blank_to_none)]
 Moment = Annotated[datetime, AfterValidator(_moment)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 OptionalMoney = Annotated[
@@ -206,8 +206,8 @@ class Form(BaseModel):
         for key, value in data.items():
             field = cls.model_fields.get(str(key))
             blank = value is None or (isinstance(value, str) and not value.strip())
-            if blank and field is not None and not field.is_required():
-                continue
+            if blank and field is not None:
+                continue  # optional: its default; required: "is required"
             out[key] = value
         return out
 

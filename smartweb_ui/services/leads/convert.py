@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from ...models import LeadStatus, Opportunity, Pipeline, PipelineStage
 from ...models.base import utcnow
 from ..core import audit
+from ..core.dates import parse_date
 from ..core.errors import Invalid
 from ..core.money import parse_money
 from ..core.results import Option
@@ -52,11 +53,7 @@ def convert_lead(
     if lead.status in (LeadStatus.CONVERTED, LeadStatus.LOST, LeadStatus.UNQUALIFIED):
         raise Invalid(f"A {lead.status.value} lead cannot be converted.")
     amount = parse_money(value)
-    if isinstance(expected_close, str):
-        try:
-            expected_close = date.fromisoformat(expected_close) if expected_close.strip() else None
-        except ValueError:
-            raise Invalid("Give the expected close as a date.") from None
+    expected_close = parse_date(expected_close, "The expected close")
     company = company_of(session, lead)
     owner = lead.assigned_to or actor.user_id
     if owner != actor.user_id and not actor.can("pipeline.manage"):
