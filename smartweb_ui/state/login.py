@@ -60,7 +60,6 @@ class LoginState(rx.State):
             return
         finally:
             self.submitting = False
-        auth_state = await self.get_state(AuthState)
-        auth_state.token = signed.token
-        auth_state._apply_profile(signed.actor, signed.profile)
+        # The next page's on_load (AuthState.check_session) loads the profile for this token.
+        (await self.get_state(AuthState)).token = signed.token
         yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)
