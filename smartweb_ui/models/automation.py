@@ -18,13 +18,14 @@ from .base import (
     org_fk,
     pg_enum,
     pk,
+    table_name,
     updated_at,
 )
 from .enums import AICallOutcome, AICallStatus, CampaignStatus, TaskPriority, TaskStatus
 
 
 class AICallCampaign(SQLModel, table=True):
-    __tablename__ = "ai_call_campaigns"
+    __tablename__ = table_name("ai_call_campaigns")
     __table_args__ = (Index("ix_campaigns_org_status", "organization_id", "status"),)
 
     id: UUID = pk()
@@ -56,7 +57,7 @@ class AICallCampaign(SQLModel, table=True):
 class AICall(SQLModel, table=True):
     """One automated call to a lead within a campaign; it creates one interaction."""
 
-    __tablename__ = "ai_calls"
+    __tablename__ = table_name("ai_calls")
     __table_args__ = (
         Index("ix_ai_calls_campaign_time", "organization_id", "campaign_id", "created_at"),
         Index("ix_ai_calls_org_outcome", "organization_id", "outcome"),
@@ -96,7 +97,7 @@ class AICall(SQLModel, table=True):
 class Task(SQLModel, table=True):
     """A follow-up for a person, linked to a lead and/or a deal."""
 
-    __tablename__ = "tasks"
+    __tablename__ = table_name("tasks")
     __table_args__ = (
         Index(
             "ix_tasks_open_by_assignee",

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 from uuid import uuid4
 
 from sqlalchemy import DateTime, Numeric, text
@@ -14,6 +14,8 @@ from sqlmodel import Field
 TZ = DateTime(timezone=True)
 MONEY = Numeric(14, 2)
 PERCENT = Numeric(5, 2)
+
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 
 
 def utcnow() -> datetime:
@@ -26,6 +28,16 @@ def pg_enum(enum_cls: type[Enum], name: str) -> SAEnum:
     return SAEnum(enum_cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
+def table_name(name: str) -> Any:
+    """A table's ``__tablename__`` (the string itself).
+
+    SQLModel declares its default ``__tablename__`` as a ``declared_attr`` method, so type
+    checkers reject a plain string assigned over it (fastapi/sqlmodel#98); typed ``Any`` like
+    the column helpers below, the assignment checks.
+    """
+    return name
+
+
 def pk() -> Any:
     return Field(default_factory=uuid4, primary_key=True)
 
@@ -35,11 +47,15 @@ def org_fk() -> Any:
     return Field(foreign_key="organizations.id", ondelete="CASCADE", index=True)
 
 
-def fk(target: str, *, ondelete: str | None = None, index: bool = True) -> Any:
+def fk(target: str, *, ondelete: OnDelete | None = None, index: bool = True) -> Any:
+    if ondelete is None:
+        return Field(foreign_key=target, index=index)
     return Field(foreign_key=target, ondelete=ondelete, index=index)
 
 
-def opt_fk(target: str, *, ondelete: str | None = "SET NULL", index: bool = True) -> Any:
+def opt_fk(target: str, *, ondelete: OnDelete | None = "SET NULL", index: bool = True) -> Any:
+    if ondelete is None:
+        return Field(default=None, foreign_key=target, index=index)
     return Field(default=None, foreign_key=target, ondelete=ondelete, index=index)
 
 

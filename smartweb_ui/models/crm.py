@@ -25,6 +25,7 @@ from .base import (
     org_fk,
     pg_enum,
     pk,
+    table_name,
     updated_at,
 )
 from .enums import BusinessType, InteractionType, LeadSource, LeadStatus
@@ -33,7 +34,7 @@ from .enums import BusinessType, InteractionType, LeadSource, LeadStatus
 class Company(SQLModel, table=True):
     """A trade business (plumber, roofer...) found by scraping or import."""
 
-    __tablename__ = "companies"
+    __tablename__ = table_name("companies")
     __table_args__ = (
         UniqueConstraint("organization_id", "external_id"),
         UniqueConstraint("organization_id", "phone"),
@@ -90,7 +91,7 @@ class Company(SQLModel, table=True):
 class Lead(SQLModel, table=True):
     """A company being worked by sales; one lead per company."""
 
-    __tablename__ = "leads"
+    __tablename__ = table_name("leads")
     __table_args__ = (
         Index("ix_leads_org_assignee_status", "organization_id", "assigned_to", "status"),
         Index("ix_leads_org_score", "organization_id", text("lead_score DESC"), "id"),
@@ -145,7 +146,7 @@ class Lead(SQLModel, table=True):
 class Interaction(SQLModel, table=True):
     """A touchpoint with a lead: call, email, meeting, note, AI call."""
 
-    __tablename__ = "interactions"
+    __tablename__ = table_name("interactions")
     __table_args__ = (
         Index("ix_interactions_lead_time", "organization_id", "lead_id", text("created_at DESC")),
         Index("ix_interactions_org_type_time", "organization_id", "type", "created_at"),
@@ -189,7 +190,7 @@ class Interaction(SQLModel, table=True):
 class LeadEnrichment(SQLModel, table=True):
     """Data about a lead from an enrichment provider (one row per provider pull)."""
 
-    __tablename__ = "lead_enrichment"
+    __tablename__ = table_name("lead_enrichment")
 
     id: UUID = pk()
     organization_id: UUID = org_fk()
@@ -202,7 +203,7 @@ class LeadEnrichment(SQLModel, table=True):
 
 
 class LeadTag(SQLModel, table=True):
-    __tablename__ = "lead_tags"
+    __tablename__ = table_name("lead_tags")
     __table_args__ = (
         UniqueConstraint("lead_id", "tag"),
         Index("ix_lead_tags_org_tag", "organization_id", "tag"),

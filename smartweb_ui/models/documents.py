@@ -23,13 +23,14 @@ from .base import (
     org_fk,
     pg_enum,
     pk,
+    table_name,
     updated_at,
 )
 from .enums import ContractStatus, ProposalStatus
 
 
 class Product(SQLModel, table=True):
-    __tablename__ = "products"
+    __tablename__ = table_name("products")
     __table_args__ = (UniqueConstraint("organization_id", "sku"),)
 
     id: UUID = pk()
@@ -50,7 +51,7 @@ class Product(SQLModel, table=True):
 
 
 class Proposal(SQLModel, table=True):
-    __tablename__ = "proposals"
+    __tablename__ = table_name("proposals")
     __table_args__ = (
         UniqueConstraint("organization_id", "proposal_number", "version"),
         Index("ix_proposals_org_status", "organization_id", "status"),
@@ -94,7 +95,7 @@ class Proposal(SQLModel, table=True):
 
 
 class ProposalLineItem(SQLModel, table=True):
-    __tablename__ = "proposal_line_items"
+    __tablename__ = table_name("proposal_line_items")
 
     id: UUID = pk()
     organization_id: UUID = org_fk()
@@ -112,7 +113,7 @@ class ProposalLineItem(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
-    __tablename__ = "contracts"
+    __tablename__ = table_name("contracts")
     __table_args__ = (
         UniqueConstraint("organization_id", "contract_number"),
         Index("ix_contracts_org_status", "organization_id", "status"),

@@ -8,17 +8,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, func, text
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, func, inspect, text
 from sqlmodel import Field, SQLModel
 
-from .base import count, created_at, jsonb_obj, org_fk, pk, updated_at
+from .base import count, created_at, jsonb_obj, org_fk, pk, table_name, updated_at
 from .crm import Company, Lead
 
 
 class SavedView(SQLModel, table=True):
     """A user's named lead-list filter + sort (built-in views live in code, not here)."""
 
-    __tablename__ = "saved_views"
+    __tablename__ = table_name("saved_views")
     __table_args__ = (UniqueConstraint("user_id", "name"),)
 
     id: UUID = pk()
@@ -35,7 +35,7 @@ class SavedView(SQLModel, table=True):
 class LeadRoundRobin(SQLModel, table=True):
     """Per-user round-robin turn: the user with the lowest ``last_turn`` is next."""
 
-    __tablename__ = "lead_round_robin"
+    __tablename__ = table_name("lead_round_robin")
 
     user_id: UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
     organization_id: UUID = org_fk()
@@ -46,8 +46,8 @@ class LeadRoundRobin(SQLModel, table=True):
     updated_at: datetime = updated_at()
 
 
-_companies = Company.__table__  # type: ignore[attr-defined]
-_leads = Lead.__table__  # type: ignore[attr-defined]
+_companies = inspect(Company).local_table
+_leads = inspect(Lead).local_table
 
 # Free-text search: trigram indexes over e-mail, website and the phone's digits.
 Index(

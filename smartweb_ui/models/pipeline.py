@@ -23,13 +23,14 @@ from .base import (
     org_fk,
     pg_enum,
     pk,
+    table_name,
     updated_at,
 )
 from .enums import OpportunityStatus
 
 
 class Pipeline(SQLModel, table=True):
-    __tablename__ = "pipelines"
+    __tablename__ = table_name("pipelines")
     __table_args__ = (UniqueConstraint("organization_id", "name"),)
 
     id: UUID = pk()
@@ -46,7 +47,7 @@ class Pipeline(SQLModel, table=True):
 class PipelineStage(SQLModel, table=True):
     """A column of a pipeline: order, win probability, rot threshold, WIP limit, won/lost flag."""
 
-    __tablename__ = "pipeline_stages"
+    __tablename__ = table_name("pipeline_stages")
     __table_args__ = (Index("ix_stages_pipeline_position", "pipeline_id", "position"),)
 
     id: UUID = pk()
@@ -67,7 +68,7 @@ class PipelineStage(SQLModel, table=True):
 class Opportunity(SQLModel, table=True):
     """A deal on a pipeline."""
 
-    __tablename__ = "opportunities"
+    __tablename__ = table_name("opportunities")
     __table_args__ = (
         Index(
             "ix_opps_open_by_stage",
@@ -178,7 +179,7 @@ class Opportunity(SQLModel, table=True):
 class OpportunityStageHistory(SQLModel, table=True):
     """One row per stage move (or creation, with from_stage_id NULL)."""
 
-    __tablename__ = "opportunity_stage_history"
+    __tablename__ = table_name("opportunity_stage_history")
     __table_args__ = (
         Index("ix_osh_opp_time", "organization_id", "opportunity_id", "moved_at"),
         Index(

@@ -22,7 +22,7 @@ class OrgContext:
     # OrgPeopleMixin
     org_id: UUID
     users: dict[str, UUID]  # login key ("admin", "rep", ...) -> user id
-    names: dict[UUID, str]  # user id -> full name
+    names: dict[UUID | None, str]  # user id -> full name (looked up with None for no user)
     reps: list[UUID]
     manager: UUID
     admin: UUID

@@ -11,6 +11,7 @@ import json
 import random
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -68,7 +69,7 @@ def allocate(rng: random.Random, total: int, weights: dict[str, int]) -> list[st
 class Weighted:
     """A fast weighted picker over fixed (item, weight) pairs."""
 
-    def __init__(self, rng: random.Random, pairs: list[tuple[Any, float]]) -> None:
+    def __init__(self, rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> None:
         self.rng = rng
         self.items = [k for k, _ in pairs]
         self.cum = list(accumulate(w for _, w in pairs))

@@ -7,9 +7,10 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
+from ..models import Company, Lead
 from ..services.leads.scoring import Activity, factors_of, score
 from ..services.leads.sla import first_contact_due
 from . import data as d
@@ -177,7 +178,7 @@ class LeadsMixin(OrgContext):
     ) -> dict[str, Any]:
         """Queue one interaction and keep the lead's first/last contact and attempt count."""
         rng, meta = self.rng, self.meta[i]
-        rep = self.names.get(user, "the SmartWeb team")  # type: ignore[arg-type]
+        rep = self.names.get(user, "the SmartWeb team")
         fmt = {**meta, "rep": rep, "day": rng.choice(["Tuesday", "Wednesday", "Thursday"])}
         row: dict[str, Any] = {
             "type": kind,
@@ -265,9 +266,10 @@ class LeadsMixin(OrgContext):
                 lead["contact_attempts"] = attempts
                 lead["updated_at"] = max(last, lead["created_at"])
             lead["conversion_value"] = first_value.get(i)
+            # The queued rows stand in for the models: factors_of only reads their attributes.
             factors = factors_of(
-                SimpleNamespace(**self.companies[i]),  # type: ignore[arg-type]
-                SimpleNamespace(**lead),  # type: ignore[arg-type]
+                cast(Company, SimpleNamespace(**self.companies[i])),
+                cast(Lead, SimpleNamespace(**lead)),
                 _activity(self.events.get(i, [])),
                 today,
             )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from passlib.context import CryptContext
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...models import Organization, Permission, Role, RolePermission, User, UserRole
 from ..core.security import SYSTEM_ROLES, Actor
@@ -32,7 +33,7 @@ def slugify(name: str) -> str:
 
 
 def create_organization(
-    session: Session, name: str, *, slug: str | None = None, **fields: object
+    session: Session, name: str, *, slug: str | None = None, **fields: Any
 ) -> Organization:
     """An organization with its four system roles granted from the catalog."""
     org = Organization(name=name, slug=slug or slugify(name), **fields)
@@ -62,7 +63,7 @@ def create_user(
     roles: Iterable[str],
     job_title: str | None = None,
     password_hash: str | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> User:
     """A user of ``org`` holding the named roles (role names of that organization)."""
     user = User(
@@ -79,7 +80,7 @@ def create_user(
     session.flush()
     wanted = list(roles)
     found = session.exec(
-        select(Role).where(Role.organization_id == org.id, Role.name.in_(wanted))  # type: ignore[attr-defined]
+        select(Role).where(Role.organization_id == org.id, col(Role.name).in_(wanted))
     ).all()
     if len(found) != len(set(wanted)):
         raise ValueError(f"unknown role in {wanted}")
@@ -92,8 +93,8 @@ def permissions_of(session: Session, user_id: UUID) -> frozenset[str]:
     """Every permission code granted to the user through their roles."""
     rows = session.exec(
         select(Permission.code)
-        .join(RolePermission, RolePermission.permission_id == Permission.id)  # type: ignore[arg-type]
-        .join(UserRole, UserRole.role_id == RolePermission.role_id)  # type: ignore[arg-type]
+        .join(RolePermission, col(RolePermission.permission_id) == Permission.id)
+        .join(UserRole, col(UserRole.role_id) == RolePermission.role_id)
         .where(UserRole.user_id == user_id)
     ).all()
     return frozenset(rows)
@@ -103,7 +104,7 @@ def role_names_of(session: Session, user_id: UUID) -> list[str]:
     return list(
         session.exec(
             select(Role.name)
-            .join(UserRole, UserRole.role_id == Role.id)  # type: ignore[arg-type]
+            .join(UserRole, col(UserRole.role_id) == Role.id)
             .where(UserRole.user_id == user_id)
             .order_by(Role.name)
         ).all()

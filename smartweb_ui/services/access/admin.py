@@ -202,7 +202,7 @@ def role_matrix(session: Session, actor: Actor) -> RoleMatrix:
     roles = _roles(session, actor)
     rows = session.exec(
         select(RolePermission.role_id, Permission.code)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(RolePermission.organization_id == actor.organization_id)
     ).all()
     perms = [
@@ -272,7 +272,7 @@ def audit_page(
     tz = org_context(session, actor).tz
     q = (
         select(AuditLog, User.full_name)
-        .outerjoin(User, User.id == AuditLog.actor_id)
+        .outerjoin(User, col(User.id) == AuditLog.actor_id)
         .where(AuditLog.organization_id == actor.organization_id)
     )
     if search.strip():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...config import settings
 from ...models import Organization, User, UserSession, UserStatus
@@ -56,7 +56,7 @@ def sign_in(
     email = (email or "").strip().lower()
     user = session.exec(
         select(User)
-        .where(func.lower(User.email) == email, User.deleted_at.is_(None))  # type: ignore[union-attr]
+        .where(func.lower(User.email) == email, col(User.deleted_at).is_(None))
         .with_for_update()
     ).first()
     ok = verify_password(password or "", user.password_hash if user else None)
@@ -195,7 +195,7 @@ def _resume(session: Session, token: str, *, touch: bool) -> tuple[Actor, User] 
         return None
     if touch and (now - row.last_seen_at) > timedelta(minutes=1):
         session.execute(
-            update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)  # type: ignore[arg-type]
+            update(UserSession).where(col(UserSession.id) == row.id).values(last_seen_at=now)
         )
     return actor_for(session, user, ip=row.ip_address), user
 

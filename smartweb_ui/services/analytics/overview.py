@@ -27,11 +27,11 @@ from ..core.org import org_context
 from ..core.results import Option
 from ..core.security import Actor, require
 from . import cache
-from . import kpis as qk
 from . import queries as q
 from . import sources as qs
 from .drill import deals_behind as _deals_behind
 from .drill import lead_inbox_url as _lead_inbox_url
+from .kpis import kpis as kpis_query
 from .periods import DashboardFilters, local_today, resolve_period
 from .queries import Ctx
 from .types import (
@@ -136,7 +136,7 @@ def _one(query: Callable[[Session, Ctx], T]) -> Callable[[Session, Actor, Dashbo
     return run
 
 
-kpis: Callable[[Session, Actor, DashboardFilters], Kpis] = _one(qk.kpis)
+kpis: Callable[[Session, Actor, DashboardFilters], Kpis] = _one(kpis_query)
 won_revenue_by_month: Callable[[Session, Actor, DashboardFilters], list[MonthPoint]] = _one(
     q.won_by_month
 )
@@ -152,7 +152,7 @@ campaign_contribution: Callable[[Session, Actor, DashboardFilters], list[Campaig
 )
 
 CHART_QUERIES: dict[str, Callable[[Session, Ctx], Any]] = {
-    "kpis": qk.kpis,
+    "kpis": kpis_query,
     "monthly": q.won_by_month,
     "forecast": q.forecast,
     "funnel": q.funnel,

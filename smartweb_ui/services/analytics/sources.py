@@ -24,6 +24,10 @@ SOURCE_LABELS = {
 }
 
 
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(source, source.replace("_", " ").title())
+
+
 # ------------------------------------------------------------------ lead sources
 def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
     owner = "AND l.assigned_to = :owner" if ctx.owner_id is not None else ""
@@ -54,7 +58,7 @@ def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
     return [
         SourceRow(
             source=r.source,
-            label=SOURCE_LABELS.get(r.source, r.source.replace("_", " ").title()),
+            label=source_label(r.source),
             leads=r.leads,
             converted=r.converted,
             conversion_pct=pct(r.converted, r.leads),

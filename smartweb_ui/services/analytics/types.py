@@ -11,17 +11,20 @@ from .periods import Period
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
+# What the database hands back for a number (SUM of nothing is NULL).
+Number = Decimal | int | float | str | None
 
-def money(value: object) -> Decimal:
+
+def money(value: Number) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def tenth(value: object) -> Decimal | None:
+def tenth(value: Number) -> Decimal | None:
     """A number rounded to one decimal (None stays None)."""
     return None if value is None else Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def pct(part: object, whole: object) -> Decimal | None:
+def pct(part: Number, whole: Number) -> Decimal | None:
     """``part / whole`` as a percentage with one decimal; None when ``whole`` is zero."""
     whole_d = Decimal(whole or 0)
     if whole_d == 0:

@@ -30,12 +30,12 @@ def _jsonable(value: Any) -> Any:
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
     """``{"before": {...}, "after": {...}}`` holding only the keys whose values changed."""
-    before = _jsonable(before or {})
-    after = _jsonable(after or {})
-    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+    old: dict[str, Any] = _jsonable(before or {})
+    new: dict[str, Any] = _jsonable(after or {})
+    keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
     return {
-        "before": {k: before.get(k) for k in keys if k in before},
-        "after": {k: after.get(k) for k in keys if k in after},
+        "before": {k: old.get(k) for k in keys if k in old},
+        "after": {k: new.get(k) for k in keys if k in new},
     }
 
 

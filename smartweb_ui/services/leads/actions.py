@@ -92,14 +92,14 @@ def tag_leads(
     leads = load_leads(session, actor, lead_ids)
     ids = [lead.id for lead in leads]
     if remove:
-        result = session.exec(  # type: ignore[call-overload]
+        result = session.exec(
             delete(LeadTag)
             .where(
-                LeadTag.organization_id == actor.organization_id,
+                col(LeadTag.organization_id) == actor.organization_id,
                 col(LeadTag.lead_id).in_(ids),
-                LeadTag.tag == value,
+                col(LeadTag.tag) == value,
             )
-            .returning(LeadTag.lead_id)
+            .returning(col(LeadTag.lead_id))
         )
     else:
         result = session.execute(
@@ -116,7 +116,7 @@ def tag_leads(
                 ]
             )
             .on_conflict_do_nothing(index_elements=["lead_id", "tag"])
-            .returning(LeadTag.lead_id)
+            .returning(col(LeadTag.lead_id))
         )
     touched = [row[0] for row in result.all()]
     action = "lead.untag" if remove else "lead.tag"

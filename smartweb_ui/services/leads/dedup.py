@@ -98,28 +98,28 @@ def find_duplicates(
         found = matching_companies(escaped, f"%{digits}" if digits else None)
         tests.append(col(Company.id).in_(found))
     if domain:
-        tests.append(Company.website_domain == domain)
+        tests.append(col(Company.website_domain) == domain)
     if not tests:
         return []
     stmt = (
         sa.select(
-            Company.id,
-            Company.name,
-            Company.phone,
-            Company.email,
-            Company.website_domain,
-            Lead.id.label("lead_id"),
+            col(Company.id),
+            col(Company.name),
+            col(Company.phone),
+            col(Company.email),
+            col(Company.website_domain),
+            col(Lead.id).label("lead_id"),
         )
         .join(Lead, col(Lead.company_id) == Company.id)
         .where(
-            Company.organization_id == actor.organization_id,
+            col(Company.organization_id) == actor.organization_id,
             col(Company.deleted_at).is_(None),
             sa.or_(*tests),
         )
         .limit(20)
     )
     if exclude_company is not None:
-        stmt = stmt.where(Company.id != exclude_company)
+        stmt = stmt.where(col(Company.id) != exclude_company)
     out = []
     for row in session.execute(stmt).all():
         on = []

@@ -255,15 +255,20 @@ def timeline(
     from_stage = aliased(PipelineStage)
     to_stage = aliased(PipelineStage)
     moves = session.execute(
-        sa.select(OpportunityStageHistory, Opportunity.name, from_stage.name, to_stage.name)
-        .join(Opportunity, Opportunity.id == OpportunityStageHistory.opportunity_id)
-        .join(to_stage, to_stage.id == OpportunityStageHistory.to_stage_id)
-        .outerjoin(from_stage, from_stage.id == OpportunityStageHistory.from_stage_id)
-        .where(
-            OpportunityStageHistory.organization_id == organization_id,
-            Opportunity.lead_id == lead_id,
+        sa.select(
+            OpportunityStageHistory,
+            col(Opportunity.name),
+            col(from_stage.name),
+            col(to_stage.name),
         )
-        .order_by(OpportunityStageHistory.moved_at.desc())
+        .join(Opportunity, col(Opportunity.id) == OpportunityStageHistory.opportunity_id)
+        .join(to_stage, col(to_stage.id) == OpportunityStageHistory.to_stage_id)
+        .outerjoin(from_stage, col(from_stage.id) == OpportunityStageHistory.from_stage_id)
+        .where(
+            col(OpportunityStageHistory.organization_id) == organization_id,
+            col(Opportunity.lead_id) == lead_id,
+        )
+        .order_by(col(OpportunityStageHistory.moved_at).desc())
         .limit(100)
     ).all()
     for hist, deal, src, dst in moves:

@@ -10,6 +10,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from ...models import BusinessType, Company, Lead, LeadSource, LeadStatus, LeadTag, Task, TaskStatus
 from ...models.base import utcnow
@@ -130,57 +131,57 @@ def where_clauses(
 ) -> list[sa.ColumnElement[bool]]:
     """Tenant + scope + filter predicates over ``leads`` joined to ``companies``."""
     where: list[sa.ColumnElement[bool]] = [
-        Lead.organization_id == actor.organization_id,
-        Lead.deleted_at.is_(None),  # type: ignore[union-attr]
+        col(Lead.organization_id) == actor.organization_id,
+        col(Lead.deleted_at).is_(None),
         lead_scope(actor),
     ]
     if flt.status:
-        where.append(Lead.status.in_(flt.status))  # type: ignore[attr-defined]
+        where.append(col(Lead.status).in_(flt.status))
     if flt.source:
-        where.append(Lead.source.in_(flt.source))  # type: ignore[attr-defined]
+        where.append(col(Lead.source).in_(flt.source))
     if flt.assignee == "me":
-        where.append(Lead.assigned_to == actor.user_id)
+        where.append(col(Lead.assigned_to) == actor.user_id)
     elif flt.assignee == "unassigned":
-        where.append(Lead.assigned_to.is_(None))  # type: ignore[union-attr]
+        where.append(col(Lead.assigned_to).is_(None))
     elif flt.assignee:
-        where.append(Lead.assigned_to == UUID(flt.assignee))
+        where.append(col(Lead.assigned_to) == UUID(flt.assignee))
     if flt.tag:
         where.append(
             sa.exists().where(
-                LeadTag.lead_id == Lead.id,
-                LeadTag.organization_id == actor.organization_id,
-                LeadTag.tag == flt.tag,
+                col(LeadTag.lead_id) == Lead.id,
+                col(LeadTag.organization_id) == actor.organization_id,
+                col(LeadTag.tag) == flt.tag,
             )
         )
     if flt.score_min is not None:
-        where.append(Lead.lead_score >= flt.score_min)
+        where.append(col(Lead.lead_score) >= flt.score_min)
     if flt.score_max is not None:
-        where.append(Lead.lead_score <= flt.score_max)
+        where.append(col(Lead.lead_score) <= flt.score_max)
     if flt.business_type:
-        where.append(Company.business_type.in_(flt.business_type))  # type: ignore[attr-defined]
+        where.append(col(Company.business_type).in_(flt.business_type))
     if flt.state:
-        where.append(Company.state == flt.state)
+        where.append(col(Company.state) == flt.state)
     if flt.city:
         # Plain equality on spelling variants: under RLS only leakproof operators (not lower()
         # or ILIKE) may use an index, and ix_companies_org_city_state serves this one.
-        where.append(Company.city.in_(city_variants(flt.city)))  # type: ignore[union-attr]
+        where.append(col(Company.city).in_(city_variants(flt.city)))
     if flt.overdue:
         where += [
-            Lead.first_contact_at.is_(None),  # type: ignore[union-attr]
-            Lead.sla_due_at < utcnow(),  # type: ignore[operator]
-            Lead.status.in_([s.value for s in OPEN_STATUSES]),  # type: ignore[attr-defined]
+            col(Lead.first_contact_at).is_(None),
+            col(Lead.sla_due_at) < utcnow(),
+            col(Lead.status).in_([s.value for s in OPEN_STATUSES]),
         ]
     if flt.follow_up_due:
         where.append(
             sa.exists().where(
-                Task.lead_id == Lead.id,
-                Task.organization_id == actor.organization_id,
-                Task.status == TaskStatus.OPEN,
-                Task.deleted_at.is_(None),  # type: ignore[union-attr]
-                Task.due_at < end_of_today(tz),  # type: ignore[operator]
+                col(Task.lead_id) == Lead.id,
+                col(Task.organization_id) == actor.organization_id,
+                col(Task.status) == TaskStatus.OPEN,
+                col(Task.deleted_at).is_(None),
+                col(Task.due_at) < end_of_today(tz),
             )
         )
-    found = search_clause(flt.search, Lead.company_id, search_limit)  # type: ignore[arg-type]
+    found = search_clause(flt.search, col(Lead.company_id), search_limit)
     if found is not None:
         where.append(found)
     return where

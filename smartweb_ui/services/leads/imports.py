@@ -112,9 +112,18 @@ def _existing(
     emails: dict[str, tuple[str, str]] = {}
     domains: dict[str, tuple[str, str]] = {}
     rows = session.execute(
-        sa.select(Company.name, Company.phone, Company.email, Company.website_domain, Lead.id)
+        sa.select(
+            col(Company.name),
+            col(Company.phone),
+            col(Company.email),
+            col(Company.website_domain),
+            col(Lead.id),
+        )
         .join(Lead, col(Lead.company_id) == Company.id)
-        .where(Company.organization_id == actor.organization_id, col(Company.deleted_at).is_(None))
+        .where(
+            col(Company.organization_id) == actor.organization_id,
+            col(Company.deleted_at).is_(None),
+        )
     )
     for name, phone, email, domain, lead_id in rows:
         found = (name, str(lead_id))

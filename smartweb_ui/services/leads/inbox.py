@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ...models import (
     Company,
@@ -60,15 +60,15 @@ _LAST_CONTACT = sa.func.coalesce(
 _SLA_DUE = sa.func.coalesce(Lead.sla_due_at, sa.literal_column("'infinity'::timestamptz"))
 
 
-def _sort(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
+def _sort(sort: str) -> tuple[sa.SQLColumnExpression[Any], bool]:
     """(sort key expression, descending)."""
     if sort == "created":
-        return Lead.created_at, True  # type: ignore[return-value]
+        return col(Lead.created_at), True
     if sort == "last_contact":
         return _LAST_CONTACT, True
     if sort == "sla_due":
         return _SLA_DUE, False
-    return Lead.lead_score, True  # type: ignore[return-value]
+    return col(Lead.lead_score), True
 
 
 def _cursor_value(sort: str, row: Any) -> str:
@@ -99,11 +99,13 @@ def _after(sort: str, cursor: str) -> sa.ColumnElement[bool]:
         else sa.cast(sa.literal(value), sa.DateTime(timezone=True))
     )
     if desc:
-        return sa.and_(key <= bound, sa.or_(key < bound, Lead.id > last_id))
-    return sa.and_(key >= bound, sa.or_(key > bound, Lead.id > last_id))
+        return sa.and_(key <= bound, sa.or_(key < bound, col(Lead.id) > last_id))
+    return sa.and_(key >= bound, sa.or_(key > bound, col(Lead.id) > last_id))
 
 
-def list_query(actor: Actor, flt: LeadFilter, sort: str, tz: ZoneInfo) -> sa.Select[Any]:
+def list_query(
+    actor: Actor, flt: LeadFilter, sort: str, tz: ZoneInfo
+) -> sa.Select[*tuple[Any, ...]]:
     """The ordered list statement (no limit): the page query and the CSV export share it."""
     if sort not in SORTS:
         raise Invalid("Unknown sort.")
@@ -111,32 +113,32 @@ def list_query(actor: Actor, flt: LeadFilter, sort: str, tz: ZoneInfo) -> sa.Sel
     assignee = _ASSIGNEE
     return (
         sa.select(
-            Lead.id,
-            Lead.status,
-            Lead.source,
-            Lead.lead_score,
-            Lead.assigned_to,
-            Lead.created_at,
-            Lead.last_contact_at,
-            Lead.first_contact_at,
-            Lead.sla_due_at,
-            Lead.contact_attempts,
-            Company.name,
-            Company.business_type,
-            Company.phone,
-            Company.email,
-            Company.website,
-            Company.city,
-            Company.state,
-            Company.zip_code,
-            Company.google_rating,
-            assignee.full_name.label("assignee_name"),
+            col(Lead.id),
+            col(Lead.status),
+            col(Lead.source),
+            col(Lead.lead_score),
+            col(Lead.assigned_to),
+            col(Lead.created_at),
+            col(Lead.last_contact_at),
+            col(Lead.first_contact_at),
+            col(Lead.sla_due_at),
+            col(Lead.contact_attempts),
+            col(Company.name),
+            col(Company.business_type),
+            col(Company.phone),
+            col(Company.email),
+            col(Company.website),
+            col(Company.city),
+            col(Company.state),
+            col(Company.zip_code),
+            col(Company.google_rating),
+            col(assignee.full_name).label("assignee_name"),
             _TAGS,
         )
-        .join(Company, Company.id == Lead.company_id)
-        .outerjoin(assignee, assignee.id == Lead.assigned_to)
+        .join(Company, col(Company.id) == Lead.company_id)
+        .outerjoin(assignee, col(assignee.id) == Lead.assigned_to)
         .where(*where_clauses(actor, flt, tz))
-        .order_by(key.desc() if desc else key.asc(), Lead.id.asc())  # type: ignore[attr-defined]
+        .order_by(key.desc() if desc else key.asc(), col(Lead.id).asc())
     )
 
 
@@ -224,14 +226,18 @@ def list_leads(
         plain = replace(flt, search="")
         stmt = list_query(actor, plain, sort, tz)
         ids = lead_search.probe(session, flt.search)
+        rows: list[Any] = []
         complete = False
         if ids is None:  # a common term: walk the sort order
             rows, complete = _walk(session, stmt, sort, after, limit, flt.search)
         if not complete:  # a selective or middling term: join its companies
-            found = lead_search.search_clause(flt.search, Lead.company_id)  # type: ignore[arg-type]
+            found = lead_search.search_clause(flt.search, col(Lead.company_id))
             if ids is not None:
-                found = Lead.company_id == sa.any_(sa.literal(ids, sa.ARRAY(sa.Uuid())))
-            rows = _page(session, stmt.where(found), sort, after, limit)  # type: ignore[arg-type]
+                found = col(Lead.company_id) == sa.any_(sa.literal(ids, sa.ARRAY(sa.Uuid())))
+            if found is None:  # a blank term: WHERE NULL (what ``where(None)`` renders), no rows
+                # SQLAlchemy types null() as a None-valued expression, not a boolean one.
+                found = cast(sa.ColumnElement[bool], sa.null())
+            rows = _page(session, stmt.where(found), sort, after, limit)
     more = len(rows) > limit
     rows = rows[:limit]
     now = utcnow()
@@ -247,7 +253,7 @@ COUNT_CAP = 10_000
 
 
 def _page(
-    session: Session, stmt: sa.Select[Any], sort: str, after: str | None, limit: int
+    session: Session, stmt: sa.Select[*tuple[Any, ...]], sort: str, after: str | None, limit: int
 ) -> list[Any]:
     if after:
         stmt = stmt.where(_after(sort, after))
@@ -255,21 +261,31 @@ def _page(
 
 
 _SORT_COLUMN = {
-    "score": Lead.lead_score,
-    "created": Lead.created_at,
-    "last_contact": Lead.last_contact_at,
-    "sla_due": Lead.sla_due_at,
+    "score": col(Lead.lead_score),
+    "created": col(Lead.created_at),
+    "last_contact": col(Lead.last_contact_at),
+    "sla_due": col(Lead.sla_due_at),
 }
 
 
 def _walk(
-    session: Session, full: sa.Select[Any], sort: str, after: str | None, limit: int, text: str
+    session: Session,
+    full: sa.Select[*tuple[Any, ...]],
+    sort: str,
+    after: str | None,
+    limit: int,
+    text: str,
 ) -> tuple[list[Any], bool]:
     """Leads in sort order, kept when their company matches ``text``: a first BATCH, then as
     many rows as the hit rate says the page needs, within WALK_BATCHES * BATCH rows (else
     incomplete: the caller joins the list of matching companies). Returns (rows, complete)."""
     light = full.with_only_columns(
-        Lead.id, _SORT_COLUMN[sort], Company.name, Company.email, Company.website, Company.phone
+        col(Lead.id),
+        _SORT_COLUMN[sort],
+        col(Company.name),
+        col(Company.email),
+        col(Company.website),
+        col(Company.phone),
     )
     matches = lead_search.matcher(text)
     picked: list[UUID] = []
@@ -290,7 +306,7 @@ def _walk(
         cursor = f"{_cursor_value(sort, batch[-1])}|{batch[-1].id}"
     if not picked:
         return [], True
-    rows = session.execute(full.where(Lead.id.in_(picked[: limit + 1]))).all()  # type: ignore[attr-defined]
+    rows = session.execute(full.where(col(Lead.id).in_(picked[: limit + 1]))).all()
     return list(rows), True
 
 
@@ -308,7 +324,7 @@ def count_leads(
     tz = org_context(session, actor).tz
     inner = sa.select(sa.literal(1)).select_from(Lead)
     if _needs_company(flt):
-        inner = inner.join(Company, Company.id == Lead.company_id)
+        inner = inner.join(Company, col(Company.id) == Lead.company_id)
     limit = cap + 1 if cap is not None else None
     inner = inner.where(*where_clauses(actor, flt, tz, search_limit=limit))
     if cap is not None:

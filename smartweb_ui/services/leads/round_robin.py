@@ -102,20 +102,20 @@ def candidates(
     uids = [u.id for u in active]
     open_counts = dict(
         session.execute(
-            sa.select(Lead.assigned_to, sa.func.count())
+            sa.select(col(Lead.assigned_to), sa.func.count())
             .where(
-                Lead.organization_id == actor.organization_id,
+                col(Lead.organization_id) == actor.organization_id,
                 col(Lead.assigned_to).in_(uids),
                 col(Lead.status).in_([s.value for s in OPEN_STATUSES]),
                 col(Lead.deleted_at).is_(None),
             )
-            .group_by(Lead.assigned_to)
+            .group_by(col(Lead.assigned_to))
         ).all()
     )
     turns = dict(
         session.execute(
-            sa.select(LeadRoundRobin.user_id, LeadRoundRobin.last_turn).where(
-                LeadRoundRobin.organization_id == actor.organization_id,
+            sa.select(col(LeadRoundRobin.user_id), col(LeadRoundRobin.last_turn)).where(
+                col(LeadRoundRobin.organization_id) == actor.organization_id,
                 col(LeadRoundRobin.user_id).in_(uids),
             )
         ).all()
@@ -153,12 +153,13 @@ def assign_round_robin(
         raise Conflict("Nobody is available for round-robin (no active reps in the pool).")
     by_id = {c.user_id: c for c in people}
     for lead in leads:  # leads moving away free a slot of their current owner
-        if lead.assigned_to in by_id and lead.status in OPEN_STATUSES:
-            by_id[lead.assigned_to].open_leads -= 1
+        owner = lead.assigned_to
+        if owner is not None and owner in by_id and lead.status in OPEN_STATUSES:
+            by_id[owner].open_leads -= 1
     turn = int(
         session.execute(
             sa.select(sa.func.coalesce(sa.func.max(LeadRoundRobin.last_turn), 0)).where(
-                LeadRoundRobin.organization_id == actor.organization_id
+                col(LeadRoundRobin.organization_id) == actor.organization_id
             )
         ).scalar_one()
     )

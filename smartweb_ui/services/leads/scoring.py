@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...models import Company, Interaction, InteractionType, Lead
 
@@ -188,7 +188,7 @@ def activity_of(session: Session, lead: Lead) -> Activity:
     rows = session.exec(
         select(Interaction.created_at, Interaction.direction, Interaction.type)
         .where(Interaction.lead_id == lead.id, Interaction.organization_id == lead.organization_id)
-        .order_by(Interaction.created_at)  # type: ignore[arg-type]
+        .order_by(col(Interaction.created_at))
         .limit(1000)
     ).all()
     best: float | None = None

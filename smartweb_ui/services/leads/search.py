@@ -46,7 +46,7 @@ def matching_companies(
 
 
 def search_clause(
-    text: str, company_id: sa.ColumnElement, limit: int | None = None
+    text: str, company_id: sa.SQLColumnExpression[UUID], limit: int | None = None
 ) -> sa.ColumnElement[bool] | None:
     """``company_id IN (matching companies)`` for the text; None when the text is empty."""
     pattern, digits = search_patterns(text)

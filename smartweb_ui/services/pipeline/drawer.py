@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
@@ -179,11 +180,14 @@ def search_companies(
     q = (query or "").strip()
     if len(q) < 2:
         return []
-    rows = session.exec(
-        select(Company.id, Company.name, Company.city, Company.state, Lead.id)
+    # Five columns: more than sqlmodel's select() has typed overloads for, so SQLAlchemy's.
+    rows = session.execute(
+        sa.select(
+            col(Company.id), col(Company.name), col(Company.city), col(Company.state), col(Lead.id)
+        )
         .outerjoin(Lead, col(Lead.company_id) == Company.id)
         .where(
-            Company.organization_id == actor.organization_id,
+            col(Company.organization_id) == actor.organization_id,
             col(Company.deleted_at).is_(None),
             col(Company.name).ilike(contains_pattern(q)),
         )

@@ -86,9 +86,9 @@ def today_for(session: Session, actor: Actor) -> Today:
     out = Today()
 
     open_task = (
-        (Task.organization_id == actor.organization_id)
-        & (Task.assigned_to == me)
-        & (Task.status == TaskStatus.OPEN)
+        (col(Task.organization_id) == actor.organization_id)
+        & (col(Task.assigned_to) == me)
+        & (col(Task.status) == TaskStatus.OPEN)
         & col(Task.deleted_at).is_(None)
     )
     out.open_tasks, out.overdue_tasks = session.exec(
@@ -96,8 +96,8 @@ def today_for(session: Session, actor: Actor) -> Today:
     ).one()
     tasks = session.exec(
         select(Task, Company.name)
-        .outerjoin(Lead, Lead.id == Task.lead_id)
-        .outerjoin(Company, Company.id == Lead.company_id)
+        .outerjoin(Lead, col(Lead.id) == Task.lead_id)
+        .outerjoin(Company, col(Company.id) == Lead.company_id)
         .where(open_task)
         .order_by(case((col(Task.due_at) < now, 0), else_=1), col(Task.due_at).asc().nulls_last())
         .limit(LIMIT)
@@ -116,8 +116,8 @@ def today_for(session: Session, actor: Actor) -> Today:
     ]
 
     my_new = (
-        (Lead.organization_id == actor.organization_id)
-        & (Lead.assigned_to == me)
+        (col(Lead.organization_id) == actor.organization_id)
+        & (col(Lead.assigned_to) == me)
         & col(Lead.first_contact_at).is_(None)
         & col(Lead.status).in_([LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED])
         & col(Lead.deleted_at).is_(None)
@@ -125,7 +125,7 @@ def today_for(session: Session, actor: Actor) -> Today:
     out.uncontacted_leads = session.exec(select(func.count()).where(my_new)).one()
     leads = session.exec(
         select(Lead, Company)
-        .join(Company, Company.id == Lead.company_id)
+        .join(Company, col(Company.id) == Lead.company_id)
         .where(my_new)
         .order_by(col(Lead.sla_due_at).asc().nulls_last(), col(Lead.lead_score).desc())
         .limit(LIMIT)
@@ -144,9 +144,9 @@ def today_for(session: Session, actor: Actor) -> Today:
     ]
 
     my_deals = (
-        (Opportunity.organization_id == actor.organization_id)
-        & (Opportunity.owner_id == me)
-        & (Opportunity.status == OpportunityStatus.OPEN)
+        (col(Opportunity.organization_id) == actor.organization_id)
+        & (col(Opportunity.owner_id) == me)
+        & (col(Opportunity.status) == OpportunityStatus.OPEN)
         & col(Opportunity.deleted_at).is_(None)
         & ~col(Opportunity.is_archived)
     )
@@ -162,9 +162,9 @@ def today_for(session: Session, actor: Actor) -> Today:
     out.weighted_value = format_money(Decimal(weighted), currency)
     deals = session.exec(
         select(Opportunity, PipelineStage.name, Company.name)
-        .join(PipelineStage, PipelineStage.id == Opportunity.current_stage_id)
-        .outerjoin(Lead, Lead.id == Opportunity.lead_id)
-        .outerjoin(Company, Company.id == Lead.company_id)
+        .join(PipelineStage, col(PipelineStage.id) == Opportunity.current_stage_id)
+        .outerjoin(Lead, col(Lead.id) == Opportunity.lead_id)
+        .outerjoin(Company, col(Company.id) == Lead.company_id)
         .where(my_deals)
         .order_by(col(Opportunity.expected_close_date).asc().nulls_last())
         .limit(LIMIT)
