@@ -6,11 +6,9 @@ module imports another.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +22,7 @@ from .builders.analytics_world import (
     truncate_tenants,
     world_org_ids,
 )
+from .builders.orgs import OrgFixture, build_org
 
 TEST_DB = "smartweb_test"
 
@@ -91,62 +90,6 @@ def system(engine: sa.Engine) -> Iterator[Session]:
 
     with system_session() as session:
         yield session
-
-
-@dataclass
-class OrgFixture:
-    """An organization with one user per system role, and ready-made actors."""
-
-    id: UUID
-    users: dict[str, UUID] = field(default_factory=dict)
-    actors: dict[str, object] = field(default_factory=dict)
-
-
-ROLE_USERS = {
-    "admin": "Admin",
-    "manager": "Sales Manager",
-    "rep": "Sales Rep",
-    "rep2": "Sales Rep",
-    "exec": "Executive",
-}
-
-
-PASSWORD = "correct horse battery"
-
-
-@functools.cache
-def _password_hash() -> str:
-    from smartweb_ui.services.access.accounts import hash_password
-
-    return hash_password(PASSWORD)
-
-
-def build_org(name: str) -> OrgFixture:
-    from smartweb_ui.db import system_session
-    from smartweb_ui.services.access.accounts import (
-        actor_for,
-        create_organization,
-        create_user,
-        slugify,
-    )
-
-    with system_session() as s:
-        org = create_organization(s, name)
-        fx = OrgFixture(id=org.id)
-        for key, role in ROLE_USERS.items():
-            user = create_user(
-                s,
-                org,
-                email=f"{key}@{slugify(name)}.test",
-                password=PASSWORD,
-                password_hash=_password_hash(),
-                first_name=key.capitalize(),
-                last_name=name.split()[0],
-                roles=[role],
-            )
-            fx.users[key] = user.id
-            fx.actors[key] = actor_for(s, user)
-    return fx
 
 
 @pytest.fixture

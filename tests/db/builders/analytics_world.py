@@ -41,6 +41,8 @@ import sqlalchemy as sa
 
 import smartweb_ui.models as m
 
+from .orgs import OrgFixture, build_org
+
 CHI = ZoneInfo("America/Chicago")
 TODAY = date(2026, 3, 31)
 
@@ -272,63 +274,13 @@ def build_world(org: Any, other_org: Any) -> World:
     return w
 
 
-@dataclass
-class Tenant:
-    id: UUID
-    users: dict[str, UUID] = field(default_factory=dict)
-    actors: dict[str, Any] = field(default_factory=dict)
-
-
-ROLES = {
-    "admin": "Admin",
-    "manager": "Sales Manager",
-    "rep": "Sales Rep",
-    "rep2": "Sales Rep",
-    "exec": "Executive",
-}
-
-
-def build_tenant(name: str, *, slug: str | None = None) -> Tenant:
-    """Like conftest's ``build_org`` but without password hashing (these tests never sign in).
-
-    ``slug`` (default: from the name) also names the users' e-mail domain, so a second copy of
-    a tenant can live next to the first one.
-    """
-    from smartweb_ui.db import system_session
-    from smartweb_ui.services.access.accounts import (
-        actor_for,
-        create_organization,
-        create_user,
-        slugify,
-    )
-
-    slug = slug or slugify(name)
-    with system_session() as s:
-        org = create_organization(s, name, slug=slug)
-        t = Tenant(id=org.id)
-        for key, role in ROLES.items():
-            user = create_user(
-                s,
-                org,
-                email=f"{key}@{slug}.test",
-                password="",
-                password_hash="not-a-real-hash",
-                first_name=key.capitalize(),
-                last_name=name.split()[0],
-                roles=[role],
-            )
-            t.users[key] = user.id
-            t.actors[key] = actor_for(s, user)
-    return t
-
-
 def new_world(*, copy: str | None = None) -> World:
     """The two tenants and the history. ``copy`` (a short tag) gives the organizations their
     own slugs and e-mail domains, so the copy can exist next to the shared world."""
     from smartweb_ui.services.access.accounts import slugify
 
-    def tenant(name: str) -> Tenant:
-        return build_tenant(name, slug=f"{slugify(name)}-{copy}" if copy else None)
+    def tenant(name: str) -> OrgFixture:
+        return build_org(name, slug=f"{slugify(name)}-{copy}" if copy else None, can_sign_in=False)
 
     return build_world(tenant("Acme Plumbing"), tenant("Rival Roofing"))
 
