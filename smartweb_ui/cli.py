@@ -51,6 +51,7 @@ def prepare() -> None:
     """Start the database, migrate, seed the demo data when empty, print the logins."""
     from .db import DatabaseUnavailable, check_connection
 
+    _ = settings.secret_key  # a missing key stops here, before anything else (config.py)
     try:
         check_connection()
     except DatabaseUnavailable as exc:

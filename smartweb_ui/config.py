@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+MIN_SECRET_CHARS = 32
+
+
+class ConfigError(SystemExit):
+    """A setting is missing or unusable: the process stops with a message saying which."""
 
 
 def _env(name: str, default: str = "") -> str:
@@ -38,8 +45,12 @@ class Settings:
 
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL"))
     redis_url: str = field(default_factory=lambda: _env("REDIS_URL"))
-    secret_key: str = field(
-        default_factory=lambda: _env("SMARTWEB_SECRET_KEY", "dev-insecure-change-me")
+    # Keys the HMACs of session tokens and download tickets. Read on first use (see below).
+    secret_key_env: str = field(default_factory=lambda: _env("SMARTWEB_SECRET_KEY"))
+    secret_file: Path = field(
+        default_factory=lambda: Path(
+            _env("SMARTWEB_SECRET_FILE") or PROJECT_ROOT / ".smartweb-secret"
+        ).resolve()
     )
     demo_password: str = field(
         default_factory=lambda: _env("SMARTWEB_DEMO_PASSWORD", "smartweb-demo")
@@ -52,8 +63,42 @@ class Settings:
     # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
     db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 5))
     db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 5))
-    max_failed_logins: int = 5
-    lockout_minutes: int = 15
+
+    @cached_property
+    def secret_key(self) -> str:
+        """SMARTWEB_SECRET_KEY; without it, a random key kept in ``secret_file`` (created at the
+        first start, mode 0600) — for a single installation on the embedded database only. With a
+        shared DATABASE_URL several servers must agree on the key, so it has to be set."""
+        if self.secret_key_env:
+            if len(self.secret_key_env) < MIN_SECRET_CHARS:
+                raise ConfigError(
+                    f"SMARTWEB_SECRET_KEY must be at least {MIN_SECRET_CHARS} random characters."
+                )
+            return self.secret_key_env
+        if self.database_url:
+            raise ConfigError(
+                "SMARTWEB_SECRET_KEY is not set. With DATABASE_URL (a shared PostgreSQL) every "
+                "SmartWeb server must use the same secret: set SMARTWEB_SECRET_KEY to a random "
+                "value, e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        return _local_secret(self.secret_file)
+
+
+def _local_secret(path: Path) -> str:
+    """The installation's own key: read it, or create it once (readable by this user only)."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) >= MIN_SECRET_CHARS:
+        return key
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+    os.chmod(path, 0o600)
+    return key
 
 
 settings = Settings()

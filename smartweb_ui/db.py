@@ -104,6 +104,8 @@ def database_url() -> str:
 def get_engine() -> Engine:
     return create_engine(
         database_url(),
+        # Never put statement parameters (password hashes, tokens, personal data) in errors/logs.
+        hide_parameters=True,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,

@@ -1,9 +1,27 @@
 """The Reflex app: pages come from ``smartweb_ui.pages``; plain HTTP routes from ``api``."""
 
+import os
+
 import reflex as rx
+from reflex.utils.prerequisites import get_states_dir
 
 from . import pages  # noqa: F401  (registers every @rx.page)
 from .api.health import api
+from .config import settings
+
+
+def _private_files() -> None:
+    """What the server writes is its user's only: Reflex keeps each tab's state in files under
+    the states folder (one worker), so that folder and every file created from here on are
+    private (0700 / 0600)."""
+    os.umask(0o077)
+    states = get_states_dir().absolute()
+    states.mkdir(parents=True, exist_ok=True)
+    states.chmod(0o700)
+
+
+_private_files()
+_ = settings.secret_key  # refuse to start without a usable secret (see config.py)
 
 app = rx.App(
     api_transformer=api,

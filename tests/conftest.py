@@ -6,7 +6,9 @@ import os
 import warnings
 from pathlib import Path
 
-# Before anything from smartweb_ui is imported: point the app at a throw-away test database.
+# Before anything from smartweb_ui is imported: a key of the tests' own (the test database is a
+# DATABASE_URL, where the app refuses to run without one), and a throw-away test database.
+os.environ.setdefault("SMARTWEB_SECRET_KEY", "test-only-secret-" + "k" * 32)
 if "SMARTWEB_TEST_DATABASE_URL" in os.environ:
     os.environ["DATABASE_URL"] = os.environ["SMARTWEB_TEST_DATABASE_URL"]
 elif not os.environ.get("SMARTWEB_TEST_KEEP_ENV"):

@@ -21,17 +21,16 @@ from ..models.base import utcnow
 from ..services.core import audit
 from ..services.core.errors import DomainError
 from ..services.core.security import Actor
-from ..services.leads import LEADS_CSV, LEADS_CSV_PATH, Ticket, export_lines, ticket_actor, verify
+from ..services.leads import LEADS_CSV, LEADS_CSV_PATH, Ticket, export_lines, redeem
 
 CHUNK_ROWS = 1000  # rows per chunk sent (and fetched from the cursor) at a time
 PLAIN_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _check(raw_ticket: str) -> tuple[Ticket, Actor]:
-    """Verify the ticket, re-load its user as they are now, and record the export."""
-    ticket = verify(raw_ticket, LEADS_CSV)
+    """Use the ticket up, re-load its user as they are now, and record the export."""
     with system_session() as s:
-        actor = ticket_actor(s, ticket, "leads.import")
+        ticket, actor = redeem(s, raw_ticket, LEADS_CSV, "leads.import")
     with tenant_session(actor) as s:
         audit.record(
             s,
@@ -65,7 +64,12 @@ def _primed(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes]]:
 
 
 async def leads_csv(request: Request) -> Response:
-    """Every lead the ticket's filters match in its user's scope, as ``text/csv``."""
+    """Every lead the ticket's filters match in its user's scope, as ``text/csv``. GET only: a
+    HEAD (which Starlette also routes here) must not use the ticket up or run the export."""
+    if request.method != "GET":
+        return PlainTextResponse(
+            "Use GET.", status_code=405, headers={**PLAIN_HEADERS, "Allow": "GET"}
+        )
     try:
         ticket, actor = await run_in_threadpool(_check, request.query_params.get("ticket", ""))
         _, body = await run_in_threadpool(_primed, _csv_chunks(ticket, actor))

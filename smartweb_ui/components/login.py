@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.login import LoginState
+from ..state.auth import AuthState
 
 
 def _field(label: str, **props: object) -> rx.Component:
@@ -37,9 +37,9 @@ def login_card() -> rx.Component:
                     rx.vstack(
                         rx.heading("Sign in", size="5"),
                         rx.cond(
-                            LoginState.error != "",
+                            AuthState.login_error != "",
                             rx.callout(
-                                LoginState.error,
+                                AuthState.login_error,
                                 icon="circle-alert",
                                 color_scheme="red",
                                 role="alert",
@@ -69,12 +69,12 @@ def login_card() -> rx.Component:
                             type="submit",
                             size="3",
                             width="100%",
-                            loading=LoginState.submitting,
+                            loading=AuthState.signing_in,
                         ),
                         spacing="4",
                         width="100%",
                     ),
-                    on_submit=LoginState.submit,
+                    on_submit=AuthState.sign_in,
                     reset_on_submit=False,
                     width="100%",
                 ),

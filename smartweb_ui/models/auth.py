@@ -155,6 +155,35 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = created_at()
 
 
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in, counted per account, per address and per pair of both to slow guessing
+    down. Not a tenant table: the e-mail typed may belong to no organization. Keys are hashes."""
+
+    __tablename__ = table_name("sign_in_failures")
+    __table_args__ = (Index("ix_sign_in_failures_key_time", "key", "failed_at"),)
+
+    id: UUID = pk()
+    key: str
+    failed_at: datetime = created_at()
+
+
+class DownloadTicket(SQLModel, table=True):
+    """A single-use ticket for a file served outside the websocket (an export): bound to the
+    session that asked, dead once used, expired or signed out."""
+
+    __tablename__ = table_name("download_tickets")
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    user_id: UUID = fk("users.id", ondelete="CASCADE")
+    session_id: UUID = fk("sessions.id", ondelete="CASCADE")
+    purpose: str
+    payload: dict[str, Any] = jsonb_obj()
+    expires_at: datetime = Field(sa_type=TZ)
+    used_at: datetime | None = opt_ts()
+    created_at: datetime = created_at()
+
+
 class VerificationToken(SQLModel, table=True):
     __tablename__ = table_name("verification_tokens")
 

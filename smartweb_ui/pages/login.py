@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components.login import login_card
-from ..state.login import LoginState
+from ..state.auth import AuthState
 
 
-@rx.page(route="/login", title="Sign in · SmartWeb", on_load=LoginState.open_page)
+@rx.page(route="/login", title="Sign in · SmartWeb", on_load=AuthState.open_sign_in)
 def login() -> rx.Component:
     return login_card()

@@ -194,21 +194,58 @@ def identity_state(cls: StateClass) -> StateClass:
     return cls
 
 
-async def _token_of(state: rx.State) -> str:
+async def _identity(state: rx.State) -> Any:
     if not _IDENTITY:
         raise RuntimeError("no state registered with door.identity_state")
     holder = _IDENTITY[0]
-    auth = state if isinstance(state, holder) else await state.get_state(holder)
-    return str(getattr(auth, "token", "") or "")
+    return state if isinstance(state, holder) else await state.get_state(holder)
+
+
+def _page_state_classes() -> list[type[rx.State]]:
+    """Every state of the app but the identity state (what holds one user's data)."""
+    found: list[type[rx.State]] = []
+    pending = list(rx.State.get_substates())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.get_substates())
+        if cls.__module__.startswith("smartweb_ui.") and cls not in _IDENTITY:
+            found.append(cls)
+    return found
+
+
+async def _reset_page_states(state: rx.State) -> None:
+    for cls in _page_state_classes():
+        (await state.get_state(cls)).reset()
+
+
+async def claim_for(state: rx.State, actor: Actor) -> None:
+    """The tab's page states hold this actor's data from now on: if they held someone else's
+    (a sign-in as another user in the same tab), they are reset first — one mechanism for every
+    page, loaded or not."""
+    auth = await _identity(state)
+    owner = str(actor.user_id)
+    if auth._owner != owner:
+        await _reset_page_states(state)
+        auth._owner = owner
+
+
+async def forget_user(state: rx.State) -> None:
+    """Signed out: every page state goes back to empty."""
+    auth = await _identity(state)
+    await _reset_page_states(state)
+    auth._owner = ""
 
 
 async def _resolve(state: rx.State) -> Actor | None:
     from ..services import access
 
-    token = await _token_of(state)
-    if not token:
+    ref = (await _identity(state))._reference()
+    if not ref:
         return None
-    return await _off_loop(in_system, access.resume, token)
+    actor = await _off_loop(in_system, access.resume_ref, ref)
+    if actor is not None:
+        await claim_for(state, actor)
+    return actor
 
 
 def login_redirect(state: rx.State) -> EventSpec:

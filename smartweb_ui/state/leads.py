@@ -347,7 +347,7 @@ class LeadInboxState(rx.State):
     @door.event
     async def export(self) -> Events:
         """Every matching lead as CSV, streamed by /api/exports/leads.csv (a 60 s ticket)."""
-        ticket = leads.leads_csv_ticket(door.actor_of(self), self._filter, self.sort)
+        ticket = await door.run(self, leads.leads_csv_ticket, self._filter, self.sort)
         return [
             backend_download(leads.leads_csv_path(ticket)),
             rx.toast.info("Downloading the CSV…"),

@@ -70,7 +70,7 @@ def _root():  # type: ignore[no-untyped-def]
     return PROJECT_ROOT
 
 
-TENANT_TRUNCATE = "TRUNCATE organizations CASCADE"
+TENANT_TRUNCATE = "TRUNCATE organizations, sign_in_failures CASCADE"
 
 
 @pytest.fixture

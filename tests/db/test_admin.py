@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import func, select
 
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.models import AuditLog, Role, User, UserStatus
 from smartweb_ui.services.access import admin
-from smartweb_ui.services.core.errors import Conflict, Forbidden, NotFound
+from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 pytestmark = pytest.mark.db
 
@@ -103,3 +104,99 @@ def test_audit_pages_are_keyset_and_scoped(org, other_org) -> None:  # type: ign
             break
         cursor = page.next_cursor
     assert sorted(seen) == [f"test.{i}" for i in range(7)]
+
+
+# ------------------------------------------------------------------ privilege
+def _custom_user_admin(org) -> object:  # type: ignore[no-untyped-def]
+    """A "Team Lead" role holding admin.users (and nothing of the Admin role's power beyond)."""
+    from smartweb_ui.models import Permission, Role, RolePermission, UserRole
+    from smartweb_ui.services.access.accounts import actor_for
+
+    with system_session() as s:
+        role = Role(organization_id=org.id, name="Team Lead", description="")
+        s.add(role)
+        s.flush()
+        for code in ("admin.users", "leads.read", "pipeline.read"):
+            perm = s.exec(select(Permission).where(Permission.code == code)).one()
+            s.add(RolePermission(role_id=role.id, permission_id=perm.id, organization_id=org.id))
+        s.execute(
+            sa.delete(UserRole).where(UserRole.user_id == org.users["rep2"])  # type: ignore[arg-type]
+        )
+        s.add(UserRole(user_id=org.users["rep2"], role_id=role.id, organization_id=org.id))
+        s.flush()
+        return actor_for(s, s.get(User, org.users["rep2"]))
+
+
+def test_nobody_grants_more_than_they_hold(org) -> None:  # type: ignore[no-untyped-def]
+    lead = _custom_user_admin(org)
+    before = _audit_count()
+    with pytest.raises(Forbidden), tenant_session(lead) as s:
+        admin.set_user_role(s, lead, org.users["rep"], _role_id(org.id, "Admin"))
+    with pytest.raises(Forbidden), tenant_session(lead) as s:
+        admin.add_user(
+            s, lead, email="new@acme-plumbing.test", name="New Admin",
+            role_id=_role_id(org.id, "Admin"), password="long enough password",
+        )  # fmt: skip
+    assert _audit_count() == before
+    with system_session() as s:
+        assert s.exec(select(User).where(User.email == "new@acme-plumbing.test")).first() is None
+
+
+def test_nobody_suspends_or_demotes_someone_who_outranks_them(org) -> None:  # type: ignore[no-untyped-def]
+    lead = _custom_user_admin(org)
+    for act in (
+        lambda s: admin.set_user_status(s, lead, org.users["admin"], "suspended"),
+        lambda s: admin.set_user_role(s, lead, org.users["manager"], _role_id(org.id, "Sales Rep")),
+    ):
+        with pytest.raises(Forbidden), tenant_session(lead) as s:
+            act(s)
+    with system_session() as s:
+        assert s.get(User, org.users["admin"]).status == UserStatus.ACTIVE
+
+
+def test_role_admins_change_only_permissions_they_hold_on_roles_no_stronger(org) -> None:  # type: ignore[no-untyped-def]
+    manager_like = org.actors["admin"]
+    with tenant_session(manager_like) as s:  # the real admin holds everything: allowed
+        admin.set_role_permission(
+            s, manager_like, _role_id(org.id, "Sales Rep"), "analytics.view", True
+        )
+    lead = _custom_user_admin(org)
+    from dataclasses import replace
+
+    lead = replace(lead, permissions=lead.permissions | {"admin.roles"})
+    with pytest.raises(Forbidden), tenant_session(lead) as s:  # not held: campaigns.manage
+        admin.set_role_permission(s, lead, _role_id(org.id, "Sales Rep"), "campaigns.manage", True)
+    with pytest.raises(Forbidden), tenant_session(lead) as s:  # the Admin role outranks them
+        admin.set_role_permission(s, lead, _role_id(org.id, "Admin"), "leads.read", False)
+
+
+def test_suspension_ends_every_session_and_reactivation_does_not_revive_them(org) -> None:  # type: ignore[no-untyped-def]
+    from smartweb_ui.services.access import auth
+
+    with system_session() as s:
+        first = auth.sign_in(s, "rep@acme-plumbing.test", "correct horse battery", ip="192.0.2.1")
+    with system_session() as s:
+        second = auth.sign_in(s, "rep@acme-plumbing.test", "correct horse battery", ip="192.0.2.2")
+    actor = org.actors["admin"]
+    with tenant_session(actor) as s:
+        admin.set_user_status(s, actor, org.users["rep"], "suspended")
+    with tenant_session(actor) as s:
+        admin.set_user_status(s, actor, org.users["rep"], "active")
+    with system_session() as s:
+        assert auth.resume(s, first.token) is None and auth.resume(s, second.token) is None
+
+
+def test_an_address_used_by_another_organization_gets_one_neutral_message(org, other_org) -> None:  # type: ignore[no-untyped-def]
+    actor = org.actors["admin"]
+    for email in ("rep@rival-roofing.test", "REP@acme-plumbing.test"):
+        with pytest.raises(Conflict) as refused, tenant_session(actor) as s:
+            admin.add_user(
+                s, actor, email=email, name="Someone New",
+                role_id=_role_id(org.id, "Sales Rep"), password="long enough password",
+            )  # fmt: skip
+        assert refused.value.message == admin.EMAIL_UNUSABLE
+    with pytest.raises(Invalid), tenant_session(actor) as s:
+        admin.add_user(
+            s, actor, email='sec x"<b>@y', name="Bad Address",
+            role_id=_role_id(org.id, "Sales Rep"), password="long enough password",
+        )  # fmt: skip

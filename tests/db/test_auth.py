@@ -1,4 +1,4 @@
-"""Sign-in, lockout, sessions and sign-out against the real database."""
+"""Sign-in, throttling of guesses, sessions and sign-out against the real database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from smartweb_ui.db import system_session
-from smartweb_ui.models import AuditLog, User, UserSession, UserStatus
+from smartweb_ui.models import AuditLog, Organization, SignInFailure, User, UserSession, UserStatus
 from smartweb_ui.models.base import utcnow
 from smartweb_ui.services.access import auth
 from smartweb_ui.services.core.errors import AuthError
@@ -18,9 +18,15 @@ pytestmark = pytest.mark.db
 PASSWORD = "correct horse battery"
 
 
-def _sign_in(email: str, password: str = PASSWORD) -> auth.SignedIn:
+def _sign_in(email: str, password: str = PASSWORD, ip: str = "203.0.113.9") -> auth.SignedIn:
     with system_session() as s:
-        return auth.sign_in(s, email, password, ip="203.0.113.9", user_agent="pytest")
+        return auth.sign_in(s, email, password, ip=ip, user_agent="pytest")
+
+
+def _refused(email: str, password: str, ip: str = "203.0.113.9") -> str:
+    with pytest.raises(AuthError) as refused:
+        _sign_in(email, password, ip)
+    return refused.value.message
 
 
 def _actions(user_email: str | None = None) -> list[str]:
@@ -46,39 +52,56 @@ def test_email_is_case_insensitive(org) -> None:  # type: ignore[no-untyped-def]
     assert _sign_in("  Manager@ACME-plumbing.test ").actor.user_id == org.users["manager"]
 
 
-def test_unknown_email_and_wrong_password_read_the_same(org) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(AuthError) as unknown:
-        _sign_in("nobody@acme-plumbing.test")
-    with pytest.raises(AuthError) as wrong:
-        _sign_in("rep@acme-plumbing.test", "nope")
-    assert unknown.value.message == wrong.value.message == auth.BAD_CREDENTIALS
+def test_unknown_email_wrong_password_and_throttled_read_the_same(org) -> None:  # type: ignore[no-untyped-def]
+    unknown = _refused("nobody@acme-plumbing.test", "whatever")
+    wrong = _refused("rep@acme-plumbing.test", "nope")
+    for _ in range(5):
+        _refused("rep2@acme-plumbing.test", "nope")
+    throttled = _refused("rep2@acme-plumbing.test", PASSWORD)  # the right password, throttled
+    assert unknown == wrong == throttled == auth.FAILED
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(org) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(4):
-        with pytest.raises(AuthError, match="incorrect"):
-            _sign_in("rep@acme-plumbing.test", "wrong")
-    with pytest.raises(AuthError, match="locked"):
-        _sign_in("rep@acme-plumbing.test", "wrong")
-    with pytest.raises(AuthError, match="locked"):
-        _sign_in("rep@acme-plumbing.test", PASSWORD)
+def test_five_failures_stop_that_address_even_with_the_right_password(org) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        _refused("rep@acme-plumbing.test", "wrong", ip="198.51.100.7")
+    _refused("rep@acme-plumbing.test", PASSWORD, ip="198.51.100.7")
     with system_session() as s:
-        user = s.get(User, org.users["rep"])
-        assert user.locked_until is not None and user.locked_until > utcnow() + timedelta(
-            minutes=14
-        )
         assert s.exec(select(UserSession)).first() is None
     actions = _actions()
-    assert actions.count("auth.sign_in_failed") == 4
-    assert "auth.locked_out" in actions and "auth.sign_in_refused_locked" in actions
+    assert actions.count("auth.sign_in_failed") == 5
+    assert "auth.sign_in_throttled" in actions
 
 
-def test_lock_expires_after_fifteen_minutes(org) -> None:  # type: ignore[no-untyped-def]
-    with system_session() as s:
-        user = s.get(User, org.users["rep"])
-        user.locked_until = utcnow() - timedelta(seconds=1)
-        s.add(user)
+def test_a_stranger_cannot_lock_the_real_user_out(org) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(8):
+        _refused("rep@acme-plumbing.test", "guess", ip="198.51.100.66")
+    # The rep, from their own address, still gets in.
     assert _sign_in("rep@acme-plumbing.test").actor.user_id == org.users["rep"]
+
+
+def test_many_addresses_guessing_one_account_are_stopped_but_not_its_usual_address(org) -> None:  # type: ignore[no-untyped-def]
+    _sign_in("rep@acme-plumbing.test")  # the rep's usual address: 203.0.113.9
+    for n in range(auth.THROTTLES["account"]):
+        _refused("rep@acme-plumbing.test", "guess", ip=f"10.9.{n // 200}.{n % 200 + 1}")
+    _refused("rep@acme-plumbing.test", PASSWORD, ip="192.0.2.200")  # a new address: stopped
+    assert _sign_in("rep@acme-plumbing.test").actor.user_id == org.users["rep"]
+
+
+def test_throttling_ends_with_its_window(org) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        _refused("rep@acme-plumbing.test", "wrong")
+    with system_session() as s:
+        s.execute(
+            sa.update(SignInFailure).values(failed_at=utcnow() - auth.WINDOW - timedelta(seconds=1))
+        )
+    assert _sign_in("rep@acme-plumbing.test").actor.user_id == org.users["rep"]
+
+
+def test_failures_are_counted_by_hashes_only(org) -> None:  # type: ignore[no-untyped-def]
+    _refused("someone@example.org", "x", ip="198.51.100.1")
+    with system_session() as s:
+        keys = s.exec(select(SignInFailure.key)).all()
+    assert len(keys) == 3 and not any("example" in k or "198.51" in k for k in keys)
 
 
 def test_suspended_user_cannot_sign_in(org) -> None:  # type: ignore[no-untyped-def]
@@ -96,11 +119,12 @@ def test_resume_and_sign_out(org) -> None:  # type: ignore[no-untyped-def]
         actor = auth.resume(s, signed.token)
     assert actor is not None and actor.user_id == org.users["exec"]
     assert "analytics.view" in actor.permissions and "pipeline.move" not in actor.permissions
+    ref = auth.hash_token(signed.token)
     with system_session() as s:
-        assert auth.sign_out(s, signed.token) is True
+        assert auth.sign_out(s, ref) is True
     with system_session() as s:
         assert auth.resume(s, signed.token) is None
-        assert auth.sign_out(s, signed.token) is False
+        assert auth.sign_out(s, ref) is False
     assert "auth.sign_out" in _actions()
 
 
@@ -121,3 +145,21 @@ def test_a_deleted_user_loses_the_session(org) -> None:  # type: ignore[no-untyp
         s.execute(sa.update(User).where(User.id == org.users["rep"]).values(deleted_at=utcnow()))
     with system_session() as s:
         assert auth.resume(s, signed.token) is None
+
+
+def test_sessions_of_an_inactive_organization_are_refused(org) -> None:  # type: ignore[no-untyped-def]
+    signed = _sign_in("rep@acme-plumbing.test")
+    with system_session() as s:
+        s.execute(sa.update(Organization).where(Organization.id == org.id).values(is_active=False))
+    with system_session() as s:
+        assert auth.resume(s, signed.token) is None
+    assert _refused("rep@acme-plumbing.test", PASSWORD) == auth.UNAVAILABLE
+
+
+def test_the_session_reference_is_what_the_database_keeps(org) -> None:  # type: ignore[no-untyped-def]
+    signed = _sign_in("rep@acme-plumbing.test")
+    ref = auth.hash_token(signed.token)
+    with system_session() as s:
+        assert s.exec(select(UserSession.token_hash)).one() == ref
+        actor = auth.resume_ref(s, ref)
+    assert actor is not None and actor.session_id is not None

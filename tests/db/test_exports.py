@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hmac
 import io
-import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -18,7 +18,10 @@ from sqlmodel import select
 import smartweb_ui.models as m
 from smartweb_ui.api.health import api
 from smartweb_ui.db import system_session, tenant_session
+from smartweb_ui.models.base import utcnow
+from smartweb_ui.services.access import auth
 from smartweb_ui.services.core.errors import Forbidden
+from smartweb_ui.services.core.security import Actor
 from smartweb_ui.services.leads.export import export_lines
 from smartweb_ui.services.leads.export_tickets import (
     LEADS_CSV,
@@ -26,8 +29,10 @@ from smartweb_ui.services.leads.export_tickets import (
     issue,
     leads_csv_path,
     leads_csv_ticket,
-    verify,
+    redeem,
 )
+
+from .builders.orgs import PASSWORD
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -75,68 +80,120 @@ def assert_refused(client: TestClient, ticket: str) -> None:
 
 
 # ------------------------------------------------------------------ tickets
-def test_ticket_round_trip(org) -> None:  # type: ignore[no-untyped-def]
-    mgr = org.actors["manager"]
-    ticket = leads_csv_ticket(mgr, {"source": "referral", "status": ["new"]}, "created")
-    claims = verify(ticket, LEADS_CSV)
-    assert (claims.user_id, claims.organization_id) == (mgr.user_id, org.id)
-    assert claims.filters == {"source": ["referral"], "status": ["new"]}
-    assert claims.sort == "created"
-    assert 0 < claims.expires - time.time() <= 60
-    with pytest.raises(TicketRefused):
-        verify(ticket, "deals.csv")  # single purpose
+def signed_in(email: str) -> Actor:
+    """The actor of a real sign-in session (tickets are bound to one)."""
+    with system_session() as s:
+        return auth.sign_in(s, email, PASSWORD, ip="192.0.2.10").actor
 
 
-def test_only_exporters_get_a_ticket(org) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(Forbidden):
-        leads_csv_ticket(org.actors["rep"], {}, "score")
+def ticket_for(actor: Actor, filters: dict | None = None, sort: str = "score", **kw: Any) -> str:
+    with tenant_session(actor) as s:
+        if kw:
+            return issue(s, actor, LEADS_CSV, {"filters": filters or {}, "sort": sort}, **kw)
+        return leads_csv_ticket(s, actor, filters or {}, sort)
 
 
-def test_tampered_ticket_is_refused(org, client) -> None:  # type: ignore[no-untyped-def]
-    mgr = org.actors["manager"]
-    genuine = leads_csv_ticket(mgr, {"source": "referral"}, "score")
-    payload, signature = genuine.split(".")
-    wider = leads_csv_ticket(mgr, {}, "score").split(".")[0]
-    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+def test_a_ticket_is_bound_to_the_session_and_its_filters(org) -> None:  # type: ignore[no-untyped-def]
+    mgr = signed_in("manager@acme-plumbing.test")
+    ticket = ticket_for(mgr, {"source": "referral", "status": ["new"]}, "created")
+    with system_session() as s:
+        row = s.exec(select(m.DownloadTicket)).one()
+        found, actor = redeem(s, ticket, LEADS_CSV, "leads.import")
+    assert (found.user_id, found.organization_id, row.session_id) == (
+        mgr.user_id,
+        org.id,
+        mgr.session_id,
+    )
+    assert found.filters == {"source": ["referral"], "status": ["new"]} and found.sort == "created"
+    assert (
+        actor.user_id == mgr.user_id and 0 < (row.expires_at - row.created_at).total_seconds() <= 60
+    )
+
+
+def test_only_exporters_with_a_session_get_a_ticket(org) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Forbidden), tenant_session(org.actors["rep"]) as s:
+        leads_csv_ticket(s, org.actors["rep"], {}, "score")
+    with pytest.raises(TicketRefused), tenant_session(org.actors["manager"]) as s:
+        leads_csv_ticket(s, org.actors["manager"], {}, "score")  # a job's actor: no session
+
+
+def test_a_ticket_works_once(org, client) -> None:  # type: ignore[no-untyped-def]
+    bulk_leads(org.id, 3, "Once")
+    ticket = ticket_for(signed_in("manager@acme-plumbing.test"))
+    response, _ = download(client, ticket)
+    assert response.status_code == 200
+    assert_refused(client, ticket)  # replayed
+
+
+def test_head_runs_no_export_and_uses_no_ticket(org, client) -> None:  # type: ignore[no-untyped-def]
+    bulk_leads(org.id, 3, "Head")
+    ticket = ticket_for(signed_in("manager@acme-plumbing.test"))
+    assert client.head(leads_csv_path(ticket)).status_code == 405
+    assert client.post(leads_csv_path(ticket)).status_code == 405
+    response, chunks = download(client, ticket)
+    assert response.status_code == 200 and len(csv_rows(chunks)) == 3
+    with system_session() as s:
+        exports = s.execute(
+            sa.select(sa.func.count()).where(m.AuditLog.action == "lead.export")
+        ).scalar_one()
+    assert exports == 1
+
+
+def test_sign_out_kills_the_sessions_tickets(org, client) -> None:  # type: ignore[no-untyped-def]
+    with system_session() as s:
+        signed = auth.sign_in(s, "manager@acme-plumbing.test", PASSWORD, ip="192.0.2.10")
+    ticket = ticket_for(signed.actor)
+    with system_session() as s:
+        auth.sign_out(s, auth.hash_token(signed.token))
+    assert_refused(client, ticket)
+
+
+def test_tampered_or_foreign_key_tickets_are_refused(org, client) -> None:  # type: ignore[no-untyped-def]
+    mgr = signed_in("manager@acme-plumbing.test")
+    genuine = ticket_for(mgr, {"source": "referral"})
+    ticket_id, expiry, signature = genuine.split(".")
+    other = ticket_for(mgr, {}).split(".")[0]
+    flipped = signature[:-2] + ("a" if signature[-2] != "a" else "b") + signature[-1]
+    old_default = hmac.new(
+        b"dev-insecure-change-me", b"smartweb/export-ticket/v1", "sha256"
+    ).digest()
     for forged in (
-        f"{wider}.{signature}",  # other filters under the old signature
-        f"{payload}.{flipped}",
-        f"{payload}.",
-        payload,
+        f"{other}.{expiry}.{signature}",  # another ticket under this signature
+        f"{ticket_id}.{int(expiry) + 3600}.{signature}",  # a longer life
+        f"{ticket_id}.{expiry}.{flipped}",
+        f"{ticket_id}.{expiry}.{hmac.new(old_default, genuine.encode(), 'sha256').hexdigest()}",
+        f"{ticket_id}.{expiry}.",
         "",
         "not a ticket",
         genuine + ".x",
         "é." + signature,
     ):
-        with pytest.raises(TicketRefused):
-            verify(forged, LEADS_CSV)
         assert_refused(client, forged)
+    response, _ = download(client, genuine)  # the genuine one still works (once)
+    assert response.status_code == 200
 
 
 def test_expired_ticket_is_refused(org, client) -> None:  # type: ignore[no-untyped-def]
     bulk_leads(org.id, 3, "Old")
-    old = leads_csv_ticket(org.actors["manager"], {}, "score", now=time.time() - 61)
-    with pytest.raises(TicketRefused):
-        verify(old, LEADS_CSV)
-    assert_refused(client, old)
+    mgr = signed_in("manager@acme-plumbing.test")
+    assert_refused(client, ticket_for(mgr, now=utcnow() - timedelta(seconds=61)))
 
 
-def test_another_orgs_user_cannot_use_a_ticket(org, other_org, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_ticket_naming_another_organization_is_refused(org, other_org, client) -> None:  # type: ignore[no-untyped-def]
     bulk_leads(org.id, 5, "Acme")
-    # A genuinely signed ticket whose user belongs to another organization than it names.
-    rival = replace(other_org.actors["manager"], organization_id=org.id)
-    assert_refused(client, issue(rival, LEADS_CSV, {}, "score"))
-    # The rival manager's own ticket streams the rival's leads only.
+    forged = ticket_for(signed_in("manager@rival-roofing.test"))
+    with system_session() as s:  # the rival's ticket row, made to name the first organization
+        s.execute(sa.text("UPDATE download_tickets SET organization_id = :o"), {"o": org.id})
+    assert_refused(client, forged)
     mine = bulk_leads(other_org.id, 4, "Rival")
-    response, chunks = download(client, leads_csv_ticket(other_org.actors["manager"], {}, "score"))
+    response, chunks = download(client, ticket_for(signed_in("manager@rival-roofing.test")))
     assert response.status_code == 200
     assert {r["lead_id"] for r in csv_rows(chunks)} == mine
 
 
 def test_suspended_user_or_lost_permission_is_refused(org, client) -> None:  # type: ignore[no-untyped-def]
-    mgr, admin = org.actors["manager"], org.actors["admin"]
-    by_mgr = leads_csv_ticket(mgr, {}, "score")
-    by_admin = leads_csv_ticket(admin, {}, "score")
+    mgr, admin = signed_in("manager@acme-plumbing.test"), signed_in("admin@acme-plumbing.test")
+    by_mgr, by_admin = ticket_for(mgr), ticket_for(admin)
     with system_session() as s:
         s.get(m.User, mgr.user_id).status = m.UserStatus.SUSPENDED  # type: ignore[union-attr]
         rep_role = s.exec(
@@ -155,7 +212,7 @@ def test_stream_has_every_matching_row_of_the_actors_org(org, other_org, client)
     wanted = bulk_leads(org.id, 1200, "Referral Co", source=m.LeadSource.REFERRAL)
     bulk_leads(org.id, 30, "Cold Co", source=m.LeadSource.COLD_CALL)
     bulk_leads(other_org.id, 40, "Rival Referral", source=m.LeadSource.REFERRAL)
-    ticket = leads_csv_ticket(org.actors["manager"], {"source": "referral"}, "created")
+    ticket = ticket_for(signed_in("manager@acme-plumbing.test"), {"source": "referral"}, "created")
 
     response, chunks = download(client, ticket)
 
@@ -188,11 +245,9 @@ def test_stream_keeps_to_the_actors_scope(org, client) -> None:  # type: ignore[
     own = bulk_leads(org.id, 7, "Mine", assigned_to=rep2)
     free = bulk_leads(org.id, 5, "Free")
     bulk_leads(org.id, 9, "Theirs", assigned_to=org.users["rep"])
-    exporter = replace(
-        org.actors["rep2"], permissions=org.actors["rep2"].permissions | {"leads.import"}
-    )
+    exporter = signed_in("rep2@acme-plumbing.test")
 
-    response, chunks = download(client, leads_csv_ticket(exporter, {}, "score"))
+    response, chunks = download(client, ticket_for(exporter))
 
     assert response.status_code == 200
     assert {r["lead_id"] for r in csv_rows(chunks)} == own | free

@@ -59,9 +59,9 @@ def test_only_the_sign_in_handlers_are_public() -> None:
     public = sorted(name for name, h in app_handlers() if (spec := spec_of(h)) and spec.public)
     assert public == [
         "AuthState.check_session",
+        "AuthState.open_sign_in",
+        "AuthState.sign_in",
         "AuthState.sign_out",
-        "LoginState.open_page",
-        "LoginState.submit",
     ]
 
 

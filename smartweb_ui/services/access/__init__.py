@@ -16,7 +16,19 @@ from .admin import (
     set_user_role,
     set_user_status,
 )
-from .auth import Profile, SignedIn, profile_of, resume, resume_with_profile, sign_in, sign_out
+from .auth import (
+    Profile,
+    SignedIn,
+    hash_token,
+    live_session,
+    profile_of,
+    resume,
+    resume_ref,
+    resume_with_profile,
+    revoke_user_sessions,
+    sign_in,
+    sign_out,
+)
 
 __all__ = [
     "AdminView",
@@ -31,9 +43,13 @@ __all__ = [
     "add_user",
     "admin_view",
     "audit_page",
+    "hash_token",
+    "live_session",
     "profile_of",
     "resume",
+    "resume_ref",
     "resume_with_profile",
+    "revoke_user_sessions",
     "role_matrix",
     "set_role_permission",
     "set_user_role",

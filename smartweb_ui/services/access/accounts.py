@@ -111,7 +111,9 @@ def role_names_of(session: Session, user_id: UUID) -> list[str]:
     )
 
 
-def actor_for(session: Session, user: User, *, ip: str | None = None) -> Actor:
+def actor_for(
+    session: Session, user: User, *, ip: str | None = None, session_id: UUID | None = None
+) -> Actor:
     """The Actor for a user, with permissions loaded from the database."""
     return Actor(
         user_id=user.id,
@@ -119,4 +121,5 @@ def actor_for(session: Session, user: User, *, ip: str | None = None) -> Actor:
         permissions=permissions_of(session, user.id),
         is_super_admin=user.is_super_admin,
         ip=str(ip) if ip else None,
+        session_id=session_id,
     )

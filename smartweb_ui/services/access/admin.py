@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, tuple_
+from sqlalchemy import delete, or_, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ...models import (
@@ -23,9 +24,11 @@ from ..core import audit
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
 from ..core.formatting import format_datetime
 from ..core.org import org_context
-from ..core.security import PERMISSIONS, Actor, require
-from ..core.text import contains_pattern
-from .accounts import create_user, role_names_of
+from ..core.security import PERMISSIONS, Actor, holds_all, require
+from ..core.text import clean_text, contains_pattern
+from ..core.validate import clean_email_address
+from .accounts import create_user, permissions_of, role_names_of
+from .auth import revoke_user_sessions
 
 # The Admin role always keeps these, so an organization can never lock itself out.
 ADMIN_FLOOR = frozenset({"admin.users", "admin.roles"})
@@ -119,31 +122,64 @@ def list_roles(session: Session, actor: Actor) -> list[RoleRow]:
     return _roles(session, actor)
 
 
-def set_user_status(session: Session, actor: Actor, user_id: UUID | str, status: str) -> None:
-    """Suspend or reactivate a user (never yourself); a suspended user's sessions stop working."""
+def _role_permissions(session: Session, role_id: UUID) -> frozenset[str]:
+    rows = session.exec(
+        select(Permission.code)
+        .join(RolePermission, col(RolePermission.permission_id) == Permission.id)
+        .where(RolePermission.role_id == role_id)
+    ).all()
+    return frozenset(rows)
+
+
+def _outranks_actor(session: Session, actor: Actor, user: User) -> bool:
+    """Whether ``user`` holds a permission the actor lacks (then the actor may not touch them)."""
+    return not holds_all(actor, permissions_of(session, user.id))
+
+
+def _check_may_manage(session: Session, actor: Actor, user: User) -> None:
+    if user.id == actor.user_id:
+        raise Conflict("You cannot change your own account here.")
+    if _outranks_actor(session, actor, user):
+        raise Forbidden("That user holds permissions you don't have, so you can't change them.")
+
+
+def set_user_status(
+    session: Session, actor: Actor, user_id: UUID | str, status: UserStatus | str
+) -> None:
+    """Suspend or reactivate a user (never yourself, never someone who outranks you).
+
+    Suspension ends every session of the user at once; reactivation does not bring them back
+    (the user signs in again)."""
     require(actor, "admin.users")
     user = _user(session, actor, user_id)
     try:
         new = UserStatus(status)
     except ValueError as exc:
         raise Invalid("Unknown status.") from exc
-    if user.id == actor.user_id:
-        raise Conflict("You cannot change your own status.")
+    if new not in (UserStatus.ACTIVE, UserStatus.SUSPENDED):
+        raise Invalid("A user is either active or suspended.")
+    _check_may_manage(session, actor, user)
+    if user.status == new:
+        return
     before = audit.snapshot(user, ["status"])
     user.status = new
     session.add(user)
     audit.record(
         session, actor, "user.status", "user", user.id, before=before, after={"status": new}
     )
+    if new == UserStatus.SUSPENDED and (ended := revoke_user_sessions(session, user.id)):
+        audit.record(session, actor, "user.sessions_ended", "user", user.id, after={"count": ended})
 
 
 def set_user_role(session: Session, actor: Actor, user_id: UUID | str, role_id: UUID | str) -> None:
-    """Give the user exactly this role."""
+    """Give the user exactly this role: never one that carries more than the actor holds, and
+    never to someone who outranks the actor (or to the actor themselves)."""
     require(actor, "admin.users")
     user = _user(session, actor, user_id)
     role = _role(session, actor, role_id)
-    if user.id == actor.user_id and role.name != "Admin":
-        raise Conflict("You cannot remove your own Admin role.")
+    _check_may_manage(session, actor, user)
+    if not holds_all(actor, _role_permissions(session, role.id)):
+        raise Forbidden("That role carries permissions you don't have, so you can't give it.")
     before = {"roles": role_names_of(session, user.id)}
     session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
     session.add(
@@ -160,30 +196,36 @@ def set_user_role(session: Session, actor: Actor, user_id: UUID | str, role_id: 
     )
 
 
+EMAIL_UNUSABLE = "This e-mail address can't be used for a new user."
+
+
 def add_user(
     session: Session, actor: Actor, *, email: str, name: str, role_id: UUID | str, password: str
 ) -> str:
+    """A new user with one role (never a role carrying more than the actor holds)."""
     require(actor, "admin.users")
-    email = email.strip().lower()
-    first, _, last = name.strip().partition(" ")
-    if "@" not in email or not first:
-        raise Invalid("Enter a name and a valid email.")
+    email = clean_email_address(email)
+    first, _, last = clean_text(name, "The name", max_length=200, required=True).partition(" ")
     if len(password) < 10:
         raise Invalid("The first password needs at least 10 characters.")
-    if session.exec(select(User.id).where(func.lower(User.email) == email)).first():
-        raise Conflict("A user with that email already exists.")
+    if len(password) > 1024:
+        raise Invalid("The password is too long (1,024 characters at most).")
     role = _role(session, actor, role_id)
+    if not holds_all(actor, _role_permissions(session, role.id)):
+        raise Forbidden("That role carries permissions you don't have, so you can't give it.")
     org = session.get(Organization, actor.organization_id)
-    assert org is not None
-    user = create_user(
-        session,
-        org,
-        email=email,
-        password=password,
-        first_name=first,
-        last_name=last,
-        roles=[role.name],
-    )
+    if org is None:
+        raise NotFound("Organization not found.")
+    # E-mail addresses are unique across organizations (they are the sign-in name), and RLS
+    # hides the others: the unique index decides, in a savepoint, with one neutral message.
+    try:
+        with session.begin_nested():
+            user = create_user(
+                session, org, email=email, password=password,
+                first_name=first, last_name=last.strip(), roles=[role.name],
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict(EMAIL_UNUSABLE) from None
     audit.record(
         session, actor, "user.create", "user", user.id, after={"email": email, "roles": [role.name]}
     )
@@ -229,11 +271,15 @@ def admin_view(session: Session, actor: Actor) -> AdminView:
 def set_role_permission(
     session: Session, actor: Actor, role_id: UUID | str, code: str, granted: bool
 ) -> None:
+    """Grant or revoke one permission of a role: only a permission the actor holds, and only on
+    a role that carries nothing the actor lacks."""
     require(actor, "admin.roles")
     role = _role(session, actor, role_id)
     perm = session.exec(select(Permission).where(Permission.code == code)).first()
     if perm is None:
         raise NotFound("Unknown permission.")
+    if not holds_all(actor, {code}) or not holds_all(actor, _role_permissions(session, role.id)):
+        raise Forbidden("You can only change permissions you hold, on roles that hold no more.")
     if role.name == "Admin" and code in ADMIN_FLOOR and not granted:
         raise Forbidden("The Admin role always keeps user and role administration.")
     existing = session.get(RolePermission, (role.id, perm.id))

@@ -1,4 +1,14 @@
-"""Sign-in, server-side sessions, lockout and sign-out."""
+"""Sign-in, server-side sessions, throttling of guesses, and sign-out.
+
+The browser holds a random session token; the database keeps only its keyed hash, the
+*session reference* (``hash_token``), and so does the browser's server-side state: a leaked
+database or state file holds no usable token.
+
+Guessing is throttled per (account, address), per address and per account (``THROTTLES``),
+counted in ``sign_in_failures``: a stranger guessing from one address locks only that pair, so
+the real user can still sign in from theirs. Unknown accounts, wrong passwords and throttled
+attempts all get the same message after the same work (one password hash is always checked).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +17,14 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from ...config import settings
-from ...models import Organization, User, UserSession, UserStatus
+from ...models import Organization, SignInFailure, User, UserSession, UserStatus
 from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import AuthError
@@ -21,122 +32,15 @@ from ..core.formatting import initials
 from ..core.security import Actor
 from .accounts import actor_for, role_names_of, verify_password
 
-BAD_CREDENTIALS = "Email or password is incorrect."
-LOCKED = "This account is locked after too many failed sign-ins. Try again in {minutes} minutes."
+FAILED = (
+    "That didn't work: the e-mail or password is wrong, or there were too many attempts. "
+    "Check them, or wait a few minutes and try again."
+)
 UNAVAILABLE = "This account cannot sign in. Ask your administrator."
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """What the UI keeps after a sign-in: the raw token (browser only) and the actor."""
-
-    token: str
-    actor: Actor
-    profile: Profile
-
-
-def hash_token(token: str) -> str:
-    """Sessions are stored by keyed hash: a database leak does not leak usable tokens."""
-    return hmac.new(settings.secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
-
-
-def _clean_ip(ip: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((ip or "").strip())) if ip else None
-    except ValueError:
-        return None
-
-
-def sign_in(
-    session: Session, email: str, password: str, *, ip: str | None = None, user_agent: str = ""
-) -> SignedIn:
-    """Check the credentials, enforce lockout, open a session row. Raises AuthError."""
-    ip = _clean_ip(ip)
-    now = utcnow()
-    email = (email or "").strip().lower()
-    user = session.exec(
-        select(User)
-        .where(func.lower(User.email) == email, col(User.deleted_at).is_(None))
-        .with_for_update()
-    ).first()
-    ok = verify_password(password or "", user.password_hash if user else None)
-    if user is None:
-        raise AuthError(BAD_CREDENTIALS)
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        audit.record(
-            session,
-            None,
-            "auth.sign_in_refused_locked",
-            "user",
-            user.id,
-            organization_id=user.organization_id,
-            ip=ip,
-            user_agent=user_agent,
-        )
-        session.commit()
-        raise AuthError(LOCKED.format(minutes=minutes))
-    if not ok:
-        return _failed(session, user, ip, user_agent)
-    org = session.get(Organization, user.organization_id)
-    if user.status != UserStatus.ACTIVE or org is None or not org.is_active:
-        audit.record(
-            session,
-            None,
-            "auth.sign_in_refused_inactive",
-            "user",
-            user.id,
-            organization_id=user.organization_id,
-            ip=ip,
-            user_agent=user_agent,
-        )
-        session.commit()
-        raise AuthError(UNAVAILABLE)
-    token = secrets.token_urlsafe(32)
-    row = UserSession(
-        organization_id=user.organization_id,
-        user_id=user.id,
-        token_hash=hash_token(token),
-        ip_address=ip,
-        user_agent=user_agent[:500],
-        expires_at=now + timedelta(days=settings.session_days),
-        last_seen_at=now,
-    )
-    session.add(row)
-    user.failed_login_attempts = 0
-    user.locked_until = None
-    user.last_login_at = now
-    user.last_login_ip = ip
-    session.add(user)
-    actor = actor_for(session, user, ip=ip)
-    audit.record(session, actor, "auth.sign_in", "session", row.id, ip=ip, user_agent=user_agent)
-    return SignedIn(token=token, actor=actor, profile=profile_of(session, user, org))
-
-
-def _failed(session: Session, user: User, ip: str | None, user_agent: str) -> SignedIn:
-    """Count a failed attempt; lock after the limit. Commits the count, then raises."""
-    user.failed_login_attempts += 1
-    action = "auth.sign_in_failed"
-    if user.failed_login_attempts >= settings.max_failed_logins:
-        user.locked_until = utcnow() + timedelta(minutes=settings.lockout_minutes)
-        user.failed_login_attempts = 0
-        action = "auth.locked_out"
-    session.add(user)
-    audit.record(
-        session,
-        None,
-        action,
-        "user",
-        user.id,
-        organization_id=user.organization_id,
-        ip=ip,
-        user_agent=user_agent,
-        after={"locked_until": user.locked_until},
-    )
-    session.commit()
-    if action == "auth.locked_out":
-        raise AuthError(LOCKED.format(minutes=settings.lockout_minutes))
-    raise AuthError(BAD_CREDENTIALS)
+WINDOW = timedelta(minutes=15)
+# kind -> failures within WINDOW that stop further attempts of that kind
+THROTTLES = {"pair": 5, "address": 30, "account": 100}
+MAX_TOKEN_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -151,6 +55,121 @@ class Profile:
     org_name: str
     currency: str
     timezone: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What the UI keeps after a sign-in: the raw token (browser only) and the actor."""
+
+    token: str
+    actor: Actor
+    profile: Profile
+
+
+def hash_token(token: str) -> str:
+    """The session reference: the token's keyed hash (what the database and the state keep)."""
+    return hmac.new(settings.secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _clean_ip(ip: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((ip or "").strip())) if ip else None
+    except ValueError:
+        return None
+
+
+def _keys(email: str, ip: str | None) -> dict[str, str]:
+    """The throttle keys of an attempt (hashed: no address or e-mail is stored in clear)."""
+
+    def h(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    where = ip or "unknown"
+    return {
+        "pair": h(f"pair|{email}|{where}"),
+        "address": h(f"ip|{where}"),
+        "account": h(f"acct|{email}"),
+    }
+
+
+def _failures(session: Session, keys: dict[str, str], since: datetime) -> dict[str, int]:
+    rows = session.exec(
+        select(SignInFailure.key, func.count())
+        .where(col(SignInFailure.key).in_(list(keys.values())), SignInFailure.failed_at >= since)
+        .group_by(col(SignInFailure.key))
+    ).all()
+    found = dict(rows)
+    return {kind: int(found.get(key, 0)) for kind, key in keys.items()}
+
+
+def _throttled(counts: dict[str, int], *, known_address: bool) -> bool:
+    if counts["pair"] >= THROTTLES["pair"] or counts["address"] >= THROTTLES["address"]:
+        return True
+    # Many addresses guessing one account: stop them, but not the user's own usual address.
+    return counts["account"] >= THROTTLES["account"] and not known_address
+
+
+def _count_failure(session: Session, keys: dict[str, str], now: datetime) -> None:
+    session.add_all(SignInFailure(key=key, failed_at=now) for key in keys.values())
+    session.execute(delete(SignInFailure).where(col(SignInFailure.failed_at) < now - WINDOW * 8))
+
+
+def sign_in(
+    session: Session, email: str, password: str, *, ip: str | None = None, user_agent: str = ""
+) -> SignedIn:
+    """Check the credentials under the throttles, open a session row. Raises AuthError."""
+    ip = _clean_ip(ip)
+    now = utcnow()
+    email = (email or "").strip().lower()
+    keys = _keys(email, ip)
+    user = session.exec(
+        select(User).where(func.lower(User.email) == email, col(User.deleted_at).is_(None))
+    ).first()
+    known_address = bool(user and ip and str(user.last_login_ip or "") == ip)
+    throttled = _throttled(_failures(session, keys, now - WINDOW), known_address=known_address)
+    # One hash check on every path, so the answer takes as long whatever went wrong.
+    ok = verify_password(password or "", None if throttled or user is None else user.password_hash)
+    if throttled or not ok or user is None:
+        _count_failure(session, keys, now)
+        if user is not None:
+            user.failed_login_attempts += 1
+            session.add(user)
+            action = "auth.sign_in_throttled" if throttled else "auth.sign_in_failed"
+            audit.record(
+                session, None, action, "user", user.id,
+                organization_id=user.organization_id, ip=ip, user_agent=user_agent,
+            )  # fmt: skip
+        session.commit()
+        raise AuthError(FAILED)
+    org = session.get(Organization, user.organization_id)
+    if user.status != UserStatus.ACTIVE or org is None or not org.is_active:
+        audit.record(
+            session, None, "auth.sign_in_refused_inactive", "user", user.id,
+            organization_id=user.organization_id, ip=ip, user_agent=user_agent,
+        )  # fmt: skip
+        session.commit()
+        raise AuthError(UNAVAILABLE)
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        organization_id=user.organization_id,
+        user_id=user.id,
+        token_hash=hash_token(token),
+        ip_address=ip,
+        user_agent=user_agent[:500],
+        expires_at=now + timedelta(days=settings.session_days),
+        last_seen_at=now,
+    )
+    session.add(row)
+    session.execute(delete(SignInFailure).where(col(SignInFailure.key) == keys["pair"]))
+    user.failed_login_attempts = 0
+    user.locked_until = None
+    user.last_login_at = now
+    user.last_login_ip = ip
+    session.add(user)
+    session.flush()
+    actor = actor_for(session, user, ip=ip, session_id=row.id)
+    audit.record(session, actor, "auth.sign_in", "session", row.id, ip=ip, user_agent=user_agent)
+    return SignedIn(token=token, actor=actor, profile=profile_of(session, user, org))
 
 
 def profile_of(session: Session, user: User, org: Organization | None = None) -> Profile:
@@ -170,41 +189,56 @@ def profile_of(session: Session, user: User, org: Organization | None = None) ->
 
 
 def resume(session: Session, token: str, *, touch: bool = True) -> Actor | None:
-    """The actor behind a browser token, or None when it is unknown, revoked or expired."""
-    found = _resume(session, token, touch=touch)
+    """The actor behind a raw browser token (None: unknown, revoked, expired, or no longer
+    allowed — a suspended user, an inactive organization)."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    return resume_ref(session, hash_token(token), touch=touch)
+
+
+def resume_ref(session: Session, ref: str, *, touch: bool = True) -> Actor | None:
+    """Like ``resume``, by session reference (what the server-side state keeps)."""
+    found = _resume(session, ref, touch=touch)
     return found[0] if found else None
 
 
-def resume_with_profile(session: Session, token: str) -> tuple[Actor, Profile] | None:
-    """Like ``resume``, plus the display profile for the app shell."""
-    found = _resume(session, token, touch=True)
+def resume_with_profile(session: Session, ref: str) -> tuple[Actor, Profile] | None:
+    """Like ``resume_ref``, plus the display profile for the app shell."""
+    found = _resume(session, ref, touch=True)
     return (found[0], profile_of(session, found[1])) if found else None
 
 
-def _resume(session: Session, token: str, *, touch: bool) -> tuple[Actor, User] | None:
-    if not token or len(token) > 200:
+def live_session(session: Session, session_id: UUID) -> UserSession | None:
+    """The session row if it can still act (not revoked, not expired)."""
+    row = session.get(UserSession, session_id)
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def _resume(session: Session, ref: str, *, touch: bool) -> tuple[Actor, User] | None:
+    if not ref or len(ref) != 64:
         return None
     now = utcnow()
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == hash_token(token))
-    ).first()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == ref)).first()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or user.deleted_at is not None or user.status != UserStatus.ACTIVE:
         return None
+    org = session.get(Organization, user.organization_id)
+    if org is None or not org.is_active:
+        return None
     if touch and (now - row.last_seen_at) > timedelta(minutes=1):
         session.execute(
             update(UserSession).where(col(UserSession.id) == row.id).values(last_seen_at=now)
         )
-    return actor_for(session, user, ip=row.ip_address), user
+    return actor_for(session, user, ip=row.ip_address, session_id=row.id), user
 
 
-def sign_out(session: Session, token: str) -> bool:
-    """Revoke the session row behind the token. True when a live session was revoked."""
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == hash_token(token))
-    ).first()
+def sign_out(session: Session, ref: str) -> bool:
+    """Revoke the session row behind a session reference. True when a live one was revoked."""
+    row = session.exec(select(UserSession).where(UserSession.token_hash == ref)).first()
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
@@ -212,3 +246,13 @@ def sign_out(session: Session, token: str) -> bool:
     who = Actor(user_id=row.user_id, organization_id=row.organization_id)
     audit.record(session, who, "auth.sign_out", "session", row.id)
     return True
+
+
+def revoke_user_sessions(session: Session, user_id: UUID) -> int:
+    """End every live session of a user (suspension): they do not come back on reactivation."""
+    result = session.execute(
+        update(UserSession)
+        .where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # pyright: ignore[reportAttributeAccessIssue]

@@ -80,9 +80,15 @@ class Actor:
     permissions: frozenset[str] = field(default_factory=frozenset)
     is_super_admin: bool = False
     ip: str | None = None
+    session_id: UUID | None = None  # the sign-in session acting (None for jobs and the seed)
 
     def can(self, permission: str) -> bool:
         return self.is_super_admin or permission in self.permissions
+
+
+def holds_all(actor: Actor, permissions: frozenset[str] | set[str]) -> bool:
+    """Whether the actor holds every one of ``permissions`` (nobody hands out more than they have)."""
+    return actor.is_super_admin or set(permissions) <= actor.permissions
 
 
 def require(actor: Actor, permission: str) -> None:

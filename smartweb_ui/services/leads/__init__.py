@@ -20,8 +20,7 @@ from .export_tickets import (
     Ticket,
     leads_csv_path,
     leads_csv_ticket,
-    ticket_actor,
-    verify,
+    redeem,
 )
 from .filters import BUSINESS_TYPES, OPEN, OPEN_VALUES, SOURCE_VALUES, STATUS_VALUES, LeadFilter
 from .import_rules import FIELDS as IMPORT_FIELDS
@@ -84,13 +83,12 @@ __all__ = [
     "parse_query",
     "query_for",
     "read_csv",
+    "redeem",
     "result_csv",
     "run_import",
     "save_view",
     "set_status",
     "tag_leads",
-    "ticket_actor",
     "user_choices",
-    "verify",
     "view_definition",
 ]

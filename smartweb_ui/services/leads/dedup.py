@@ -18,41 +18,20 @@ from ..core import audit
 from ..core.errors import Conflict, Invalid
 from ..core.org import org_context
 from ..core.security import Actor, require
-from ..core.text import escape_like
+from ..core.text import clean_text, escape_like
+from ..core.validate import (
+    clean_email_address,
+    clean_us_state,
+    clean_zip,
+    format_phone,
+    phone_digits,
+)
 from .common import lead_settings
 from .scoring import Activity, rescore, scoring_config
 from .search import matching_companies
 from .sla import first_contact_due
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 DOMAIN_RE = re.compile(r"^([a-z0-9-]+\.)+[a-z]{2,}$")
-
-
-def phone_digits(phone: str | None) -> str:
-    """The 10 national digits of a US phone ('' if it is not one)."""
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    return digits if len(digits) == 10 else ""
-
-
-def format_phone(phone: str | None) -> str | None:
-    """'(512) 555-0100' for a US number; None for empty input; Invalid otherwise."""
-    if not (phone or "").strip():
-        return None
-    digits = phone_digits(phone)
-    if not digits:
-        raise Invalid(f"Phone “{phone}” is not a 10-digit US number.")
-    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-
-
-def clean_email(email: str | None) -> str | None:
-    value = (email or "").strip().lower()
-    if not value:
-        return None
-    if not EMAIL_RE.match(value) or len(value) > 254:
-        raise Invalid(f"E-mail “{email}” is not a valid address.")
-    return value
 
 
 def website_domain(website: str | None) -> str | None:
@@ -154,17 +133,19 @@ def create_lead(
     existing leads) unless ``allow_duplicate``; a same-phone / same-e-mail company is never
     created twice (unique per organization)."""
     require(actor, "leads.write")
-    name = str(company.get("name") or "").strip()
-    if not name:
-        raise Invalid("The company needs a name.")
+    name = clean_text(company.get("name"), "The company name", max_length=200, required=True)
     try:
         kind = BusinessType(str(company.get("business_type") or "other"))
         src = LeadSource(source)
     except ValueError:
         raise Invalid("Unknown business type or source.") from None
-    phone = format_phone(company.get("phone"))
-    email = clean_email(company.get("email"))
-    website = str(company.get("website") or "").strip() or None
+    phone = format_phone(clean_text(company.get("phone"), "The phone", max_length=40))
+    email = clean_email_address(company.get("email"), required=False) or None
+    website = clean_text(company.get("website"), "The website", max_length=500) or None
+    city = clean_text(company.get("city"), "The city", max_length=100) or None
+    state = clean_us_state(company.get("state")) or None
+    zip_code = clean_zip(company.get("zip_code")) or None
+    street = clean_text(company.get("street_address"), "The street", max_length=300) or None
     matches = find_duplicates(session, actor, phone=phone, email=email, website=website)
     hard = [m for m in matches if {"phone", "e-mail"} & set(m.matched_on)]
     if hard or (matches and not allow_duplicate):
@@ -174,16 +155,16 @@ def create_lead(
     now = utcnow()
     row = Company(
         organization_id=actor.organization_id,
-        name=name[:200],
+        name=name,
         business_type=kind,
         phone=phone,
         email=email,
         website=website,
         website_domain=website_domain(website),
-        city=(str(company.get("city") or "").strip() or None),
-        state=(str(company.get("state") or "").strip().upper() or None),
-        zip_code=(str(company.get("zip_code") or "").strip() or None),
-        street_address=(str(company.get("street_address") or "").strip() or None),
+        city=city,
+        state=state,
+        zip_code=zip_code,
+        street_address=street,
     )
     session.add(row)
     session.flush()

@@ -9,10 +9,9 @@ from typing import Any
 
 from ...models import BusinessType, LeadSource
 from ..core.errors import Invalid
+from ..core.validate import EMAIL_RE, US_STATES, ZIP_RE, phone_digits
 from .actions import clean_tag
-from .dedup import EMAIL_RE, phone_digits, website_domain
-
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+from .dedup import website_domain
 
 # field -> label shown in the column-mapping form
 FIELDS: dict[str, str] = {
@@ -62,22 +61,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("tag", "labels"),
 }
 
-_STATES = {
-    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA",
-    "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE", "FLORIDA": "FL", "GEORGIA": "GA",
-    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA",
-    "KANSAS": "KS", "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD",
-    "MASSACHUSETTS": "MA", "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS",
-    "MISSOURI": "MO", "MONTANA": "MT", "NEBRASKA": "NE", "NEVADA": "NV", "NEW HAMPSHIRE": "NH",
-    "NEW JERSEY": "NJ", "NEW MEXICO": "NM", "NEW YORK": "NY", "NORTH CAROLINA": "NC",
-    "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK", "OREGON": "OR", "PENNSYLVANIA": "PA",
-    "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD", "TENNESSEE": "TN",
-    "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA",
-    "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY", "DISTRICT OF COLUMBIA": "DC",
-    "PUERTO RICO": "PR",
-}  # fmt: skip
-# Upper-case full name or code -> code.
-US_STATES: dict[str, str] = {**_STATES, **{code: code for code in _STATES.values()}}
 
 _TRADES = {
     "plumb": BusinessType.PLUMBING,

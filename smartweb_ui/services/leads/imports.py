@@ -24,8 +24,8 @@ from ...models.base import utcnow
 from ..core.errors import Invalid
 from ..core.org import org_context
 from ..core.security import Actor, require
+from ..core.validate import phone_digits
 from .common import lead_settings
-from .dedup import phone_digits
 from .import_rules import FIELDS, SYNONYMS, validate_row
 from .scoring import Activity, factors_of, score, scoring_config
 from .sla import first_contact_due
