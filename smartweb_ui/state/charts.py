@@ -8,6 +8,8 @@ static props of the chart component, switched by the colour mode.
 
 from __future__ import annotations
 
+import html
+
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +66,12 @@ def _template(dark: bool) -> Template:
 
 
 LIGHT, DARK = _template(False), _template(True)
+
+
+def esc(text: str) -> str:
+    """User text (a stage, a rep, a lost reason, a campaign) as Plotly shows it: Plotly renders
+    a subset of HTML in labels (links included), so every such text is escaped first."""
+    return html.escape(str(text), quote=False)
 
 
 def _num(value: Decimal | int | None) -> float:
@@ -137,10 +145,10 @@ def forecast_figure(fc: Forecast, currency: str) -> tuple[go.Figure, Keys]:
         family = FAMILIES[pipes.index(first.pipeline_name) % len(FAMILIES)]
         n = shade[first.pipeline_name] = shade.get(first.pipeline_name, -1) + 1
         fig.add_bar(
-            x=labels, y=[_num(c.weighted) if c else 0 for c in cells], name=first.stage_name,
+            x=labels, y=[_num(c.weighted) if c else 0 for c in cells], name=esc(first.stage_name),
             marker_color=family[min(n, len(family) - 1)],
-            legendgroup=first.pipeline_name if many else None,
-            legendgrouptitle_text=first.pipeline_name if many and n == 0 else None,
+            legendgroup=esc(first.pipeline_name) if many else None,
+            legendgrouptitle_text=esc(first.pipeline_name) if many and n == 0 else None,
             customdata=[[_num(c.value), c.deals] if c else [0, 0] for c in cells],
             hovertemplate=(f"<b>%{{fullData.name}}</b> · %{{x}}<br>Weighted {s}%{{y:,.0f}}<br>"
                            f"Unweighted {s}%{{customdata[0]:,.0f}} · %{{customdata[1]}} deals<extra></extra>"),
@@ -168,8 +176,8 @@ def forecast_figure(fc: Forecast, currency: str) -> tuple[go.Figure, Keys]:
 def funnel_figure(funnel: Funnel) -> tuple[go.Figure, Keys]:
     steps = funnel.steps
     labels = [
-        s.name if s.drop_off_pct is None else
-        f"{s.name}<br><span style='font-size:10px'>↓ {s.drop_off_pct}% drop-off</span>"
+        esc(s.name) if s.drop_off_pct is None else
+        f"{esc(s.name)}<br><span style='font-size:10px'>↓ {s.drop_off_pct}% drop-off</span>"
         for s in steps
     ]  # fmt: skip
     text = [f"{s.deals:,}" if s.conversion_pct is None else f"{s.deals:,} · {s.conversion_pct}%" for s in steps]  # fmt: skip
@@ -179,7 +187,7 @@ def funnel_figure(funnel: Funnel) -> tuple[go.Figure, Keys]:
             textposition="auto", insidetextfont={"color": "#ffffff"},
             marker={"color": [GREEN if s.is_won else STAGE_COLORS[min(i + 2, 6)] for i, s in enumerate(steps)]},
             connector={"fillcolor": "rgba(99,102,241,0.14)", "line": {"width": 0}},
-            customdata=[[s.name, _num(s.conversion_pct), _num(s.drop_off_pct), _num(s.of_first_pct)] for s in steps],
+            customdata=[[esc(s.name), _num(s.conversion_pct), _num(s.drop_off_pct), _num(s.of_first_pct)] for s in steps],
             hovertemplate=("<b>%{customdata[0]}</b><br>%{x:,} deals reached this stage<br>"
                            "%{customdata[1]}% of the previous step · drop-off %{customdata[2]}%<br>"
                            "%{customdata[3]}% of the deals created<extra></extra>"),
@@ -195,7 +203,7 @@ def reasons_figure(rows: list[ReasonRow], currency: str) -> tuple[go.Figure, Key
     for status, name, color in (("won", "Won", GREEN), ("lost", "Lost", ROSE)):
         part = [r for r in rows if r.status == status]
         fig.add_bar(
-            y=[r.label for r in part], x=[r.deals for r in part], name=name, orientation="h",
+            y=[esc(r.label) for r in part], x=[r.deals for r in part], name=name, orientation="h",
             marker_color=color, customdata=[_num(r.value) for r in part],
             hovertemplate=f"<b>%{{y}}</b><br>%{{x}} deals · {s}%{{customdata:,.0f}}<extra></extra>",
         )  # fmt: skip
@@ -212,7 +220,7 @@ def reps_figure(rows: list[RepRow], currency: str) -> tuple[go.Figure, Keys]:
     s = currency_symbol(currency)
     fig = go.Figure(
         go.Bar(
-            y=[r.name for r in rows], x=[_num(r.won_revenue) for r in rows], orientation="h",
+            y=[esc(r.name) for r in rows], x=[_num(r.won_revenue) for r in rows], orientation="h",
             marker_color=INDIGO, textposition="auto",
             text=[f"{r.won_deals} won · {r.win_rate if r.win_rate is not None else '–'}% win" for r in rows],
             customdata=[[r.won_deals, r.lost_deals, _num(r.win_rate)] for r in rows],
@@ -252,7 +260,7 @@ def _combo(labels: list[str], bars: list[tuple[str, str, list[int]]], revenue: l
 
 
 def sources_figure(rows: list[SourceRow], currency: str) -> tuple[go.Figure, Keys]:
-    labels = [r.label for r in rows]
+    labels = [esc(r.label) for r in rows]
     fig = _combo(
         labels,
         [("New leads", SKY, [r.leads for r in rows]),
@@ -268,7 +276,7 @@ def sources_figure(rows: list[SourceRow], currency: str) -> tuple[go.Figure, Key
 
 def campaigns_figure(rows: list[CampaignRow], currency: str) -> tuple[go.Figure, Keys]:
     fig = _combo(
-        [r.name for r in rows],
+        [esc(r.name) for r in rows],
         [("Leads called", SLATE, [r.leads_called for r in rows]),
          ("Reached", SKY, [r.leads_reached for r in rows]),
          ("Interested", TEAL, [r.interested for r in rows]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -91,3 +92,13 @@ def test_csv_has_the_exact_numbers(data: an.DashboardData) -> None:
         assert chart_csv(data, chart)[1].count("\n") >= 1
     with pytest.raises(Invalid):
         chart_csv(data, "passwords")
+
+
+def test_user_text_in_a_chart_is_escaped() -> None:
+    from smartweb_ui.services.analytics import ReasonRow
+
+    label = '<a href="https://evil.example">Price</a>'
+    rows = [ReasonRow(status="lost", reason=label, label=label, deals=2, value=Decimal(10))]
+    fig, _ = charts.reasons_figure(rows, "USD")
+    labels = [y for trace in fig.data for y in trace.y]
+    assert labels == ['&lt;a href="https://evil.example"&gt;Price&lt;/a&gt;']

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
+from ..core.csv_out import csv_text
 from ..core.errors import Invalid
 from .types import DashboardData
 
 CHARTS = ("kpis", "monthly", "forecast", "funnel", "reasons", "reps", "sources", "campaigns")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def _table(data: DashboardData, chart: str) -> tuple[list[str], Iterable[Iterable[Any]]]:
@@ -84,9 +75,5 @@ def _table(data: DashboardData, chart: str) -> tuple[list[str], Iterable[Iterabl
 def chart_csv(data: DashboardData, chart: str) -> tuple[str, str]:
     """(file name, CSV text) of one chart, for the period the data was computed for."""
     head, rows = _table(data, chart)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(head)
-    writer.writerows([_cell(v) for v in row] for row in rows)
     p = data.period
-    return f"smartweb-{chart}-{p.start:%Y%m%d}-{p.end:%Y%m%d}.csv", out.getvalue()
+    return f"smartweb-{chart}-{p.start:%Y%m%d}-{p.end:%Y%m%d}.csv", csv_text(head, rows)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from ..core.formatting import format_datetime
+from ..core.csv_out import csv_chunks
 from ..core.org import org_context
 from ..core.security import Actor, require
 from .inbox import LeadFilter, list_query
@@ -39,25 +39,22 @@ def export_lines(
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
     tz = org_context(session, actor).tz
     stmt = list_query(actor, flt, sort, tz)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
     result = session.execute(stmt.execution_options(yield_per=chunk_rows))
-    for n, r in enumerate(result, start=1):
-        writer.writerow(
-            [
-                r.id, r.name, r.business_type.value, r.phone or "", r.email or "", r.website or "",
-                r.city or "", r.state or "", r.zip_code or "", r.status.value, r.source.value,
-                r.lead_score, r.assignee_name or "", format_datetime(r.created_at, tz, with_year=True),
-                format_datetime(r.last_contact_at, tz, with_year=True), format_datetime(r.sla_due_at, tz, with_year=True),
-                r.contact_attempts, ";".join(r.tags or []),
-            ]
-        )  # fmt: skip
-        if n % chunk_rows == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    rows = (
+        [
+            r.id, r.name, r.business_type, r.phone, r.email, r.website, r.city, r.state,
+            r.zip_code, r.status, r.source, r.lead_score, r.assignee_name,
+            _local(r.created_at, tz), _local(r.last_contact_at, tz), _local(r.sla_due_at, tz),
+            r.contact_attempts, ";".join(r.tags or []),
+        ]
+        for r in result
+    )  # fmt: skip
+    yield from csv_chunks(COLUMNS, rows, chunk_rows=chunk_rows)
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """A timestamp on the organization's clock (written ISO 8601, with its UTC offset)."""
+    return moment.astimezone(tz) if moment is not None else None
 
 
 def export_csv(

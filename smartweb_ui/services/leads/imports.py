@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from ...models import AuditLog, Company, Lead, LeadSource, LeadTag
 from ...models.base import utcnow
+from ..core.csv_out import csv_text
 from ..core.errors import Invalid
 from ..core.org import org_context
 from ..core.security import Actor, require
@@ -322,12 +323,9 @@ def run_import(
 
 def result_csv(result: ImportResult) -> str:
     """The downloadable report: one line per row with its outcome and reason."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "outcome", "company", "reason", "lead_id"])
     lines = [(r, "created", name, "", lid) for r, lid, name in result.created]
     lines += [(i.row, "duplicate", i.name, i.reason, i.lead_id) for i in result.duplicates]
     lines += [(i.row, "rejected", i.name, i.reason, "") for i in result.rejected]
-    for line in sorted(lines, key=lambda x: x[0]):
-        writer.writerow(line)
-    return out.getvalue()
+    return csv_text(
+        ["row", "outcome", "company", "reason", "lead_id"], sorted(lines, key=lambda x: x[0])
+    )
