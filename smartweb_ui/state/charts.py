@@ -9,7 +9,6 @@ static props of the chart component, switched by the colour mode.
 from __future__ import annotations
 
 import html
-
 from decimal import Decimal
 from typing import Any
 

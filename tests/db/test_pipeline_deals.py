@@ -281,3 +281,61 @@ def test_deal_tasks_add_complete_and_show_on_the_card(org, other_org) -> None:  
     with system_session() as s:
         t = s.get(m.Task, task_id)
         assert (t.status, t.completed_by) == (m.TaskStatus.DONE, org.users["rep"])
+
+
+# ------------------------------------------------------------------ row scope
+def test_a_rep_adds_tasks_only_to_their_own_deals(org) -> None:  # type: ignore[no-untyped-def]
+    data = make_pipeline(org)
+    rep = org.actors["rep"]
+    with pytest.raises(Forbidden):
+        call(rep, add_task, deal_id=data.deals["o1"], title="Not mine")  # rep2's deal
+    call(org.actors["manager"], add_task, deal_id=data.deals["o1"], title="Manager can")
+    assert audit_actions(org.id) == ["task.create"]
+
+
+def test_a_rep_cannot_open_a_deal_on_a_colleagues_lead_nor_find_it(org) -> None:  # type: ignore[no-untyped-def]
+    data = make_pipeline(org)
+    with system_session() as s:
+        s.execute(
+            sa.update(m.Lead)
+            .where(m.Lead.company_id == data.companies["zen"])
+            .values(assigned_to=org.users["rep2"])
+        )
+    rep = org.actors["rep"]
+    assert call(rep, search_companies, "zen roof") == []
+    assert [c.id for c in call(org.actors["manager"], search_companies, "zen roof")] == [
+        str(data.companies["zen"])
+    ]
+    with pytest.raises(NotFound):
+        call(
+            rep,
+            create_deal,
+            data.pipeline,
+            name="Poach",
+            value="1",
+            company_id=data.companies["zen"],
+        )
+    assert audit_actions(org.id) == []
+
+
+def test_the_drawer_hides_a_colleagues_lead_contact_details(org) -> None:  # type: ignore[no-untyped-def]
+    data = make_pipeline(org)
+    with system_session() as s:
+        s.execute(
+            sa.update(m.Company)
+            .where(m.Company.id == data.companies["zen"])
+            .values(phone="(512) 555-0199", email="owner@zen.example")
+        )
+        s.execute(
+            sa.update(m.Lead)
+            .where(m.Lead.company_id == data.companies["zen"])
+            .values(assigned_to=org.users["rep2"])
+        )
+    seen_by_rep = call(org.actors["rep"], deal_detail, data.deals["q1"])  # rep's deal, rep2's lead
+    assert (seen_by_rep.company_phone, seen_by_rep.company_email, seen_by_rep.lead_id) == (
+        "",
+        "",
+        "",
+    )
+    seen_by_owner = call(org.actors["rep2"], deal_detail, data.deals["q1"])
+    assert seen_by_owner.company_phone == "(512) 555-0199" and seen_by_owner.lead_id

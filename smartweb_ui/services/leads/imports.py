@@ -323,9 +323,9 @@ def run_import(
 
 def result_csv(result: ImportResult) -> str:
     """The downloadable report: one line per row with its outcome and reason."""
+    lines: list[tuple[int, str, str, str, str]]
     lines = [(r, "created", name, "", lid) for r, lid, name in result.created]
     lines += [(i.row, "duplicate", i.name, i.reason, i.lead_id) for i in result.duplicates]
     lines += [(i.row, "rejected", i.name, i.reason, "") for i in result.rejected]
-    return csv_text(
-        ["row", "outcome", "company", "reason", "lead_id"], sorted(lines, key=lambda x: x[0])
-    )
+    lines.sort(key=lambda line: line[0])
+    return csv_text(["row", "outcome", "company", "reason", "lead_id"], lines)

@@ -10,7 +10,6 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from ...models import (
-    Company,
     Lead,
     LeadSource,
     LeadStatus,
@@ -20,9 +19,9 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ..core import audit
-from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
+from ..core.errors import Conflict, Forbidden, Invalid, as_uuid
 from ..core.money import parse_money
-from ..core.scope import can_edit_deal, load_deal, load_org_user
+from ..core.scope import can_edit_deal, lead_scope, load_company, load_deal, load_org_user
 from ..core.security import Actor, require
 from .common import weighted
 from .kanban import choose_pipeline
@@ -57,9 +56,7 @@ def create_deal(
     owner = actor.user_id if owner_id in (None, "") else load_org_user(session, actor, owner_id).id
     if owner != actor.user_id and not actor.can("pipeline.manage"):
         raise Forbidden("Only a manager can create a deal for someone else.")
-    company = session.get(Company, as_uuid(company_id, "Company"))
-    if company is None or company.organization_id != actor.organization_id or company.deleted_at:
-        raise NotFound("Company not found.")
+    company = load_company(session, actor, company_id)  # a colleague's lead: not found
     clean_name, amount = _clean_name(name), parse_money(value)
     first = session.exec(
         select(PipelineStage)
@@ -75,7 +72,11 @@ def create_deal(
     ).first()
     if first is None:
         raise Invalid("This pipeline has no open stage to put the deal in.")
-    lead = session.exec(select(Lead).where(Lead.company_id == company.id)).first()
+    lead = session.exec(
+        select(Lead)
+        .where(Lead.company_id == company.id, col(Lead.deleted_at).is_(None), lead_scope(actor))
+        .order_by(col(Lead.created_at))
+    ).first()
     if lead is None:
         lead = Lead(
             organization_id=actor.organization_id,

@@ -16,7 +16,7 @@ from ...models import Company, Lead, Proposal, User
 from ...models.base import utcnow
 from ..core.formatting import format_date, format_datetime, format_money, initials
 from ..core.org import org_context
-from ..core.scope import can_edit_deal, load_deal
+from ..core.scope import can_edit_deal, can_see_lead, company_scope, lead_scope, load_deal
 from ..core.security import Actor, require
 from ..core.text import contains_pattern
 from ..tasks.followups import TaskRow, task_list
@@ -115,6 +115,8 @@ def deal_detail(session: Session, actor: Actor, deal_id: str | UUID) -> DealDeta
     if deal.lead_id:
         lead = session.get(Lead, deal.lead_id)
         company = session.get(Company, lead.company_id) if lead else None
+    # The company's name is the deal's; its lead and contact details are the lead's to show.
+    lead_visible = lead is not None and can_see_lead(actor, lead)
     owner = session.get(User, deal.owner_id) if deal.owner_id else None
     proposals = session.exec(
         select(Proposal)
@@ -144,11 +146,11 @@ def deal_detail(session: Session, actor: Actor, deal_id: str | UUID) -> DealDeta
         version=deal.version,
         can_edit=can_edit_deal(actor, deal.owner_id),
         can_reassign=actor.can("pipeline.manage"),
-        lead_id=str(lead.id) if lead else "",
+        lead_id=str(lead.id) if lead and lead_visible else "",
         company=company.name if company else "",
         company_place=", ".join(p for p in [company.city, company.state] if p) if company else "",
-        company_phone=(company.phone or "") if company else "",
-        company_email=(company.email or "") if company else "",
+        company_phone=(company.phone or "") if company and lead_visible else "",
+        company_email=(company.email or "") if company and lead_visible else "",
         history=[
             StageStep(
                 title=f"{h.from_name} → {h.to_name}" if h.from_name else f"Created in {h.to_name}",
@@ -180,6 +182,8 @@ def search_companies(
     q = (query or "").strip()
     if len(q) < 2:
         return []
+    if not actor.can("leads.read"):
+        return []
     # Five columns: more than sqlmodel's select() has typed overloads for, so SQLAlchemy's.
     rows = session.execute(
         sa.select(
@@ -190,6 +194,8 @@ def search_companies(
             col(Company.organization_id) == actor.organization_id,
             col(Company.deleted_at).is_(None),
             col(Company.name).ilike(contains_pattern(q)),
+            company_scope(actor),
+            sa.or_(col(Lead.id).is_(None), lead_scope(actor)),
         )
         .order_by(col(Company.name))
         .limit(limit)

@@ -8,15 +8,22 @@ from uuid import UUID
 
 from sqlmodel import Session, col, select
 
-from ...models import Lead, Opportunity, Task, TaskPriority, TaskStatus, User
+from ...models import Task, TaskPriority, TaskStatus, User
 from ...models.base import utcnow
 from ..core import audit
 from ..core.changes import touch_deal
 from ..core.dates import parse_local_datetime
-from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
+from ..core.errors import Conflict, Forbidden, Invalid
 from ..core.formatting import format_datetime
 from ..core.org import org_context
-from ..core.scope import load_active_user, load_deal, load_lead
+from ..core.scope import (
+    can_complete_task,
+    can_edit_deal,
+    load_active_user,
+    load_deal,
+    load_lead,
+    load_task,
+)
 from ..core.security import Actor, require
 from ..core.text import clean_text
 
@@ -64,6 +71,8 @@ def add_task(
     deal = None
     if deal_id is not None:
         deal = load_deal(session, actor, deal_id)
+        if not can_edit_deal(actor, deal.owner_id):
+            raise Forbidden("You can add tasks only to your own deals.")
         target_lead = deal.lead_id
     else:
         target_lead = load_lead(session, actor, lead_id or "").id
@@ -117,50 +126,11 @@ def add_task(
     return str(task.id)
 
 
-def _load_task(session: Session, actor: Actor, task_id: str | UUID) -> Task:
-    """The task, if the actor may see it (NotFound otherwise: forged, foreign, out of scope)."""
-    task = session.exec(
-        select(Task).where(Task.id == as_uuid(task_id, "Task")).with_for_update()
-    ).first()
-    if task is None or task.organization_id != actor.organization_id or task.deleted_at is not None:
-        raise NotFound("Task not found.")
-    mine = actor.user_id in (task.assigned_to, task.created_by)
-    if task.opportunity_id is not None and actor.can("pipeline.read"):
-        return task  # deal tasks are as visible as the deals on the board
-    if task.lead_id is not None:
-        try:
-            load_lead(session, actor, task.lead_id)
-        except NotFound:
-            if not mine:
-                raise NotFound("Task not found.") from None
-    elif not mine and not actor.can("leads.read_all"):
-        raise NotFound("Task not found.")
-    return task
-
-
-def _may_complete(session: Session, actor: Actor, task: Task) -> bool:
-    """Its assignee or creator, a manager, or whoever owns the lead or deal it is about."""
-    if actor.user_id in (task.assigned_to, task.created_by):
-        return True
-    if actor.can("leads.read_all") or actor.can("pipeline.manage"):
-        return True
-    if task.opportunity_id is not None:
-        owner = session.exec(
-            select(Opportunity.owner_id).where(Opportunity.id == task.opportunity_id)
-        ).first()
-        if owner == actor.user_id:
-            return True
-    if task.lead_id is not None:
-        assignee = session.exec(select(Lead.assigned_to).where(Lead.id == task.lead_id)).first()
-        return assignee == actor.user_id
-    return False
-
-
 def complete_task(session: Session, actor: Actor, task_id: str | UUID) -> None:
     """Mark a task done — the one implementation used by Today, lead detail and the deal drawer."""
     require(actor, "tasks.write")
-    task = _load_task(session, actor, task_id)
-    if not _may_complete(session, actor, task):
+    task = load_task(session, actor, task_id)
+    if not can_complete_task(session, actor, task):
         raise Forbidden("You can complete only your own tasks.")
     if task.status != TaskStatus.OPEN:
         raise Conflict("This task is already closed.")
