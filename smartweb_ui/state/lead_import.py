@@ -10,20 +10,22 @@ import reflex as rx
 from pydantic import BeforeValidator
 
 from ..services import leads
-from ..services.core.errors import Forbidden
+from ..services.core.errors import DomainError, Forbidden
 from ..services.core.inputs import Choices, Flag, TextRule
 from ..services.leads import IMPORT_FIELDS as FIELDS
 from . import door
 from .door import Events
 
 SKIP = "— not imported —"
+GENERIC_FAILURE = "Something went wrong while importing; try again, or with a smaller file."
 ImportField = Annotated[str, BeforeValidator(Choices(FIELDS))]
 Header = Annotated[str, BeforeValidator(TextRule(200, strip=False))]
 
 
 class LeadImportState(rx.State):
     open: bool = False
-    step: str = "upload"  # upload -> map -> running -> done
+    step: str = "upload"  # upload -> map -> running -> done | failed
+    failure: str = ""  # why the import failed (step "failed"); nothing was written
     file_name: str = ""
     headers: list[str] = []
     preview: list[list[str]] = []
@@ -66,7 +68,7 @@ class LeadImportState(rx.State):
                 [],
                 {},
             )
-            self._data, self._report = b"", ""
+            self._data, self._report, self.failure = b"", "", ""
         return None
 
     @door.event
@@ -131,9 +133,10 @@ class LeadImportState(rx.State):
                 self.done, self.total = progress["done"], progress["total"] or self.total
         try:
             result = task.result()
-        except BaseException:
+        except Exception as exc:  # the transaction rolled back: nothing of it was written
             async with self:
-                self.step = "map"
+                self.step = "failed"
+                self.failure = exc.message if isinstance(exc, DomainError) else GENERIC_FAILURE
             raise
         async with self:
             self.done = self.total = result.total

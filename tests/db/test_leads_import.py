@@ -141,3 +141,23 @@ def test_ten_thousand_rows_with_progress(org) -> None:  # type: ignore[no-untype
         )
     assert len(result.created) == 9_999 and counts(org.id)[:2] == (9_999, 9_999)
     assert seen[-1] == 10_000 and len(seen) > 10
+
+
+def test_binary_or_nul_files_are_refused_with_a_message() -> None:
+    from smartweb_ui.services.core.errors import Invalid
+    from smartweb_ui.services.leads.imports import read_csv
+
+    for data in (b"name,phone\nAcme\x00,1\n", bytes(range(256)) * 10):
+        with pytest.raises(Invalid, match="binary data"):
+            read_csv(data)
+
+
+def test_overlong_or_control_character_cells_reject_the_row_not_cut_it(org) -> None:  # type: ignore[no-untyped-def]
+    from smartweb_ui.services.leads.import_rules import validate_row
+
+    clean, errors = validate_row({"name": "x" * 900})
+    assert errors == ["name is longer than 200 characters"] and clean == {}
+    _, errors = validate_row({"name": "Acme", "city": "Austin\x07"})
+    assert errors == ["city contains characters that can't be stored"]
+    _, errors = validate_row({"name": "Acme", "state": "TEXAS!!"})
+    assert errors == ["state “TEXAS!!” is not a US state code"]

@@ -182,6 +182,24 @@ def _done_step() -> rx.Component:
     )
 
 
+def _failed_step() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            rx.text("The import failed and nothing was imported. ", I.failure),
+            icon="circle-x",
+            color_scheme="red",
+            role="alert",
+        ),
+        rx.hstack(
+            rx.button("Try another file", variant="soft", on_click=I.set_open(True)),
+            rx.button("Close", on_click=I.set_open(False)),
+        ),
+        width="100%",
+        spacing="3",
+        data_testid="import-failed",
+    )
+
+
 def import_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
@@ -194,6 +212,7 @@ def import_dialog() -> rx.Component:
                 ("map", _map_step()),
                 ("running", _progress_step()),
                 ("done", _done_step()),
+                ("failed", _failed_step()),
                 _upload_step(),
             ),
             max_width="760px",

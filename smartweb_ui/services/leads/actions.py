@@ -16,6 +16,7 @@ from ..core.errors import Invalid
 from ..core.results import Option
 from ..core.scope import load_active_user, load_lead, load_leads
 from ..core.security import Actor, require
+from ..core.text import clean_text
 
 # The status workflow: new -> contacted -> qualified -> converted (converted only through
 # "Convert to deal"); unqualified / lost from any open status, with a reason; both reopenable.
@@ -178,7 +179,8 @@ def set_status(
     require(actor, "leads.write")
     target = _status(status)
     lead = load_lead(session, actor, lead_id, for_update=True)
-    _apply_status(session, actor, lead, target, (reason or "").strip()[:500], action="lead.status")
+    reason = clean_text(reason, "The reason", max_length=500)
+    _apply_status(session, actor, lead, target, reason, action="lead.status")
     session.flush()
     return lead.status.value
 

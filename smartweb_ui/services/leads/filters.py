@@ -18,6 +18,8 @@ from ..core.errors import Invalid
 from ..core.query import QueryFilters
 from ..core.scope import lead_scope
 from ..core.security import Actor
+from ..core.text import clean_text
+from ..core.validate import clean_us_state
 from .common import OPEN_STATUSES
 from .search import search_clause
 
@@ -101,19 +103,28 @@ class LeadFilter(QueryFilters):
             except ValueError:
                 raise Invalid("Unknown assignee.") from None
         return cls(
-            search=str(raw.get("search") or "").strip()[:100],
+            search=clean_text(raw.get("search"), "Search", max_length=100),
             status=many("status", STATUS_VALUES),
             source=many("source", SOURCE_VALUES),
             assignee=assignee,
-            tag=str(raw.get("tag") or "").strip().lower()[:40],
+            tag=clean_text(raw.get("tag"), "The tag", max_length=40).lower(),
             score_min=score("score_min"),
             score_max=score("score_max"),
             business_type=many("business_type", BUSINESS_TYPES),
-            city=str(raw.get("city") or "").strip()[:80],
-            state=str(raw.get("state") or "").strip().upper()[:2],
-            overdue=bool(raw.get("overdue")),
-            follow_up_due=bool(raw.get("follow_up_due")),
+            city=clean_text(raw.get("city"), "The city", max_length=80),
+            state=clean_us_state(raw.get("state")),
+            overdue=_flag(raw.get("overdue"), "overdue"),
+            follow_up_due=_flag(raw.get("follow_up_due"), "follow-up"),
         )
+
+
+def _flag(value: Any, what: str) -> bool:
+    """A yes/no filter: a real boolean (a link's "1" is decoded before it gets here)."""
+    if value in (None, "", False):
+        return False
+    if value is True:
+        return True
+    raise Invalid(f"The {what} filter is on or off.")
 
 
 def city_variants(city: str) -> list[str]:

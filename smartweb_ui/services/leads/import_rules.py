@@ -9,6 +9,7 @@ from typing import Any
 
 from ...models import BusinessType, LeadSource
 from ..core.errors import Invalid
+from ..core.text import has_control_chars
 from ..core.validate import EMAIL_RE, US_STATES, ZIP_RE, phone_digits
 from .actions import clean_tag
 from .dedup import website_domain
@@ -100,11 +101,30 @@ def _int(value: str, what: str, errors: list[str], *, maximum: int = 10**9) -> i
     return int(text)
 
 
+# What a cell may hold, by field (longer text rejects the row: nothing is cut silently).
+MAX_CHARS = {"name": 200, "website": 300, "facebook_url": 300, "linkedin_url": 300,
+             "instagram_url": 300, "tags": 500}  # fmt: skip
+DEFAULT_MAX_CHARS = 200
+
+
+def _shown(value: str) -> str:
+    """A cell as an error message quotes it (long values are shortened for the message only)."""
+    return value if len(value) <= 60 else value[:57] + "…"
+
+
 def validate_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     """Clean values and the reasons the row is rejected (empty when it is good)."""
     errors: list[str] = []
+    for key, raw in values.items():
+        limit = MAX_CHARS.get(key, DEFAULT_MAX_CHARS)
+        if has_control_chars(raw or "", multiline=False):
+            errors.append(f"{key.replace('_', ' ')} contains characters that can't be stored")
+        elif len((raw or "").strip()) > limit:
+            errors.append(f"{key.replace('_', ' ')} is longer than {limit} characters")
+    if errors:
+        return {}, errors
     get = lambda k: (values.get(k) or "").strip()  # noqa: E731
-    clean: dict[str, Any] = {"name": get("name")[:200]}
+    clean: dict[str, Any] = {"name": get("name")}
     if not clean["name"]:
         errors.append("name is required")
     phone = get("phone")
@@ -113,39 +133,39 @@ def validate_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         if digits:
             clean["phone"] = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
         else:
-            errors.append(f"phone “{phone}” is not a 10-digit US number")
+            errors.append(f"phone “{_shown(phone)}” is not a 10-digit US number")
     email = get("email").lower()
     if email:
         if EMAIL_RE.match(email) and len(email) <= 254:
             clean["email"] = email
         else:
-            errors.append(f"e-mail “{get('email')}” is not a valid address")
+            errors.append(f"e-mail “{_shown(get('email'))}” is not a valid address")
     website = get("website")
     if website:
         domain = website_domain(website)
         if domain:
-            clean["website"], clean["website_domain"] = website[:300], domain
+            clean["website"], clean["website_domain"] = website, domain
         else:
-            errors.append(f"website “{website}” is not a valid address")
+            errors.append(f"website “{_shown(website)}” is not a valid address")
     state = get("state").upper()
     if state:
         code = US_STATES.get(state) or (state if state in US_STATES.values() else None)
         if code:
             clean["state"] = code
         else:
-            errors.append(f"state “{get('state')}” is not a US state code")
+            errors.append(f"state “{_shown(get('state'))}” is not a US state code")
     zip_code = get("zip_code")
     if zip_code:
         if ZIP_RE.match(zip_code):
             clean["zip_code"] = zip_code
         else:
-            errors.append(f"ZIP “{zip_code}” is not 5 digits (or ZIP+4)")
+            errors.append(f"ZIP “{_shown(zip_code)}” is not 5 digits (or ZIP+4)")
     for key in ("dba_name", "street_address", "city", "license_number", "license_state"):
         if get(key):
-            clean[key] = get(key)[:200]
+            clean[key] = get(key)
     for key in ("facebook_url", "linkedin_url", "instagram_url"):
         if get(key):
-            clean[key] = get(key)[:300]
+            clean[key] = get(key)
     clean["business_type"] = BusinessType(business_type_of(get("business_type")))
     for key, label in (
         ("years_in_business", "years in business"),

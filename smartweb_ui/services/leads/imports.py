@@ -44,12 +44,17 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
+    if "\x00" in text:
+        raise Invalid("This file holds binary data, not text: save it as CSV and try again.")
     try:
         sample = text[:4096]
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise Invalid(f"This file isn't a CSV SmartWeb can read ({exc}).") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise Invalid("The file is empty.")

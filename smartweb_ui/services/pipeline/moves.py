@@ -26,6 +26,7 @@ from ..core.money import parse_money
 from ..core.org import org_context
 from ..core.scope import can_edit_deal, load_deal
 from ..core.security import Actor, require
+from ..core.text import clean_text
 from .common import weighted
 
 MOVE_FIELDS = [
@@ -118,8 +119,8 @@ def _closing_details(
         return {
             "status": OpportunityStatus.LOST,
             "actual_close_date": today,
-            "closed_reason": reason[:200],
-            "competitor_won": (competitor or "").strip()[:200] or None,
+            "closed_reason": clean_text(reason, "The reason", max_length=200),
+            "competitor_won": clean_text(competitor, "The competitor", max_length=200) or None,
         }
     return {
         "status": OpportunityStatus.OPEN,
