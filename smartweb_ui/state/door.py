@@ -32,6 +32,7 @@ import dataclasses
 import enum
 import functools
 import inspect
+import json
 import logging
 import types
 import typing
@@ -61,6 +62,10 @@ StateClass = TypeVar("StateClass", bound=type[rx.State])
 
 GENERIC_ERROR = "Something went wrong on our side and nothing was saved. Please try again."
 BAD_REQUEST = "That request isn't valid. Reload the page and try again."
+TOO_LARGE = "That is more than SmartWeb takes in one go."
+# What one event may carry (the largest form: a few long texts). Every argument has its own
+# bound too, so what a tab's state can hold is bounded by construction.
+MAX_PAYLOAD_BYTES = 256 * 1024
 
 # One thread per pooled connection: a handler's service call holds one connection at a time.
 _EXECUTOR = ThreadPoolExecutor(
@@ -161,6 +166,8 @@ class HandlerSpec:
 
     def validate(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The converted arguments, or Refused with a sentence naming what is wrong."""
+        if _payload_size(payload, self.uploads) > MAX_PAYLOAD_BYTES:
+            raise Refused(TOO_LARGE)
         unknown = set(payload) - set(self.adapters) - self.uploads
         missing = self.required - set(payload)
         if unknown or missing:
@@ -175,6 +182,13 @@ class HandlerSpec:
             except ValidationError as exc:
                 raise Refused(explain(exc, self.labels, name)) from None
         return out
+
+
+def _payload_size(payload: Mapping[str, Any], skip: frozenset[str]) -> int:
+    try:
+        return len(json.dumps({k: v for k, v in payload.items() if k not in skip}, default=str))
+    except (TypeError, ValueError):
+        return MAX_PAYLOAD_BYTES + 1
 
 
 def spec_of(handler: Any) -> HandlerSpec | None:

@@ -179,3 +179,11 @@ def test_list_arguments_need_and_respect_a_maximum_length() -> None:
     assert len(spec.validate({"ids": [str(uuid4()) for _ in range(3)]})["ids"]) == 3
     with pytest.raises(Refused):
         spec.validate({"ids": [str(uuid4()) for _ in range(4)]})
+
+
+def test_an_oversized_event_is_refused_before_validation() -> None:
+    async def note(self, text: LongText) -> None: ...  # noqa: ANN001
+
+    spec = HandlerSpec.of(note, public=False, background=False, labels={})
+    with pytest.raises(Refused, match="more than SmartWeb takes"):
+        spec.validate({"text": "x" * (door.MAX_PAYLOAD_BYTES + 1)})
