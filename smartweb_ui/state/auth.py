@@ -50,6 +50,10 @@ class AuthState(rx.State):
     _session_ref: str = ""  # hash of the token: what identifies the session at rest
     _owner: str = ""  # the user whose data the page states of this tab hold
 
+    @rx.var
+    def is_authenticated(self) -> bool:
+        return self.checked and self.user_name != ""
+
     def __getstate__(self) -> dict[str, Any]:
         """What is persisted: everything but the raw token."""
         fields = dict(super().__getstate__())

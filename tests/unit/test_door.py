@@ -96,7 +96,8 @@ def test_arguments_are_converted_and_bounded() -> None:
     ("payload", "message"),
     [
         ({"deal_id": "x' OR 1=1", "position": 1, "won": True}, "That deal no longer exists."),
-        ({"deal_id": "a" * 900_000, "position": 1, "won": True}, "That deal no longer exists."),
+        ({"deal_id": "a" * 900_000, "position": 1, "won": True}, "more than SmartWeb takes"),
+        ({"deal_id": "a" * 9_000, "position": 1, "won": True}, "That deal no longer exists."),
         ({"deal_id": {"$ne": 1}, "position": 1, "won": True}, "That deal no longer exists."),
         ({"deal_id": str(uuid4()), "position": -1, "won": True}, "Position must be at least 0."),
         ({"deal_id": str(uuid4()), "position": 10**12, "won": True}, "Position must be at most"),
