@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import goto, login, screenshot
+from .helpers import ServerFrames, goto, login, screenshot
 
 EXEC = "exec@demo.smartweb.test"
 REP = "rep@demo.smartweb.test"
@@ -111,3 +111,34 @@ def test_a_rep_is_refused_and_gets_no_data(page: Page) -> None:
     expect(page.locator("[data-kpi]")).to_have_count(0)
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
     assert "Won revenue" not in page.content()
+
+
+def _reps_csv(page: Page) -> str:
+    expect(page.locator('[data-chart="reps"] .js-plotly-plot').first).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_label("Download Rep leaderboard data as CSV").click()
+    path = info.value.path()
+    assert path is not None
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_the_page_states_forget_the_last_user_in_the_same_tab(page: Page) -> None:
+    """Sign out and sign in as another organization's manager in the same tab: nothing the
+    first user's pages held reaches the browser again (the states were reset), and the
+    dashboard's CSV is the second organization's."""
+    frames = ServerFrames(page)
+    open_dashboard(page)
+    assert "Jordan Blake" in _reps_csv(page)  # a Demo Trades Co rep, in the dashboard state
+    page.get_by_role("button", name="Sign out").first.click()
+    page.wait_for_url("**/login")
+    since = frames.mark()
+    login(page, "manager@rival.smartweb.test")
+    goto(page, "/")
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    after = "".join(frames.received[since:])
+    for demo_value in ("Jordan Blake", "Casey Nguyen", "Demo Trades Co"):
+        assert demo_value not in after
+    goto(page, "/dashboard")
+    rival = _reps_csv(page)
+    assert "Jordan Blake" not in rival and "Casey Nguyen" not in rival
