@@ -183,7 +183,7 @@ def test_list_arguments_need_and_respect_a_maximum_length() -> None:
 
 
 def test_an_oversized_event_is_refused_before_validation() -> None:
-    async def note(self, text: LongText) -> None: ...  # noqa: ANN001
+    async def note(self, text: LongText) -> None: ...
 
     spec = HandlerSpec.of(note, public=False, background=False, labels={})
     with pytest.raises(Refused, match="more than SmartWeb takes"):
