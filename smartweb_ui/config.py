@@ -27,13 +27,13 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw) if raw else default
     except ValueError:
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
 def _role(name: str, default: str) -> str:
     value = _env(name, default)
     if not _ROLE_NAME.match(value):
-        raise SystemExit(
+        raise ConfigError(
             f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), got {value!r}"
         )
     return value

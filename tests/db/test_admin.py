@@ -200,3 +200,23 @@ def test_an_address_used_by_another_organization_gets_one_neutral_message(org, o
             s, actor, email='sec x"<b>@y', name="Bad Address",
             role_id=_role_id(org.id, "Sales Rep"), password="long enough password",
         )  # fmt: skip
+
+
+def test_sql_parameters_never_reach_an_error_message(org) -> None:  # type: ignore[no-untyped-def]
+    """A failing statement is logged and raised without its parameters (a password hash here)."""
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError) as failed, system_session() as s:
+        s.add(
+            User(
+                organization_id=org.id,
+                email="rep@acme-plumbing.test",
+                password_hash="$argon2id$secret-hash-value",
+                first_name="Dup",
+                last_name="Licate",
+                full_name="Dup Licate",
+            )
+        )
+        s.flush()
+    assert "secret-hash-value" not in str(failed.value)
+    assert "hidden due to hide_parameters" in str(failed.value)
