@@ -113,6 +113,11 @@ def get_engine() -> Engine:
     )
 
 
+def libpq_url() -> str:
+    """The database URL as libpq / psycopg take it (for the change feed's LISTEN connection)."""
+    return get_engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def check_connection() -> None:
     """Fail with a readable message when the database is unreachable."""
     try:

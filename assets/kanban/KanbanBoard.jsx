@@ -1,24 +1,33 @@
 /**
  * KanbanBoard: drag-and-drop sales pipeline board (React + @dnd-kit).
  *
- * Wrapped for Reflex by smartweb_ui/components/kanban.py. Props:
- *   columns     [{id, name, count, total_value, weighted_value, total_value_display,
- *                 weighted_value_display, wip_limit, over_wip, is_won, is_lost, collapsed,
- *                 rotting_days, has_more, probability?, cards: [card]}]
- *   card        {id, name, company, value_display, value?, owner_initials, owner_name,
- *                 expected_close, close_overdue, days_in_stage, aging, stuck,
- *                 next_task_due, next_task_overdue, version, can_move}
- *   onMove(dealId, toStageId, position)   position = 0-based index in the target column
- *   onOpen(dealId)                         click / Enter on a card
- *   onLoadMore(stageId)                    column with has_more scrolled to its end
- *   currency, locale                       date formatting + optimistic totals
- *   revision                               bump to force a resync from `columns`
- *   pageSize                               cards rendered per column before lazy loading (50)
+ * Wrapped for Reflex by smartweb_ui/components/pipeline/kanban.py. Props:
+ *   columns     the board as first drawn: [{id, name, count, total_value, weighted_value,
+ *                 total_value_display, weighted_value_display, wip_limit, wip_count, over_wip,
+ *                 is_won, is_lost, collapsed, rotting_days, has_more, probability, cards}]
+ *   card        {id, name, company, value_display, value, owner_id, owner_initials, owner_name,
+ *                 expected_close, close_overdue, days_in_stage, aging, stuck, next_task_due,
+ *                 next_task_overdue, version}
+ *   rev         which board `columns` is: a new rev redraws from `columns`
+ *   patches     the last few changes since, each {rev, seq, kind, ...}, applied in seq order:
+ *                 kind "cards": {cards: [{stage_id, above_id, card}], removed: [id],
+ *                                columns: [{id, count, total_value, ... over_wip}]}
+ *                 kind "append": {stage_id, cards}  (a column's next page)
+ *   me, canManage, canMove   the viewer: which cards they may drag (the server re-checks)
+ *   onMove(dealId, fromStageId, toStageId, position, version, beforeId, afterId)
+ *               position = 0-based index in the target column; beforeId / afterId = the
+ *               cards shown just below / above the drop ("" = none), for filtered views
+ *   onOpen(dealId)               click / Enter on a card
+ *   onLoadMore(stageId, offset)  a column with has_more scrolled to its end
+ *   onStale()                    patches were missed: ask for the whole board again
+ *   currency, locale             date formatting + optimistic totals
+ *   pageSize                     cards rendered per column before "show more" (50)
  *
- * The board keeps a local copy of `columns` and applies moves optimistically; it resyncs
- * whenever `columns` changes (deep compare) or `revision` changes.
+ * The board keeps its own copy of the cards, applies a drop at once (optimistically) and
+ * then each patch as it comes: only the columns a patch touches re-render. Patches that
+ * arrive during a drag wait until it ends.
  */
-import React, { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import React, { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   DndContext,
   DragOverlay,
@@ -70,11 +79,18 @@ const findCard = (cols, id) => {
   return null;
 };
 
+/** May this viewer drag the card? (The same rule as the server's; it re-checks anyway.) */
+const mayMove = (card, who) => !!who.canMove && (!!who.canManage || card.owner_id === who.me);
+
 /** Adjust a column's count / WIP / totals after a card enters (+1) or leaves (-1). */
 function adjustColumn(col, card, sign, fmtMoney) {
   const count = (col.count ?? col.cards.length - sign) + sign;
   const out = { ...col, count };
-  if (col.wip_limit) out.over_wip = Math.max(0, count - col.wip_limit);
+  if (col.wip_limit && !col.is_won && !col.is_lost) {
+    const wip = (col.wip_count ?? count - sign) + sign;
+    out.wip_count = wip;
+    out.over_wip = Math.max(0, wip - col.wip_limit);
+  }
   const value = num(card.value);
   const total = num(col.total_value);
   if (value !== null && total !== null) {
@@ -110,6 +126,60 @@ function moveCard(cols, cardId, toId, index, fmtMoney) {
   return next;
 }
 
+const TOTAL_KEYS = [
+  "count", "total_value", "weighted_value", "total_value_display", "weighted_value_display",
+  "wip_count", "over_wip",
+];
+
+/**
+ * One server patch applied to the board's columns. Columns it does not touch keep their
+ * identity (so they do not re-render). A card whose `above_id` is not among the loaded
+ * cards belongs further down the column: it is left for "load more" (the column's count,
+ * from the patch, says there is more).
+ */
+function applyPatch(cols, patch) {
+  if (!patch) return cols;
+  if (patch.kind === "append") {
+    return cols.map((c) => {
+      if (c.id !== patch.stage_id) return c;
+      const have = new Set(c.cards.map((d) => d.id));
+      const cards = [...c.cards, ...(patch.cards || []).filter((d) => !have.has(d.id))];
+      return { ...c, cards, has_more: (c.count ?? cards.length) > cards.length };
+    });
+  }
+  const placed = patch.cards || [];
+  const gone = new Set([...placed.map((p) => p.card.id), ...(patch.removed || [])]);
+  const totals = new Map((patch.columns || []).map((t) => [t.id, t]));
+  const incoming = new Map();
+  for (const p of placed) {
+    if (!incoming.has(p.stage_id)) incoming.set(p.stage_id, []);
+    incoming.get(p.stage_id).push(p);
+  }
+  return cols.map((c) => {
+    const hit = c.cards.some((d) => gone.has(d.id));
+    const mine = incoming.get(c.id) || [];
+    const t = totals.get(c.id);
+    if (!hit && mine.length === 0 && !t) return c;
+    const cards = hit ? c.cards.filter((d) => !gone.has(d.id)) : c.cards.slice();
+    let waiting = mine;
+    let progress = true;
+    while (waiting.length && progress) { // an incoming card may sit under another incoming one
+      progress = false;
+      waiting = waiting.filter((p) => {
+        const at = p.above_id ? cards.findIndex((d) => d.id === p.above_id) + 1 : 0;
+        if (p.above_id && at === 0) return true;
+        cards.splice(at, 0, p.card);
+        progress = true;
+        return false;
+      });
+    }
+    const out = { ...c, cards };
+    if (t) for (const key of TOTAL_KEYS) if (t[key] !== undefined) out[key] = t[key];
+    out.has_more = (out.count ?? cards.length) > cards.length;
+    return out;
+  });
+}
+
 function makeDateFormatter(locale) {
   const thisYear = new Date().getFullYear();
   let short, long;
@@ -138,6 +208,13 @@ function makeMoneyFormatter(currency, locale) {
   return (v) => (f ? f.format(v) : String(Math.round(v)));
 }
 
+/** A callback whose identity never changes but that always calls the latest `fn`. */
+function useStable(fn) {
+  const ref = useRef(fn);
+  ref.current = fn;
+  return useCallback((...args) => (ref.current ? ref.current(...args) : undefined), []);
+}
+
 /* ------------------------------------------------------------------- icons */
 
 const Icon = ({ d, size = 12 }) => (
@@ -155,7 +232,7 @@ const CHEVRON_RIGHT = ["M9 18l6-6-6-6"];
 
 /* -------------------------------------------------------------------- card */
 
-function CardView({ card, fmtDate, overlay, placeholder, nodeRef, style, ...rest }) {
+function CardView({ card, movable, fmtDate, overlay, placeholder, nodeRef, style, ...rest }) {
   const idAttr = overlay ? { "data-overlay-deal-id": card.id } : { "data-deal-id": card.id };
   return (
     <article
@@ -165,7 +242,7 @@ function CardView({ card, fmtDate, overlay, placeholder, nodeRef, style, ...rest
         "kb-card",
         overlay && "kb-card--overlay",
         placeholder && "kb-card--placeholder",
-        !card.can_move && "kb-card--locked",
+        !movable && "kb-card--locked",
         card.stuck && "kb-card--stuck",
       )}
       {...idAttr}
@@ -182,7 +259,7 @@ function CardView({ card, fmtDate, overlay, placeholder, nodeRef, style, ...rest
       </div>
       <div className="kb-card-value">
         {card.value_display}
-        {!card.can_move ? (
+        {!movable ? (
           <span className="kb-lock" title="You can't move this deal"><Icon d={LOCK} /></span>
         ) : null}
       </div>
@@ -211,11 +288,11 @@ function CardView({ card, fmtDate, overlay, placeholder, nodeRef, style, ...rest
   );
 }
 
-function SortableCard({ card, columnId, fmtDate, dragging, onOpen, justDragged }) {
+function SortableCard({ card, movable, columnId, fmtDate, dragging, onOpen, justDragged }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: card.id,
     data: { type: "card", columnId },
-    disabled: { draggable: !card.can_move, droppable: false },
+    disabled: { draggable: !movable, droppable: false },
   });
   const open = () => onOpen && onOpen(card.id);
   const onKeyDown = (e) => {
@@ -225,6 +302,7 @@ function SortableCard({ card, columnId, fmtDate, dragging, onOpen, justDragged }
   return (
     <CardView
       card={card}
+      movable={movable}
       fmtDate={fmtDate}
       placeholder={isDragging}
       nodeRef={setNodeRef}
@@ -306,22 +384,24 @@ function ColumnHeader({ col, collapsed, onToggle }) {
   );
 }
 
-function Column({ col, collapsed, onToggle, limit, pageSize, onShowMore, onLoadMore, isTarget,
-  activeId, fmtDate, onOpen, justDragged }) {
+/** One stage. Memoised: a patch re-renders only the columns whose data it changed. */
+const Column = memo(function Column({ col, collapsed, onToggle, limit, pageSize, onShowMore,
+  onLoadMore, isTarget, dragging, who, fmtDate, onOpen, justDragged }) {
   const { setNodeRef } = useDroppable({ id: colKey(col.id), data: { type: "column" } });
   const scrollRef = useRef(null);
   const [requestedAt, setRequestedAt] = useState(-1); // card count when on_load_more was sent
   const cards = collapsed ? [] : col.cards.slice(0, limit);
-  const ids = cards.map((c) => c.id);
+  const ids = useMemo(() => cards.map((c) => c.id), [col.cards, limit, collapsed]);
   const hidden = col.cards.length - cards.length;
   const canLoad = col.has_more && !!onLoadMore;
   const loading = canLoad && requestedAt === col.cards.length;
+  const toggle = () => onToggle(col.id);
 
   const more = () => {
     if (hidden > 0) onShowMore(col.id);
     else if (canLoad && !loading) {
       setRequestedAt(col.cards.length);
-      onLoadMore(col.id);
+      onLoadMore(col.id, col.cards.length);
     }
   };
 
@@ -340,15 +420,16 @@ function Column({ col, collapsed, onToggle, limit, pageSize, onShowMore, onLoadM
       )}
     >
       {collapsed ? (
-        <ColumnHeader col={col} collapsed onToggle={onToggle} />
+        <ColumnHeader col={col} collapsed onToggle={toggle} />
       ) : (
         <div className="kb-col-scroll" ref={scrollRef}>
-          <ColumnHeader col={col} collapsed={false} onToggle={onToggle} />
+          <ColumnHeader col={col} collapsed={false} onToggle={toggle} />
           <SortableContext id={col.id} items={ids} strategy={verticalListSortingStrategy}>
             <div className="kb-col-list">
               {cards.map((card) => (
-                <SortableCard key={card.id} card={card} columnId={col.id} fmtDate={fmtDate}
-                  dragging={activeId != null} onOpen={onOpen} justDragged={justDragged} />
+                <SortableCard key={card.id} card={card} movable={mayMove(card, who)}
+                  columnId={col.id} fmtDate={fmtDate} dragging={dragging} onOpen={onOpen}
+                  justDragged={justDragged} />
               ))}
             </div>
           </SortableContext>
@@ -361,7 +442,7 @@ function Column({ col, collapsed, onToggle, limit, pageSize, onShowMore, onLoadM
       )}
     </section>
   );
-}
+});
 
 /* ------------------------------------------------------------------- board */
 
@@ -398,12 +479,17 @@ function keyboardCoordinates(event, args) {
 
 export function KanbanBoard({
   columns,
+  rev = 0,
+  patches,
+  me = "",
+  canManage = false,
+  canMove = false,
   onMove,
   onOpen,
   onLoadMore,
+  onStale,
   currency = "USD",
   locale = "en-US",
-  revision = 0,
   pageSize = 50,
   className,
   style,
@@ -416,26 +502,50 @@ export function KanbanBoard({
   const [limits, setLimits] = useState({}); // stage id -> rendered card count
   const colsRef = useRef(cols);
   colsRef.current = cols;
-  const drag = useRef(null); // {snapshot, fromCol, fromIndex, pending}
-  const synced = useRef({ sig: null, revision: null });
+  const drag = useRef(null); // {snapshot, fromCol, fromIndex, version, base, queued}
+  const seen = useRef({ rev: null, seq: 0 }); // the board drawn and the last patch applied
   const lastOver = useRef(null);
   const movedToNewColumn = useRef(false);
   const justDragged = useRef(false);
 
+  const who = useMemo(() => ({ me, canManage, canMove }), [me, canManage, canMove]);
   const fmtDate = useMemo(() => makeDateFormatter(locale), [locale]);
   const fmtMoney = useMemo(() => makeMoneyFormatter(currency, locale), [currency, locale]);
   const limitOf = (col) => Math.max(limits[col.id] ?? pageSize, 1);
   const isCollapsed = (col) => collapsed[col.id] ?? !!col.collapsed;
+  const open = useStable(onOpen);
+  const loadMore = useStable(onLoadMore);
+  const stale = useStable(onStale);
 
-  // Resync the local (optimistic) copy when the server data or `revision` changes.
+  // A new board (rev) redraws from `columns`; then each patch is applied once, in order. A
+  // gap in the sequence means patches were missed: the whole board is asked for again.
   useEffect(() => {
-    const sig = JSON.stringify(columns ?? []);
-    if (sig === synced.current.sig && revision === synced.current.revision) return;
-    synced.current = { sig, revision };
-    const fresh = cloneColumns(columns);
-    if (drag.current) drag.current.pending = fresh; // applied when the drag ends
-    else setCols(fresh);
-  }, [columns, revision]);
+    const list = (Array.isArray(patches) ? patches : []).filter((p) => p && p.rev === rev);
+    let base = null;
+    if (seen.current.rev !== rev) {
+      seen.current = { rev, seq: 0 };
+      base = cloneColumns(columns);
+    }
+    const fresh = list.filter((p) => p.seq > seen.current.seq).sort((a, b) => a.seq - b.seq);
+    if (fresh.length && fresh[0].seq !== seen.current.seq + 1) {
+      stale();
+      return;
+    }
+    if (!base && fresh.length === 0) return;
+    if (fresh.length) seen.current.seq = fresh[fresh.length - 1].seq;
+    const d = drag.current;
+    if (d) { // applied when the drag ends
+      if (base) {
+        d.base = base;
+        d.queued = [];
+      }
+      d.queued.push(...fresh);
+    } else if (base) {
+      setCols(fresh.reduce(applyPatch, base));
+    } else {
+      setCols((prev) => fresh.reduce(applyPatch, prev));
+    }
+  }, [columns, rev, patches]);
 
   useEffect(() => {
     const raf = requestAnimationFrame(() => (movedToNewColumn.current = false));
@@ -490,15 +600,21 @@ export function KanbanBoard({
     setTimeout(() => (justDragged.current = false), 0);
   };
 
+  /** The board as it stands without the drag: the pre-drag copy plus the patches that came. */
+  const settled = (d) => (d.queued || []).reduce(applyPatch, d.base || d.snapshot);
+
   const onDragStart = ({ active }) => {
     const snapshot = colsRef.current;
     const fromCol = columnOf(snapshot, active.id);
     const col = snapshot.find((c) => c.id === fromCol);
+    const index = col ? col.cards.findIndex((d) => d.id === active.id) : -1;
     drag.current = {
       snapshot,
       fromCol,
-      fromIndex: col ? col.cards.findIndex((d) => d.id === active.id) : -1,
-      pending: null,
+      fromIndex: index,
+      version: index >= 0 ? col.cards[index].version : 0,
+      base: null,
+      queued: [],
     };
     setActiveId(active.id);
   };
@@ -529,15 +645,12 @@ export function KanbanBoard({
     drag.current = null;
     finish();
     if (!d) return;
-    if (!over) {
-      setCols(d.pending || d.snapshot);
-      return;
-    }
+    const board = settled(d);
     const cur = colsRef.current;
-    const to = columnOf(cur, active.id);
-    const col = cur.find((c) => c.id === to);
+    const to = over ? columnOf(cur, active.id) : null;
+    const col = to ? cur.find((c) => c.id === to) : null;
     if (!col) {
-      setCols(d.pending || d.snapshot);
+      setCols(board);
       return;
     }
     let index = col.cards.findIndex((c) => c.id === active.id);
@@ -545,17 +658,39 @@ export function KanbanBoard({
       const overIndex = col.cards.findIndex((c) => c.id === over.id);
       if (overIndex >= 0) index = overIndex;
     }
-    // Apply the move to the pre-drag data (or to fresher server data that arrived mid-drag).
-    setCols(moveCard(d.pending || d.snapshot, active.id, to, index, fmtMoney));
-    if ((to !== d.fromCol || index !== d.fromIndex) && onMove) onMove(String(active.id), to, index);
+    if (to === d.fromCol && index === d.fromIndex) {
+      setCols(board);
+      return;
+    }
+    // Apply the move to the settled board; the server's patch confirms or corrects it.
+    const next = moveCard(board, active.id, to, index, fmtMoney);
+    setCols(next);
+    const target = next.find((c) => c.id === to);
+    const at = target ? target.cards.findIndex((c) => c.id === active.id) : -1;
+    const below = at >= 0 ? target.cards[at + 1]?.id ?? "" : "";
+    const above = at > 0 ? target.cards[at - 1]?.id ?? "" : "";
+    if (onMove) onMove(String(active.id), d.fromCol, to, index, d.version, below, above);
   };
 
   const onDragCancel = () => {
     const d = drag.current;
     drag.current = null;
     finish();
-    if (d) setCols(d.pending || d.snapshot);
+    if (d) setCols(settled(d));
   };
+
+  const toggle = useCallback(
+    (cid) =>
+      setCollapsed((s) => {
+        const col = colsRef.current.find((c) => c.id === cid);
+        return { ...s, [cid]: !(s[cid] ?? !!col?.collapsed) };
+      }),
+    [],
+  );
+  const showMore = useCallback(
+    (cid) => setLimits((l) => ({ ...l, [cid]: (l[cid] ?? pageSize) + pageSize })),
+    [pageSize],
+  );
 
   const nameOf = (key) => {
     const cur = colsRef.current;
@@ -607,20 +742,23 @@ export function KanbanBoard({
             key={col.id}
             col={col}
             collapsed={isCollapsed(col)}
-            onToggle={() => setCollapsed((s) => ({ ...s, [col.id]: !isCollapsed(col) }))}
+            onToggle={toggle}
             limit={limitOf(col)}
             pageSize={pageSize}
-            onShowMore={(cid) => setLimits((l) => ({ ...l, [cid]: limitOf(col) + pageSize }))}
-            onLoadMore={onLoadMore}
+            onShowMore={showMore}
+            onLoadMore={onLoadMore ? loadMore : null}
             isTarget={targetCol === col.id}
-            activeId={activeId}
+            dragging={activeId != null}
+            who={who}
             fmtDate={fmtDate}
-            onOpen={onOpen}
+            onOpen={open}
             justDragged={justDragged}
           />
         ))}
         <DragOverlay dropAnimation={{ duration: 180, easing: "cubic-bezier(0.2, 0, 0, 1)" }}>
-          {activeCard ? <CardView card={activeCard} fmtDate={fmtDate} overlay /> : null}
+          {activeCard ? (
+            <CardView card={activeCard} movable={mayMove(activeCard, who)} fmtDate={fmtDate} overlay />
+          ) : null}
         </DragOverlay>
       </DndContext>
     </div>

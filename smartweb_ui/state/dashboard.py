@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
@@ -20,11 +20,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from ..services import analytics as an
 from ..services.analytics import PRESETS, DashboardData, DealList, Kpis, change_pct, chart_csv
-from ..services.core.errors import Forbidden
+from ..services.core.errors import DomainError, Forbidden
 from ..services.core.formatting import format_date, format_money
 from ..services.core.inputs import Choices, Day, Flag, OptionalId
 from ..services.core.results import Option
-from . import charts, door
+from . import charts, door, live
 from .door import Events
 from .navigation import replace_url
 
@@ -34,6 +34,9 @@ PERIOD_OPTIONS: list[tuple[str, str]] = list(PRESETS.items())
 Period = Annotated[str, BeforeValidator(Choices(PRESETS))]
 Chart = Annotated[str, BeforeValidator(Choices(CHART_NAMES))]
 Drill = Annotated[str, BeforeValidator(Choices(("won", "lost", "open", "")))]
+# What a change must touch for an open dashboard to redraw, and how often at most it does.
+DASHBOARD_KINDS = ("opportunity", "lead", "proposal", "ai_call", "campaign", "pipeline", "*")
+LIVE_SPACING = 3.0
 
 
 class ClickPoint(BaseModel):
@@ -191,6 +194,7 @@ class DashboardState(rx.State):
     _filters: an.DashboardFilters = an.DashboardFilters()
     _data: DashboardData | None = None
     _keys: dict[str, list[list[str]]] = {}
+    _live: int = 0
 
     # ------------------------------------------------------------ what the filter bar shows
     @rx.var
@@ -207,27 +211,39 @@ class DashboardState(rx.State):
 
     # ------------------------------------------------------------ helpers
     def _show(self, data: DashboardData) -> None:
-        self._data = data
+        """Show ``data``; what equals what is on screen is left alone, so a live update sends
+        only the tiles and figures that changed."""
+        old, self._data = self._data, data
         cur = data.currency
         p = data.period
-        self.period_label = p.label
-        self.compare_label = p.prev_label
-        self.timezone = data.timezone
-        self.funnel_label = data.funnel.pipeline_name
-        self.tiles = kpi_tiles(data.kpis, cur, p.prev_label)
-        built = {
-            "monthly": charts.monthly_figure(data.monthly, cur),
-            "forecast": charts.forecast_figure(data.forecast, cur),
-            "funnel": charts.funnel_figure(data.funnel),
-            "reasons": charts.reasons_figure(data.reasons, cur),
-            "reps": charts.reps_figure(data.reps, cur),
-            "sources": charts.sources_figure(data.sources, cur),
-            "campaigns": charts.campaigns_figure(data.campaigns, cur),
+        same_frame = old is not None and (old.currency, old.period) == (cur, p)
+        for name, value in (
+            ("period_label", p.label),
+            ("compare_label", p.prev_label),
+            ("timezone", data.timezone),
+            ("funnel_label", data.funnel.pipeline_name),
+        ):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        if not (same_frame and old is not None and old.kpis == data.kpis):
+            self.tiles = kpi_tiles(data.kpis, cur, p.prev_label)
+        builders = {
+            "monthly": lambda: charts.monthly_figure(data.monthly, cur),
+            "forecast": lambda: charts.forecast_figure(data.forecast, cur),
+            "funnel": lambda: charts.funnel_figure(data.funnel),
+            "reasons": lambda: charts.reasons_figure(data.reasons, cur),
+            "reps": lambda: charts.reps_figure(data.reps, cur),
+            "sources": lambda: charts.sources_figure(data.sources, cur),
+            "campaigns": lambda: charts.campaigns_figure(data.campaigns, cur),
         }
-        self._keys = {name: keys for name, (_, keys) in built.items()}
-        for name, (fig, _) in built.items():
+        keys = dict(self._keys)
+        for name, build in builders.items():
+            if same_frame and old is not None and getattr(old, name) == getattr(data, name):
+                continue
+            fig, keys[name] = build()
             setattr(self, f"fig_{name}", fig)
-        self.empty = {
+        self._keys = keys
+        empty = {
             "monthly": not any(m.deals or m.prev_year_deals for m in data.monthly),
             "forecast": not data.forecast.cells,
             "funnel": data.funnel.cohort == 0,
@@ -236,10 +252,13 @@ class DashboardState(rx.State):
             "sources": not data.sources,
             "campaigns": not data.campaigns,
         }
+        if empty != self.empty:
+            self.empty = empty
 
     def _refuse(self) -> None:
         self.allowed = False
         self._data, self._keys, self.tiles = None, {}, []
+        self._live += 1
         for name in CHART_NAMES:
             setattr(self, f"fig_{name}", _blank())
 
@@ -280,6 +299,53 @@ class DashboardState(rx.State):
         self.drill_open = False
         async for update in self._refresh(options=True):
             yield update
+        if self.allowed:
+            self._live += 1
+            yield DashboardState.watch
+
+    # ------------------------------------------------------------ live
+    @door.event(background=True)
+    async def watch(self) -> Events:
+        """Redraw what changed as deals move, close and are created (anyone's, any worker): the
+        change feed, no polling. A burst is taken as one, and while changes keep coming the
+        charts redraw at most every few seconds (one query set per filter and burst, shared by
+        every dashboard of this worker on the same filter)."""
+        await live.follow(
+            self,
+            live.Follow(
+                wanted=lambda c: c.touches(*DASHBOARD_KINDS),
+                view=lambda: self._filters,
+                fetch=self._live_fetch,
+                apply=self._live_apply,
+                settle=0.3,
+                spacing=LIVE_SPACING,
+            ),
+        )
+        return None
+
+    @door.event(public=True)  # only ends a live task: harmless signed out too
+    async def stop_watch(self) -> Events:
+        self._live += 1
+        return None
+
+    async def _live_fetch(
+        self, filters: an.DashboardFilters, changes: list[live.Change], actor: Any
+    ) -> DashboardData | None:
+        key = (
+            "dashboard",
+            actor.organization_id,
+            actor.user_id,
+            filters,
+            tuple(c.seq for c in changes),
+        )
+        try:
+            return await live.shared.get(key, lambda: door.run(self, an.dashboard, filters))
+        except DomainError:
+            return None
+
+    async def _live_apply(self, data: DashboardData | None) -> None:
+        if data is not None and self.allowed:
+            self._show(data)
 
     @door.event
     async def reload_default(self) -> AsyncIterator[Events]:

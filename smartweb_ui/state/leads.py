@@ -34,9 +34,12 @@ from ..services.leads import (
     LeadRow,
     ViewItem,
 )
-from . import door
+from . import door, live
 from .door import Events
 from .navigation import backend_download, replace_url
+
+# What a change must touch for an open inbox to look again (the rows, the total, the counts).
+INBOX_KINDS = ("lead", "interaction", "task", "opportunity", "saved_view", "*")
 
 # What the filter bar offers (components read these, never the services).
 STATUS_OPTIONS = [OPEN, *STATUS_VALUES]
@@ -108,6 +111,7 @@ class LeadInboxState(rx.State):
     _filter: LeadFilter = LeadFilter()
     _new_form: NewLeadForm | None = None
     _cursors: list[str] = []  # cursor that starts each page already visited (page 1: "")
+    _live: int = 0
 
     # ------------------------------------------------------------ helpers
     def _use(self, flt: LeadFilter, sort: str) -> None:
@@ -164,7 +168,62 @@ class LeadInboxState(rx.State):
             await self._open_link(link)
         elif not self.choices:
             self._use(self._filter, self.sort)
-        return await self._fetch(counts=True)
+        url = await self._fetch(counts=True)
+        self._live += 1
+        return [url, LeadInboxState.watch]
+
+    # ------------------------------------------------------------ live
+    @door.event(background=True)
+    async def watch(self) -> Events:
+        """Keep the page, its total and the view counts current while colleagues (or imports,
+        or the same user in another tab) change leads: the change feed, no polling."""
+        await live.follow(
+            self,
+            live.Follow(
+                wanted=lambda c: c.touches(*INBOX_KINDS),
+                view=self._live_view,
+                fetch=self._live_fetch,
+                apply=self._live_apply,
+                settle=0.2,
+                spacing=1.0,
+            ),
+        )
+
+    @door.event(public=True)  # only ends a live task: harmless signed out too
+    async def stop_watch(self) -> Events:
+        """The inbox left the page: its live task ends."""
+        self._live += 1
+        return None
+
+    def _live_view(self) -> tuple[Any, ...]:
+        cursor = self._cursors[self.page_no - 1] if len(self._cursors) >= self.page_no else ""
+        return (self._filter, self.sort, self.page_no, cursor, self.active_view)
+
+    async def _live_fetch(self, view: tuple[Any, ...], _changes: Any, _actor: Any) -> Any:
+        flt, sort, _, cursor, _ = view
+        try:
+            return await door.run(self, leads.inbox_page, flt, sort, cursor, count=True, views=True)
+        except DomainError:
+            return None
+
+    async def _live_apply(self, page: Any) -> None:
+        """Only what changed is set (so only that reaches the browser)."""
+        if page is None:
+            return
+        if page.rows != list(self.rows):
+            self.rows = page.rows
+            shown = {r.id for r in page.rows}
+            if any(i not in shown for i in self.selected):
+                self.selected = [i for i in self.selected if i in shown]
+        if page.total is not None and page.total != self.total:
+            self.total = page.total
+        if page.views is not None and page.views != list(self.views):
+            self.views = page.views
+        if (page.next_cursor is not None) != self.has_next:
+            self.has_next = page.next_cursor is not None
+        del self._cursors[self.page_no :]
+        if page.next_cursor:
+            self._cursors.append(page.next_cursor)
 
     @door.event
     async def open_view(self, key: Key) -> Events:

@@ -1,19 +1,23 @@
 """Pipeline board state: the board, drops (with the Won/Lost dialog), filters in the URL, live updates.
 
-The browser only ever sends ids and a drop index; the expected version of a dragged deal is
-taken from what this state sent to that browser, and every id is re-checked by the services.
-The deal drawer (``pipeline_deal``) keeps its own ``?deal=`` in the URL; this state keeps the
-pipeline and the filters there.
+The board is sent whole once (``BoardState.columns``, on load or when the pipeline or the
+filters change); after that every change reaches the browser as a small patch in ``patches``
+(the moved cards with their place, the totals of the touched columns), and the kanban
+component applies it to the cards it keeps. A drop's answer, a load-more and a colleague's
+move are all patches: a few KB whatever the size of the board. The state keeps no copy of the
+cards: the browser sends the card's version with a drop, and every id is re-checked by the
+services.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
+from uuid import UUID
 
 import reflex as rx
 from pydantic import BeforeValidator
@@ -28,20 +32,24 @@ from ..services.core.inputs import (
     Index,
     Line,
     OptionalDay,
+    OptionalId,
     OptionalMoney,
     Search,
     TextRule,
+    WholeNumber,
 )
 from ..services.core.results import Option
 from ..services.core.security import Actor
-from ..services.pipeline import Board, BoardFilters, Column
-from . import door
+from ..services.pipeline import Board, BoardFilters, BoardPatch, Column
+from . import door, live
 from .door import Events
 from .navigation import replace_url
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 1.0
-RECHECK_TICKS = 60  # the session is re-checked once a minute
+BOARD_KINDS = ("opportunity", "stage", "pipeline", "pipeline_stage", "*")
+# The browser applies patches by sequence number; a burst between two renders fits in these
+# (a gap makes it ask for the whole board again). Each is a few KB.
+KEPT_PATCHES = 3
 OwnerChoice = Annotated[str, BeforeValidator(Choices(["all", "me"]))] | Id
 
 
@@ -74,21 +82,21 @@ def column_dict(column: Column) -> dict[str, Any]:
     return out
 
 
-def _board_with_marker(
-    session: Any,
-    actor: Actor,
-    pipeline_id: str | None,
-    filters: BoardFilters,
-    loaded: dict[str, int],
-) -> tuple[Board, str]:
-    """(board, change marker) — the marker is read first, so a change in between shows up later."""
-    marker = deals.change_marker(session, actor)
-    return deals.board(session, actor, pipeline_id, filters, loaded=loaded), marker
+def patch_dict(patch: BoardPatch) -> dict[str, Any]:
+    return {
+        "kind": "cards",
+        "cards": [
+            {"stage_id": p.stage_id, "above_id": p.above_id, "card": asdict(p.card)}
+            for p in patch.cards
+        ],
+        "removed": patch.removed,
+        "columns": [asdict(c) for c in patch.columns],
+    }
 
 
 def _opening_board(
     session: Any, actor: Actor, wanted: str | None, deal_id: str, filters: BoardFilters
-) -> tuple[Board, str, list[Option], list[str]]:
+) -> tuple[Board, list[Option], list[str]]:
     """What /pipeline opens with, in one transaction: the board (the linked deal's pipeline,
     else the wanted one, else the remembered one), the owners, and notes for the user."""
     notes: list[str] = []
@@ -96,22 +104,28 @@ def _opening_board(
         with contextlib.suppress(DomainError):
             wanted = deals.deal_pipeline_id(session, actor, deal_id)
     try:
-        board, marker = _board_with_marker(session, actor, wanted, filters, {})
+        board = deals.board(session, actor, wanted, filters)
     except DomainError:
         if wanted is None:
             raise
         notes.append("That pipeline does not exist here; showing your default.")
-        board, marker = _board_with_marker(session, actor, None, filters, {})
+        board = deals.board(session, actor, None, filters)
     if not deal_id:  # a deal link shows its pipeline without making it the default
         deals.remember_pipeline(session, actor, board.pipeline_id)
-    return board, marker, deals.list_owners(session, actor), notes
+    return board, deals.list_owners(session, actor), notes
 
 
-def _switch(
-    session: Any, actor: Actor, pipeline_id: str, filters: BoardFilters
-) -> tuple[Board, str]:
+def _switch(session: Any, actor: Actor, pipeline_id: str, filters: BoardFilters) -> Board:
     deals.remember_pipeline(session, actor, pipeline_id)
-    return _board_with_marker(session, actor, pipeline_id, filters, {})
+    return deals.board(session, actor, pipeline_id, filters)
+
+
+class BoardState(rx.State):
+    """The board as first sent: replaced only when the pipeline or the filters change (kept in
+    its own state so that events of the board, which touch ``PipelineState``, never carry or
+    re-save it)."""
+
+    columns: list[dict[str, Any]] = []
 
 
 class PipelineState(rx.State):
@@ -122,8 +136,11 @@ class PipelineState(rx.State):
     pipeline_id: str = ""
     pipeline_name: str = ""
     pipelines: list[Option] = []
-    columns: list[dict[str, Any]] = []
-    revision: int = 0
+    rev: int = 0  # which board the patches are for (BoardState.columns)
+    patches: list[dict[str, Any]] = []
+    me: str = ""  # the viewer: the board works out which cards they may move
+    can_manage: bool = False
+    can_move: bool = False
     currency: str = "USD"
     closed_window_days: int = 90
     lost_reasons: list[str] = []
@@ -137,10 +154,10 @@ class PipelineState(rx.State):
     today: str = ""
 
     _filters: BoardFilters = BoardFilters()
+    _stages: dict[str, str] = {}  # stage id -> "open" | "won" | "lost"
     _pending: dict[str, Any] = {}
-    _loaded: dict[str, int] = {}
+    _seq: int = 0
     _live: int = 0
-    _marker: str = ""
 
     # ------------------------------------------------------------------ what the bar shows
     @rx.var
@@ -159,86 +176,97 @@ class PipelineState(rx.State):
     def lost_reason_options(self) -> list[str]:
         return [*self.lost_reasons, "Other"]
 
-    # ------------------------------------------------------------------ loading
-    def _apply(self, board: Board, marker: str) -> None:
+    # ------------------------------------------------------------------ board and patches
+    async def _show(self, board: Board) -> Events:
+        """A whole board: sent once; patches follow."""
         self.pipeline_id, self.pipeline_name = board.pipeline_id, board.pipeline_name
         self.pipelines = board.pipelines
-        self.columns = [column_dict(c) for c in board.columns]
         self.currency = board.currency
         self.closed_window_days = board.closed_window_days
         self.lost_reasons = board.lost_reasons
-        self._marker = marker
+        self._stages = {
+            c.id: "won" if c.is_won else "lost" if c.is_lost else "open" for c in board.columns
+        }
+        (await self.get_state(BoardState)).columns = [column_dict(c) for c in board.columns]
+        self.rev += 1
+        self.patches, self._seq = [], 0
         self.problem = ""
-
-    def _url(self) -> rx.event.EventSpec:
         return replace_url(
-            "/pipeline",
-            deals.board_params_for(self._filters, self.pipeline_id),
-            keep=("deal",),
+            "/pipeline", deals.board_params_for(self._filters, self.pipeline_id), keep=("deal",)
         )
 
-    async def _reload(self) -> Events:
-        board, marker = await door.run(
-            self, _board_with_marker, self.pipeline_id or None, self._filters, dict(self._loaded)
-        )
-        self._apply(board, marker)
-        return self._url()
+    def _push(self, patch: dict[str, Any]) -> None:
+        """Queue a patch for the browser (only the last few stay: each has a sequence number)."""
+        self._seq += 1
+        self.patches = [
+            *self.patches[-(KEPT_PATCHES - 1) :],
+            {**patch, "seq": self._seq, "rev": self.rev},
+        ]
+
+    def _viewer(self, actor: Actor) -> None:
+        self.me = str(actor.user_id)
+        self.can_manage = actor.can("pipeline.manage")
+        self.can_move = actor.can("pipeline.move")
 
     def _board_refused(self, exc: Exception) -> Events:
         self.problem, self.loading = getattr(exc, "message", str(exc)), False
-        self.columns = []
         return None
+
+    async def _resync(self, deal_ids: list[str], stage_ids: Sequence[str] = ()) -> None:
+        """Send where these deals really are (a refused or cancelled drop snaps back)."""
+        if not self.pipeline_id or not deal_ids:
+            return
+        patch = await door.run(
+            self, deals.board_patch, self.pipeline_id, self._filters, deal_ids, stage_ids
+        )
+        self._push(patch_dict(patch))
 
     @door.event(on_refused="_board_refused")
     async def load(self) -> Events:
-        """on_load: pipeline + filters from the URL, the board, then the live loop. With
+        """on_load: pipeline + filters from the URL, the board, then the live task. With
         ``?deal=<id>`` (lead pages, Today): that deal's pipeline (the drawer opens itself)."""
         self.loading = True
         params = self.router.url.query_parameters
         self._filters, _ = BoardFilters.from_query(params)
-        self._loaded, self._pending, self.closing = {}, {}, ""
+        self._pending, self.closing = {}, ""
         self.today = date.today().isoformat()
+        self._viewer(door.actor_of(self))
         deal_id = str(params.get("deal") or "").strip()[:64]
-        board, marker, self.owners, notes = await door.run(
+        board, self.owners, notes = await door.run(
             self, _opening_board, params.get("pipeline") or None, deal_id, self._filters
         )
-        self._apply(board, marker)
+        url = await self._show(board)
         self.loading = False
         self._live += 1
-        return [*(rx.toast.error(n) for n in notes), self._url(), PipelineState.watch]
+        return [*(rx.toast.error(n) for n in notes), url, PipelineState.watch]
 
     @door.event
     async def refresh(self) -> Events:
-        return await self._reload()
+        """The whole board again (a stage or pipeline changed)."""
+        board = await door.run(self, deals.board, self.pipeline_id or None, self._filters)
+        return await self._show(board)
 
     @door.event
     async def switch_pipeline(self, pipeline_id: Id) -> Events:
-        self._loaded = {}
-        board, marker = await door.run(self, _switch, str(pipeline_id), self._filters)
-        self._apply(board, marker)
-        return self._url()
+        return await self._show(await door.run(self, _switch, str(pipeline_id), self._filters))
 
     @door.event
-    async def load_more(self, stage_id: Id) -> Events:
-        index = next((i for i, c in enumerate(self.columns) if c["id"] == str(stage_id)), None)
-        if index is None:
-            return None
-        column = dict(self.columns[index])
+    async def load_more(self, stage_id: Id, offset: Index) -> Events:
+        """The next cards of a column (the browser says how many it has): only those are sent."""
         more = await door.run(
-            self, deals.more_cards, self.pipeline_id, stage_id, self._filters,
-            offset=len(column["cards"]),
-        )  # fmt: skip
-        known = {c["id"] for c in column["cards"]}
-        column["cards"] = column["cards"] + [asdict(c) for c in more if c.id not in known]
-        column["has_more"] = column["count"] > len(column["cards"])
-        self._loaded[str(stage_id)] = len(column["cards"])
-        self.columns = [*self.columns[:index], column, *self.columns[index + 1 :]]
+            self, deals.more_cards, self.pipeline_id, stage_id, self._filters, offset=offset
+        )
+        self._push(
+            {"kind": "append", "stage_id": str(stage_id), "cards": [asdict(c) for c in more]}
+        )
         return None
 
     # ------------------------------------------------------------------ filters
     async def _set_filters(self, filters: BoardFilters) -> Events:
-        self._filters, self._loaded = filters, {}
-        return await self._reload()
+        self._filters = filters
+        return await self._show(
+            await door.run(self, deals.board, self.pipeline_id or None, self._filters)
+        )
 
     @door.event
     async def apply_filters(self, form: BoardFilterForm) -> Events:
@@ -255,36 +283,50 @@ class PipelineState(rx.State):
 
     # ------------------------------------------------------------------ drag and drop
     def _snap_back(self, exc: Exception) -> Events:
-        """A refused drop: undo the optimistic move in the browser and reload the board."""
+        """A refused drop: the card goes back to where it really is (and the dialog stays open
+        to say why when it was the Won/Lost details that were wrong)."""
         if isinstance(exc, Invalid) and self.closing:
-            self.closing_error = exc.message  # the Won/Lost dialog shows why and stays open
+            self.closing_error = exc.message
             return None
-        self.revision += 1
-        self._pending, self.closing, self.closing_error = {}, "", ""
-        return PipelineState.refresh
+        pending, self._pending, self.closing, self.closing_error = self._pending, {}, "", ""
+        if not pending:
+            return None
+        return PipelineState.resync_deal(pending["deal_id"], pending["from_stage_id"])
+
+    @door.event
+    async def resync_deal(self, deal_id: Id, from_stage_id: OptionalId = None) -> Events:
+        await self._resync([str(deal_id)], [str(from_stage_id)] if from_stage_id else [])
+        return None
 
     @door.event(on_refused="_snap_back")
-    async def move_deal(self, deal_id: Id, to_stage_id: Id, position: Index) -> Events:
+    async def move_deal(
+        self,
+        deal_id: Id,
+        from_stage_id: Id,
+        to_stage_id: Id,
+        position: Index,
+        version: WholeNumber,
+        before_id: OptionalId = None,
+        after_id: OptionalId = None,
+    ) -> Events:
         """The board's on_move: a card was dropped (the browser already shows it there)."""
-        deal, stage = str(deal_id), str(to_stage_id)
-        source = next((c for c in self.columns if any(d["id"] == deal for d in c["cards"])), None)
-        target = next((c for c in self.columns if c["id"] == stage), None)
-        if source is None or target is None:
-            raise Invalid("That deal or stage is no longer on this board.")
-        card = next(d for d in source["cards"] if d["id"] == deal)
-        others = [d["id"] for d in target["cards"] if d["id"] != deal]
-        index = max(0, min(position, len(others)))
+        kind = self._stages.get(str(to_stage_id))
+        if kind is None or str(from_stage_id) not in self._stages:
+            self._pending = {"deal_id": str(deal_id), "from_stage_id": str(from_stage_id)}
+            raise Invalid("That stage is no longer on this board.")
         self._pending = {
-            "deal_id": deal,
-            "to_stage_id": stage,
-            "position": index,
-            "version": int(card["version"]),
-            "before": others[index] if index < len(others) else None,
-            "after": others[index - 1] if index >= len(others) and others else None,
+            "deal_id": str(deal_id),
+            "from_stage_id": str(from_stage_id),
+            "to_stage_id": str(to_stage_id),
+            "position": position,
+            "version": version,
+            "before": str(before_id) if before_id else None,
+            "after": str(after_id) if after_id else None,
         }
-        if source["id"] != target["id"] and (target["is_won"] or target["is_lost"]):
-            self.closing = "won" if target["is_won"] else "lost"
-            self.closing_deal, self.closing_value = card["name"], card.get("value", "")
+        if from_stage_id != to_stage_id and kind in ("won", "lost"):
+            brief = await door.run(self, deals.deal_brief, deal_id)
+            self.closing = kind
+            self.closing_deal, self.closing_value = brief.name, brief.value
             self.closing_error, self.closing_reason = "", ""
             self.today = date.today().isoformat()
             return None
@@ -292,15 +334,24 @@ class PipelineState(rx.State):
 
     async def _do_move(self, **details: Any) -> Events:
         p = self._pending
-        result = await door.run(
-            self, deals.move_deal, p["deal_id"], p["to_stage_id"], p["position"], p["version"],
-            before_deal_id=p["before"], after_deal_id=p["after"], **details,
-        )  # fmt: skip
+        pid, filters = self.pipeline_id, self._filters
+
+        def move_and_patch(session: Any, actor: Actor) -> tuple[deals.MoveResult, BoardPatch]:
+            result = deals.move_deal(
+                session, actor, p["deal_id"], p["to_stage_id"], p["position"], p["version"],
+                before_deal_id=p["before"], after_deal_id=p["after"], **details,
+            )  # fmt: skip
+            patch = deals.board_patch(
+                session, actor, pid, filters, [p["deal_id"]], [p["from_stage_id"], p["to_stage_id"]]
+            )
+            return result, patch
+
+        ((result, patch),) = await door.transaction(self, move_and_patch)
         self._pending, self.closing, self.closing_error = {}, "", ""
-        reload = await self._reload()
+        self._push(patch_dict(patch))
         if result.status in ("won", "lost") and details:
-            return [reload, rx.toast.success(f"Deal marked as {result.status}.")]
-        return reload
+            return rx.toast.success(f"Deal marked as {result.status}.")
+        return None
 
     @door.event(on_refused="_snap_back")
     async def confirm_close(self, form: CloseForm) -> Events:
@@ -324,8 +375,9 @@ class PipelineState(rx.State):
     @door.event
     async def cancel_close(self) -> Events:
         """Cancelling the Won/Lost dialog puts the card back."""
-        self.revision += 1
-        self._pending, self.closing, self.closing_error = {}, "", ""
+        pending, self._pending, self.closing, self.closing_error = self._pending, {}, "", ""
+        if pending:
+            await self._resync([pending["deal_id"]], [pending["from_stage_id"]])
         return None
 
     @door.event
@@ -334,42 +386,67 @@ class PipelineState(rx.State):
             return PipelineState.cancel_close
         return None
 
-    # ------------------------------------------------------------------ live updates
     @door.event
+    async def ping(self) -> Events:
+        """Does nothing: the floor a drop's round trip is measured against (bench/)."""
+        return None
+
+    # ------------------------------------------------------------------ live updates
+    @door.event(public=True)  # only ends a live task: harmless signed out too
     async def stop_watch(self) -> Events:
-        """The board left the page: the live loop ends at its next tick."""
+        """The board left the page: the live task ends."""
         self._live += 1
         return None
 
     @door.event(background=True)
     async def watch(self) -> Events:
-        """Reload the board when this organization's deals change (DB marker, any worker).
+        """Apply every change of this organization's deals as a patch, as it is committed (the
+        change feed, any worker). No polling: the task sleeps until a change arrives; boards
+        on the same view share one patch query per change."""
+        await live.follow(
+            self,
+            live.Follow(
+                wanted=lambda c: c.touches(*BOARD_KINDS),
+                view=lambda: (self.pipeline_id, self._filters),
+                fetch=self._patch_for,
+                apply=self._apply_patch,
+            ),
+        )
 
-        Reflex cancels a client's background tasks when its socket goes; the page's unmount
-        (``stop_watch``) ends it when the user leaves the board, and a session that ended
-        (sign-out, suspension) ends it at the next check.
-        """
-        async with self:
-            generation = self._live
-        ticks = 0
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            ticks += 1
-            if ticks % RECHECK_TICKS == 0 and not await door.recheck(self):
+    async def _patch_for(
+        self, view: tuple[str, BoardFilters], changes: list[live.Change], actor: Actor
+    ) -> BoardPatch | None:
+        """The patch for a burst of changes (None: reload the whole board)."""
+        pipeline_id, filters = view
+        ids: set[UUID] = set()
+        stages: set[UUID] = set()
+        for change in changes:
+            if change.touches("*", "pipeline", "pipeline_stage"):
                 return None
-            async with self:
-                if self._live != generation:
+            if change.touches("opportunity"):
+                found = change.ids("opportunity")
+                if found is None:
                     return None
-                marker, args = (
-                    self._marker,
-                    (self.pipeline_id or None, self._filters, dict(self._loaded)),
+                ids |= found
+            stages |= change.ids("stage") or set()
+        if not ids and not stages:
+            return BoardPatch(pipeline_id=pipeline_id)
+        # One query per change and view in this worker, whoever watches: the patch does not
+        # depend on the viewer beyond the filters ("mine" is a user id) and the organization.
+        mine = filters.with_values(owner=str(actor.user_id)) if filters.owner == "me" else filters
+        key = ("board", actor.organization_id, pipeline_id, mine, tuple(c.seq for c in changes))
+        try:
+            return await live.shared.get(
+                key, lambda: door.run(self, deals.board_patch, pipeline_id, mine, ids, stages)
+            )
+        except DomainError:  # the pipeline went away, say: a full reload tells
+            return None
+
+    async def _apply_patch(self, patch: BoardPatch | None) -> None:
+        if patch is None:
+            with contextlib.suppress(DomainError):
+                await self._show(
+                    await door.run(self, deals.board, self.pipeline_id or None, self._filters)
                 )
-            try:
-                if await door.run(self, deals.change_marker) == marker:
-                    continue
-                board, new_marker = await door.run(self, _board_with_marker, *args)
-            except DomainError:  # the pipeline went away, or the database: stop
-                return None
-            async with self:
-                if self._live == generation and board.pipeline_id == self.pipeline_id:
-                    self._apply(board, new_marker)
+        elif not patch.empty:
+            self._push(patch_dict(patch))

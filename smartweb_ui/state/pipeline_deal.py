@@ -31,7 +31,7 @@ from ..services.pipeline import CompanyMatch, DealDetail, StageSettings, StageVi
 from . import door
 from .door import Events
 from .navigation import set_url_param
-from .pipeline import PipelineState
+from .pipeline import BoardState, PipelineState
 
 Amount = Annotated[str, BeforeValidator(TextRule(30))]  # the service parses and explains
 
@@ -220,7 +220,7 @@ class StageSettingsState(rx.State):
 
     @door.event
     async def open_dialog(self) -> Events:
-        board = await self.get_state(PipelineState)
+        board = await self.get_state(BoardState)
         self.stages = [{"id": c["id"], "name": c["name"]} for c in board.columns]
         self.error = ""
         self.is_open = True

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from ..services import today as today_service
+from ..services.core.errors import DomainError
 from ..services.core.inputs import Id
 from ..services.today import Today, TodayDeal, TodayLead, TodayTask
-from . import door
+from . import door, live
 from .door import Events
+
+# What a change must touch for the Today page to look again.
+TODAY_KINDS = ("task", "lead", "opportunity", "interaction", "*")
 
 
 class TodayState(rx.State):
@@ -22,19 +28,56 @@ class TodayState(rx.State):
     open_deals: int = 0
     pipeline_value: str = ""
     weighted_value: str = ""
+    _live: int = 0
 
     def _show(self, data: Today) -> None:
-        self.tasks, self.leads, self.deals = data.tasks, data.leads, data.deals
-        self.open_tasks, self.overdue_tasks = data.open_tasks, data.overdue_tasks
-        self.uncontacted_leads, self.open_deals = data.uncontacted_leads, data.open_deals
-        self.pipeline_value, self.weighted_value = data.pipeline_value, data.weighted_value
-        self.loading = False
+        """Set what differs from what the page shows (a live update sends only that)."""
+        for name in (
+            "tasks", "leads", "deals", "open_tasks", "overdue_tasks", "uncontacted_leads",
+            "open_deals", "pipeline_value", "weighted_value",
+        ):  # fmt: skip
+            value = getattr(data, name)
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        if self.loading:
+            self.loading = False
 
     @door.event
     async def load(self) -> Events:
         self.loading = True
         self._show(await door.run(self, today_service.today_for))
+        self._live += 1
+        return TodayState.watch
+
+    @door.event(background=True)
+    async def watch(self) -> Events:
+        """Tasks assigned, leads and deals changed by anyone: the page follows the change feed."""
+        await live.follow(
+            self,
+            live.Follow(
+                wanted=lambda c: c.touches(*TODAY_KINDS),
+                view=lambda: "today",
+                fetch=self._live_fetch,
+                apply=self._live_apply,
+                settle=0.2,
+                spacing=1.0,
+            ),
+        )
+
+    @door.event(public=True)  # only ends a live task: harmless signed out too
+    async def stop_watch(self) -> Events:
+        self._live += 1
         return None
+
+    async def _live_fetch(self, _view: Any, _changes: Any, _actor: Any) -> Today | None:
+        try:
+            return await door.run(self, today_service.today_for)
+        except DomainError:
+            return None
+
+    async def _live_apply(self, data: Today | None) -> None:
+        if data is not None:
+            self._show(data)
 
     @door.event
     async def complete_task(self, task_id: Id) -> Events:

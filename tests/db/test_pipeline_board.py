@@ -15,12 +15,10 @@ from smartweb_ui.services.pipeline.kanban import (
     CLOSED_WINDOW_DAYS,
     BoardFilters,
     board,
-    change_marker,
     choose_pipeline,
     more_cards,
     remember_pipeline,
 )
-from smartweb_ui.services.pipeline.moves import move_deal
 
 from .builders.pipeline import make_pipeline
 
@@ -150,9 +148,6 @@ def test_load_more_pages_without_gaps_or_repeats(org) -> None:  # type: ignore[n
         seen += [c.id for c in page]
     full = load(actor, data.pipeline, per_column=50).columns[0]
     assert seen == [c.id for c in full.cards]
-    # a live refresh keeps what was paged in
-    again = load(actor, data.pipeline, per_column=2, loaded={first.id: 5})
-    assert len(again.columns[0].cards) == 5 and not again.columns[0].has_more
 
 
 def test_another_organizations_board_is_invisible(org, other_org) -> None:  # type: ignore[no-untyped-def]
@@ -192,25 +187,6 @@ def test_pipeline_choice_is_remembered_per_user(org) -> None:  # type: ignore[no
         assert choose_pipeline(s, mgr).id == data.pipeline  # someone else's choice is theirs
         with pytest.raises(NotFound):
             remember_pipeline(s, mgr, uuid4())
-
-
-def test_change_marker_moves_with_this_org_only(org, other_org) -> None:  # type: ignore[no-untyped-def]
-    data = make_pipeline(org)
-    theirs = make_pipeline(other_org)
-    mine, rival = org.actors["manager"], other_org.actors["manager"]
-
-    def marker(actor):  # type: ignore[no-untyped-def]
-        with tenant_session(actor) as s:
-            return change_marker(s, actor)
-
-    m0, r0 = marker(mine), marker(rival)
-    with tenant_session(rival) as s:
-        move_deal(s, rival, theirs.deals["r1"], theirs.stages["Qualified"], 0, 1)
-    assert marker(mine) == m0
-    assert marker(rival) != r0
-    with tenant_session(mine) as s:
-        move_deal(s, mine, data.deals["r1"], data.stages["Lead In"], 3, 1)  # a reorder
-    assert marker(mine) != m0
 
 
 def test_filters_round_trip_and_ignore_garbage() -> None:

@@ -204,13 +204,18 @@ class ServerFrames:
 
 
 def board_column(stage_id: str, deal_id: str) -> Callable[[Any], bool]:
-    """Matches a board column sent by the server (``{"id": stage, "cards": [...]}``) holding
-    the deal: the server has the move (its board is re-read from the database after it)."""
+    """Matches the server placing the deal in that stage: a board patch's card
+    (``{"stage_id": stage, "above_id": …, "card": {"id": deal, …}}``, read from the database
+    after the move's commit) or a whole column holding it."""
 
     def matches(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return False
+        card = value.get("card")
+        if value.get("stage_id") == stage_id and isinstance(card, dict):
+            return card.get("id") == deal_id
         return (
-            isinstance(value, dict)
-            and value.get("id") == stage_id
+            value.get("id") == stage_id
             and isinstance(value.get("cards"), list)
             and any(isinstance(c, dict) and c.get("id") == deal_id for c in value["cards"])
         )
@@ -225,7 +230,7 @@ def board_card(deal_id: str, **fields: Any) -> Callable[[Any], bool]:
         return (
             isinstance(value, dict)
             and value.get("id") == deal_id
-            and "can_move" in value
+            and "owner_id" in value
             and all(value.get(k) == v for k, v in fields.items())
         )
 

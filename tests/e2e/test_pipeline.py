@@ -163,10 +163,10 @@ def test_a_rep_cannot_move_another_reps_deal(new_page) -> None:  # type: ignore[
     drawer.locator('select[name="owner_id"]').select_option(label=REP2_NAME)
     drawer.get_by_role("button", name="Save deal").click()
     expect(manager.get_by_text("Deal saved.")).to_be_visible()
-    # The rep's board hears about it mid-drag: its live refresh sends the card, now rep2's.
+    # The rep's board hears about it mid-drag: a patch sends the card, now rep2's (so locked).
     rep_frames.wait_for(
         f"deal {mine_id} locked, owned by {REP2_NAME}",
-        board_card(mine_id, can_move=False, owner_name=REP2_NAME),
+        board_card(mine_id, owner_name=REP2_NAME),
         since=before_save,
     )
     page.mouse.up()

@@ -56,12 +56,19 @@ def test_every_handler_of_the_app_goes_through_the_door() -> None:
 
 
 def test_only_the_sign_in_handlers_are_public() -> None:
+    """And the live pages' ``stop_watch``: it only ends the tab's own live task, and it fires
+    as the page unmounts — after a sign-out too, when a refusal would send the tab to the
+    sign-in page with a stale ``next``."""
     public = sorted(name for name, h in app_handlers() if (spec := spec_of(h)) and spec.public)
     assert public == [
         "AuthState.check_session",
         "AuthState.open_sign_in",
         "AuthState.sign_in",
         "AuthState.sign_out",
+        "DashboardState.stop_watch",
+        "LeadInboxState.stop_watch",
+        "PipelineState.stop_watch",
+        "TodayState.stop_watch",
     ]
 
 

@@ -356,5 +356,6 @@ def dashboard_content() -> rx.Component:
         width="100%",
         max_width="1400px",
         data_testid="dashboard",
+        on_unmount=DashboardState.stop_watch,
     )
     return rx.cond(DashboardState.allowed, body, forbidden_panel("the revenue dashboard"))

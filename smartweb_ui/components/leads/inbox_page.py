@@ -61,4 +61,5 @@ def inbox_content() -> rx.Component:
         ),
         width="100%",
         on_mount=install_keys(),
+        on_unmount=S.stop_watch,
     )

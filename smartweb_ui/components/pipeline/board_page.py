@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ...state.pipeline import BoardState
 from ...state.pipeline import PipelineState as P
 from ...state.pipeline_deal import DealDrawerState
 from ..shell import page_header
@@ -16,12 +17,17 @@ from .toolbar import actions, filter_bar
 def _board() -> rx.Component:
     return rx.box(
         kanban_board(
-            columns=P.columns,
+            columns=BoardState.columns,
+            rev=P.rev,
+            patches=P.patches,
+            me=P.me,
+            can_manage=P.can_manage,
+            can_move=P.can_move,
             on_move=P.move_deal,
             on_open=DealDrawerState.show,
             on_load_more=P.load_more,
+            on_stale=P.refresh,
             currency=P.currency,
-            revision=P.revision,
             id="pipeline-board",
             height="100%",
         ),

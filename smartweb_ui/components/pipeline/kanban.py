@@ -1,19 +1,13 @@
 """Drag-and-drop pipeline kanban board.
 
-Thin Reflex wrapper around the local React component in
-``assets/kanban/KanbanBoard.jsx`` (built on @dnd-kit). Reflex copies ``assets/``
-into ``.web/public/`` at compile time, so the module is imported from
+Thin Reflex wrapper around the local React component in ``assets/kanban/KanbanBoard.jsx``
+(built on @dnd-kit; its header documents every prop). Reflex copies ``assets/`` into
+``.web/public/`` at compile time, so the module is imported from
 ``$/public/kanban/KanbanBoard.jsx``.
 
-Usage::
-
-    kanban_board(
-        columns=PipelineState.board_columns,  # Var[list[dict]]
-        on_move=PipelineState.move_deal,      # (deal_id: str, to_stage_id: str, position: int)
-        on_open=PipelineState.open_deal,      # (deal_id: str)
-        on_load_more=PipelineState.load_more, # optional, (stage_id: str)
-        revision=PipelineState.board_revision,  # optional int; bump to force a snap-back
-    )
+The board is drawn once from ``columns`` (for each ``rev``); after that it applies ``patches``
+— a drop's answer, a column's next cards, a colleague's move — to the cards it keeps, so one
+change costs a few KB whatever the size of the board.
 """
 
 from __future__ import annotations
@@ -21,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex.event import EventHandler, passthrough_event_spec
+from reflex.event import EventHandler, no_args_event_spec, passthrough_event_spec
 
 DND_KIT = [
     "@dnd-kit/core@6.3.1",
@@ -37,55 +31,31 @@ class KanbanBoard(rx.Component):
     tag: str | None = "KanbanBoard"
     lib_dependencies: list[str] = DND_KIT
 
-    # Columns (stages) with their cards; see module docstring of the JSX file.
+    # The board as first drawn (stages with their first cards), and which board it is.
     columns: rx.Var[list[dict[str, Any]]]
+    rev: rx.Var[int]
+    # The last few changes since, applied in sequence order.
+    patches: rx.Var[list[dict[str, Any]]]
+    # The viewer: which cards they may drag (the server re-checks every drop).
+    me: rx.Var[str]
+    can_manage: rx.Var[bool]
+    can_move: rx.Var[bool]
     # ISO 4217 code / BCP 47 locale used for dates and optimistic totals.
     currency: rx.Var[str]
     locale: rx.Var[str]
-    # Bump to force the local (optimistic) copy to resync from `columns`.
-    revision: rx.Var[int]
-    # Cards rendered per column before lazy-loading more (default 50).
+    # Cards rendered per column before "show more" (default 50).
     page_size: rx.Var[int]
 
-    # (deal_id, to_stage_id, position) - position is 0-based in the target column.
-    on_move: EventHandler[passthrough_event_spec(str, str, int)]
+    # (deal_id, from_stage_id, to_stage_id, position, version, below_id, above_id)
+    on_move: EventHandler[passthrough_event_spec(str, str, str, int, int, str, str)]
     # (deal_id) - fired on click / Enter on a card.
     on_open: EventHandler[passthrough_event_spec(str)]
-    # (stage_id) - fired when a column whose `has_more` is true is scrolled to the end.
-    on_load_more: EventHandler[passthrough_event_spec(str)]
+    # (stage_id, offset) - a column whose `has_more` is true was scrolled to its end.
+    on_load_more: EventHandler[passthrough_event_spec(str, int)]
+    # patches were missed (a gap in their sequence): send the whole board again.
+    on_stale: EventHandler[no_args_event_spec]
 
 
-def kanban_board(
-    columns: rx.Var[list[dict[str, Any]]] | list[dict[str, Any]],
-    on_move: Any,
-    on_open: Any,
-    on_load_more: Any | None = None,
-    currency: str | rx.Var[str] = "USD",
-    locale: str | rx.Var[str] = "en-US",
-    **props: Any,
-) -> rx.Component:
-    """Render the pipeline board.
-
-    Args:
-        columns: List of column dicts (stage + cards).
-        on_move: Handler ``(deal_id: str, to_stage_id: str, position: int)``.
-        on_open: Handler ``(deal_id: str)``.
-        on_load_more: Optional handler ``(stage_id: str)``.
-        currency: ISO currency code.
-        locale: BCP 47 locale.
-        **props: Extra props (``revision``, ``page_size``, ``id``, ``class_name``,
-            ``style``/css props such as ``height``).
-
-    Returns:
-        The KanbanBoard component.
-    """
-    if on_load_more is not None:
-        props["on_load_more"] = on_load_more
-    return KanbanBoard.create(
-        columns=columns,
-        on_move=on_move,
-        on_open=on_open,
-        currency=currency,
-        locale=locale,
-        **props,
-    )
+def kanban_board(**props: Any) -> rx.Component:
+    """The pipeline board; see ``KanbanBoard`` for the props."""
+    return KanbanBoard.create(**props)

@@ -204,4 +204,5 @@ def today_content() -> rx.Component:
         ),
         width="100%",
         max_width="1200px",
+        on_unmount=TodayState.stop_watch,
     )

@@ -1,4 +1,4 @@
-"""The one audit helper every mutating service calls."""
+"""The one audit helper every mutating service calls (and so the one source of the change feed)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlmodel import Session
 
 from ...models import AuditLog
+from .changes import mark_changed
 from .security import Actor
 
 
@@ -72,4 +73,6 @@ def record(
         user_agent=user_agent,
     )
     session.add(row)
+    # What the audit trail records is what open pages hear about, once the transaction commits.
+    mark_changed(session, org, entity_type, [entity_id], actor.user_id if actor else None)
     return row

@@ -1,16 +1,182 @@
-"""Signals for the pages that watch data: a write marks what changed in the same transaction."""
+"""The change feed: what a committed transaction changed, published once, heard by every worker.
+
+Every change a service makes writes an audit row (``audit.record``), and that marks the entity
+as changed in the session. When the transaction commits, ONE PostgreSQL ``NOTIFY`` per
+organization carries what changed (entity kinds and ids): PostgreSQL delivers it only if the
+transaction commits, to every listening connection — so it works the same with one backend
+worker or many, and needs nothing beyond the database. Each worker keeps one ``LISTEN``
+connection (``listen``) and hands the changes to the pages open on it (``state/live.py``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from uuid import UUID
 
-from sqlalchemy import text
+import psycopg
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+log = logging.getLogger(__name__)
 
-def touch_deal(session: Session, deal_id: UUID) -> None:
+CHANNEL = "smartweb_changes"
+MAX_IDS = 100  # per kind in one notification; past that the change says "many" (ids None)
+MAX_PAYLOAD = 7000  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+_PENDING = "smartweb.changes"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed transaction changed in one organization."""
+
+    organization_id: UUID
+    # entity kind (an audit entity type: "opportunity", "lead", "task" …) -> ids (None: many)
+    kinds: dict[str, frozenset[UUID] | None] = field(default_factory=dict)
+    actor_id: UUID | None = None
+    seq: int = 0  # numbered by the worker that heard it (pages share work per change)
+
+    def touches(self, *kinds: str) -> bool:
+        return any(k in self.kinds for k in kinds)
+
+    def ids(self, kind: str) -> frozenset[UUID] | None:
+        """The changed ids of ``kind`` (None: too many to list, or none of that kind)."""
+        return self.kinds.get(kind)
+
+    def touches_id(self, kind: str, id_: UUID) -> bool:
+        """Did it change this ``kind`` row (or too many of that kind to list)?"""
+        if kind not in self.kinds:
+            return False
+        ids = self.kinds[kind]
+        return ids is None or id_ in ids
+
+    def affects_access(self, user_id: UUID) -> bool:
+        """Could it change what this user may do (their account, or any role's permissions)?"""
+        return self.touches("role") or self.touches_id("user", user_id)
+
+
+def mark_changed(
+    session: Session, organization_id: UUID, kind: str, ids: Iterable[UUID | None] = (),
+    actor_id: UUID | None = None,
+) -> None:  # fmt: skip
+    """Note a change of ``kind`` (ids) for this transaction's notification."""
+    pending: dict[UUID, dict[str, set[UUID] | None]] = session.info.setdefault(_PENDING, {})
+    by_kind = pending.setdefault(organization_id, {})
+    wanted = [i for i in ids if i is not None]
+    current = by_kind.get(kind, set())
+    if current is None or (len(current) + len(wanted)) > MAX_IDS:
+        by_kind[kind] = None
+    else:
+        by_kind[kind] = current | set(wanted)
+    if actor_id is not None:
+        session.info.setdefault(_PENDING + ".actors", {})[organization_id] = actor_id
+
+
+def touch_deal(session: Session, deal_id: UUID, organization_id: UUID) -> None:
     """A change that shows on a deal's card (a task on it, say) without editing the deal row."""
     session.execute(
         text("UPDATE opportunities SET updated_at = clock_timestamp() WHERE id = :d"),
         {"d": deal_id},
     )
+    mark_changed(session, organization_id, "opportunity", [deal_id])
+
+
+def encode(change: Change) -> str:
+    return json.dumps(
+        {
+            "o": str(change.organization_id),
+            "a": str(change.actor_id) if change.actor_id else None,
+            "k": {
+                k: sorted(map(str, v)) if v is not None else None for k, v in change.kinds.items()
+            },
+        },
+        separators=(",", ":"),
+    )
+
+
+def fitted(change: Change) -> str:
+    """``encode``, with the longest id lists turned into "many" until it fits a NOTIFY."""
+    payload = encode(change)
+    kinds = dict(change.kinds)
+    while len(payload) > MAX_PAYLOAD:
+        listed = [k for k, v in kinds.items() if v]
+        if not listed:
+            break
+        kinds[max(listed, key=lambda k: len(kinds[k] or ()))] = None
+        payload = encode(Change(change.organization_id, kinds, change.actor_id))
+    return payload
+
+
+def decode(payload: str) -> Change | None:
+    try:
+        raw = json.loads(payload)
+        kinds = {
+            str(k): (frozenset(UUID(i) for i in v) if v is not None else None)
+            for k, v in dict(raw["k"]).items()
+        }
+        return Change(UUID(raw["o"]), kinds, UUID(raw["a"]) if raw.get("a") else None)
+    except (ValueError, KeyError, TypeError):
+        log.warning("ignored a malformed change notification")
+        return None
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _publish(session: OrmSession) -> None:
+    """One NOTIFY per organization with what this transaction changed (sent on commit)."""
+    pending = session.info.pop(_PENDING, None)
+    actors = session.info.pop(_PENDING + ".actors", {})
+    if not pending:
+        return
+    for org_id, kinds in pending.items():
+        change = Change(
+            org_id,
+            {k: (frozenset(v) if v is not None else None) for k, v in kinds.items()},
+            actors.get(org_id),
+        )
+        session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING + ".actors", None)
+
+
+async def listen(
+    dsn: str, *, retry_seconds: float = 1.0, ready: asyncio.Event | None = None
+) -> AsyncIterator[Change]:
+    """Every change any worker commits, as it is committed. Reconnects after a lost
+    connection (a restarted database), waiting ``retry_seconds`` (doubling, at most 10 s).
+    ``ready`` is set while the LISTEN is in place (cleared while reconnecting)."""
+    delay = retry_seconds
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                await conn.execute(f"LISTEN {CHANNEL}")
+                log.info("listening for changes")
+                if ready is not None:
+                    ready.set()
+                delay = retry_seconds
+                async for note in conn.notifies():
+                    change = decode(note.payload)
+                    if change is not None:
+                        yield change
+        except (psycopg.OperationalError, OSError) as exc:
+            if ready is not None:
+                ready.clear()
+            log.warning(
+                "change feed: connection lost (%s); retrying in %.0fs", type(exc).__name__, delay
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+def feed(ready: asyncio.Event | None = None) -> AsyncIterator[Change]:
+    """``listen`` on the configured database."""
+    from ...db import libpq_url
+
+    return listen(libpq_url(), ready=ready)

@@ -4,7 +4,7 @@
 """
 
 from .common import BoardFilters, weighted
-from .deals import create_deal, update_deal
+from .deals import DealBrief, create_deal, deal_brief, update_deal
 from .drawer import CompanyMatch, DealDetail, deal_detail, deal_pipeline_id, search_companies
 from .kanban import (
     Board,
@@ -12,29 +12,34 @@ from .kanban import (
     Column,
     board,
     board_params_for,
-    change_marker,
     list_owners,
     list_pipelines,
     more_cards,
     remember_pipeline,
 )
 from .moves import MoveResult, move_deal
+from .patches import BoardPatch, ColumnTotals, PlacedCard, board_patch
 from .stages import StageSettings, StageView, stage_settings, update_stage
 
 __all__ = [
     "Board",
     "BoardFilters",
+    "BoardPatch",
     "Card",
     "Column",
+    "ColumnTotals",
     "CompanyMatch",
+    "DealBrief",
     "DealDetail",
     "MoveResult",
+    "PlacedCard",
     "StageSettings",
     "StageView",
     "board",
     "board_params_for",
-    "change_marker",
+    "board_patch",
     "create_deal",
+    "deal_brief",
     "deal_detail",
     "deal_pipeline_id",
     "list_owners",

@@ -58,30 +58,34 @@ class BoardFilters(QueryFilters):
         )
 
 
-def filter_sql(actor: Actor, filters: BoardFilters) -> tuple[str, dict[str, Any], bool]:
-    """SQL predicate (over ``o`` and, when searching, ``c``) + params + whether ``c`` is needed."""
+def filter_sql(
+    actor: Actor, filters: BoardFilters, *, deal: str = "o", company: str = "c"
+) -> tuple[str, dict[str, Any], bool]:
+    """SQL predicate (over the deal alias and, when searching, the company alias) + params +
+    whether the company is needed. The aliases let one query hold the filter twice."""
+    o, c = deal, company
     parts: list[str] = []
     params: dict[str, Any] = {}
     if filters.owner == "me":
-        parts.append("o.owner_id = :f_owner")
+        parts.append(f"{o}.owner_id = :f_owner")
         params["f_owner"] = actor.user_id
     elif filters.owner != "all":
-        parts.append("o.owner_id = :f_owner")
+        parts.append(f"{o}.owner_id = :f_owner")
         params["f_owner"] = UUID(filters.owner)
     if filters.q:
-        parts.append("(o.name ILIKE :f_q OR c.name ILIKE :f_q)")
+        parts.append(f"({o}.name ILIKE :f_q OR {c}.name ILIKE :f_q)")
         params["f_q"] = contains_pattern(filters.q)
     if filters.close_from:
-        parts.append("o.expected_close_date >= :f_close_from")
+        parts.append(f"{o}.expected_close_date >= :f_close_from")
         params["f_close_from"] = filters.close_from
     if filters.close_to:
-        parts.append("o.expected_close_date <= :f_close_to")
+        parts.append(f"{o}.expected_close_date <= :f_close_to")
         params["f_close_to"] = filters.close_to
     if filters.value_min is not None:
-        parts.append("o.value >= :f_value_min")
+        parts.append(f"{o}.value >= :f_value_min")
         params["f_value_min"] = filters.value_min
     if filters.value_max is not None:
-        parts.append("o.value <= :f_value_max")
+        parts.append(f"{o}.value <= :f_value_max")
         params["f_value_max"] = filters.value_max
     return (" AND ".join(parts) or "TRUE"), params, bool(filters.q)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ..core import audit
+from ..core.changes import mark_changed
 from ..core.errors import Conflict, Forbidden, Invalid, as_uuid
 from ..core.money import parse_money
 from ..core.scope import can_edit_deal, lead_scope, load_company, load_deal, load_org_user
@@ -28,6 +30,19 @@ from .kanban import choose_pipeline
 from .moves import LIVE_OPEN
 
 EDIT_FIELDS = ["name", "value", "weighted_value", "expected_close_date", "owner_id", "version"]
+
+
+@dataclass(frozen=True)
+class DealBrief:
+    """What the Won/Lost dialog names: the deal and its value (plain decimal)."""
+
+    name: str
+    value: str
+
+
+def deal_brief(session: Session, actor: Actor, deal_id: str | UUID) -> DealBrief:
+    deal = load_deal(session, actor, deal_id)
+    return DealBrief(name=deal.name, value=f"{deal.value:f}" if deal.value is not None else "")
 
 
 def _clean_name(name: str) -> str:
@@ -131,6 +146,7 @@ def create_deal(
         deal.id,
         after={"name": clean_name, "value": amount, "stage": first.id, "owner_id": owner},
     )
+    mark_changed(session, actor.organization_id, "stage", [first.id])
     session.flush()
     return str(deal.id)
 
@@ -176,5 +192,6 @@ def update_deal(
             before=before,
             after=audit.snapshot(deal, EDIT_FIELDS),
         )
+        mark_changed(session, actor.organization_id, "stage", [deal.current_stage_id])
         session.flush()
     return deal.version

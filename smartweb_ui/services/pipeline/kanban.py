@@ -58,6 +58,7 @@ class Card:
     next_task_overdue: bool
     version: int
     can_move: bool
+    owner_id: str = ""  # the board works out can_move from it for each viewer (live patches)
 
 
 @dataclass
@@ -160,18 +161,20 @@ def list_owners(session: Session, actor: Actor) -> list[Option]:
 
 
 # ------------------------------------------------------------------ board
-_BASE = (
+BASE = (
     "o.organization_id = :org AND o.pipeline_id = :pid AND o.deleted_at IS NULL "
     "AND NOT o.is_archived"
 )
 # Won/Lost columns: closed in the window (move_deal always sets actual_close_date).
-_CLOSED_SINCE = "o.actual_close_date >= :since"
-_JOIN_COMPANY = "LEFT JOIN leads l ON l.id = o.lead_id LEFT JOIN companies c ON c.id = l.company_id"
+CLOSED_SINCE = "o.actual_close_date >= :since"
+JOIN_COMPANY = "LEFT JOIN leads l ON l.id = o.lead_id LEFT JOIN companies c ON c.id = l.company_id"
 
 
-def totals_sql(where: str, join_company: bool) -> str:
-    """Per stage: matching count/sum/weighted sum + the unfiltered open count (for WIP)."""
-    joins = _JOIN_COMPANY if join_company else ""
+def totals_sql(where: str, join_company: bool, *, some_stages: bool = False) -> str:
+    """Per stage: matching count/sum/weighted sum + the unfiltered open count (for WIP);
+    ``some_stages``: only the stages in ``:stage_only``."""
+    joins = JOIN_COMPANY if join_company else ""
+    only = " AND o.current_stage_id = ANY(:stage_only)" if some_stages else ""
     return f"""
         SELECT o.current_stage_id AS stage_id,
                count(*) FILTER (WHERE {where}) AS n,
@@ -179,7 +182,7 @@ def totals_sql(where: str, join_company: bool) -> str:
                COALESCE(sum(o.weighted_value) FILTER (WHERE {where}), 0) AS weighted,
                count(*) FILTER (WHERE o.status = 'open') AS n_open
         FROM opportunities o {joins}
-        WHERE {_BASE} AND (o.status = 'open' OR {_CLOSED_SINCE})
+        WHERE {BASE} AND (o.status = 'open' OR {CLOSED_SINCE}){only}
         GROUP BY o.current_stage_id
     """
 
@@ -190,8 +193,8 @@ def cards_sql(where: str) -> str:
         "o.id, o.name, o.value, o.version, o.owner_id, o.expected_close_date, "
         "o.stage_entered_at, o.status, c.name AS company, u.full_name AS owner_name"
     )
-    joins = f"{_JOIN_COMPANY} LEFT JOIN users u ON u.id = o.owner_id"
-    stage_match = f"o.current_stage_id = s.id AND {_BASE} AND {where}"
+    joins = f"{JOIN_COMPANY} LEFT JOIN users u ON u.id = o.owner_id"
+    stage_match = f"o.current_stage_id = s.id AND {BASE} AND {where}"
     return f"""
         SELECT s.id AS stage_id, d.*, nt.next_due
         FROM unnest(:stage_ids, :closed) AS s(id, closed)
@@ -201,7 +204,7 @@ def cards_sql(where: str) -> str:
              ORDER BY o.position DESC, o.id LIMIT :lim OFFSET :off)
             UNION ALL
             (SELECT {cols} FROM opportunities o {joins}
-             WHERE o.status = CAST(s.closed AS opportunity_status) AND {_CLOSED_SINCE}
+             WHERE o.status = CAST(s.closed AS opportunity_status) AND {CLOSED_SINCE}
                AND {stage_match}
              ORDER BY o.actual_close_date DESC, o.updated_at DESC, o.id
              LIMIT :lim OFFSET :off)
@@ -214,7 +217,7 @@ def cards_sql(where: str) -> str:
     """
 
 
-def _card(
+def card_of(
     row: Any, stage: PipelineStage, actor: Actor, currency: str, tz: ZoneInfo, now: datetime
 ) -> Card:
     today = now.astimezone(tz).date()
@@ -242,6 +245,7 @@ def _card(
         next_task_overdue=bool(due and due < now),
         version=row.version,
         can_move=can_edit_deal(actor, row.owner_id),
+        owner_id=str(row.owner_id or ""),
     )
 
 
@@ -269,7 +273,7 @@ def fetch_cards(
             **params,
             "org": actor.organization_id,
             "pid": pipeline_id,
-            "since": _since(tz),
+            "since": closed_since(tz),
             "stage_ids": [s.id for s in stages],
             "closed": ["won" if s.is_won else "lost" if s.is_lost else None for s in stages],
             "lim": limit,
@@ -280,11 +284,11 @@ def fetch_cards(
     out: dict[str, list[Card]] = {str(s.id): [] for s in stages}
     now = utcnow()
     for row in rows:
-        out[str(row.stage_id)].append(_card(row, by_id[row.stage_id], actor, currency, tz, now))
+        out[str(row.stage_id)].append(card_of(row, by_id[row.stage_id], actor, currency, tz, now))
     return out
 
 
-def _since(tz: ZoneInfo) -> date:
+def closed_since(tz: ZoneInfo) -> date:
     return utcnow().astimezone(tz).date() - timedelta(days=CLOSED_WINDOW_DAYS)
 
 
@@ -295,12 +299,10 @@ def board(
     filters: BoardFilters | None = None,
     *,
     per_column: int = PER_COLUMN,
-    loaded: dict[str, int] | None = None,
 ) -> Board:
-    """The whole board: two queries (totals, cards) after the pipeline/stage look-ups.
-
-    ``loaded`` keeps a column's already-paged-in card count across a live refresh.
-    """
+    """The whole board: two queries (totals, cards) after the pipeline/stage look-ups. It is
+    built once per view; after that the browser gets patches (``patches.board_patch``) and
+    the next cards of a column (``more_cards``), never the board again."""
     filters = filters or BoardFilters()
     pipe = choose_pipeline(session, actor, pipeline_id)
     org = org_context(session, actor)
@@ -311,11 +313,10 @@ def board(
         r.stage_id: r
         for r in session.execute(
             text(totals_sql(where, join_company)),
-            {**params, "org": actor.organization_id, "pid": pipe.id, "since": _since(tz)},
+            {**params, "org": actor.organization_id, "pid": pipe.id, "since": closed_since(tz)},
         ).all()
     }
-    limit = max([per_column, *((loaded or {}).values())])
-    cards = fetch_cards(session, actor, pipe.id, stages, filters, limit=limit)
+    cards = fetch_cards(session, actor, pipe.id, stages, filters, limit=per_column)
     columns = []
     for s in stages:
         t = totals.get(s.id)
@@ -323,8 +324,7 @@ def board(
             (t.n, Decimal(t.total), Decimal(t.weighted)) if t else (0, Decimal(0), Decimal(0))
         )
         wip_count = t.n_open if t and not (s.is_won or s.is_lost) else 0
-        want = max(per_column, (loaded or {}).get(str(s.id), 0))
-        stage_cards = cards[str(s.id)][:want]
+        stage_cards = cards[str(s.id)]
         columns.append(
             Column(
                 id=str(s.id),
@@ -382,22 +382,6 @@ def more_cards(
         limit=limit,
         offset=max(0, offset),
     )[str(stage.id)]
-
-
-def change_marker(session: Session, actor: Actor) -> str:
-    """A cheap fingerprint of the org's deals; it changes on every create, edit, move or delete.
-
-    count + sum(version) catch what max(updated_at) can miss (a transaction that started
-    earlier committing later); every deal write bumps version or updated_at.
-    """
-    row = session.execute(
-        text(
-            "SELECT count(*), COALESCE(sum(version), 0), max(updated_at) "
-            "FROM opportunities WHERE organization_id = :org"
-        ),
-        {"org": actor.organization_id},
-    ).one()
-    return f"{row[0]}:{row[1]}:{row[2].isoformat() if row[2] else ''}"
 
 
 def board_params_for(filters: BoardFilters, pipeline_id: str) -> dict[str, str]:

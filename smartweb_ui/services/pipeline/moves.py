@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from ...models import Opportunity, OpportunityStageHistory, OpportunityStatus, PipelineStage
 from ...models.base import utcnow
 from ..core import audit
+from ..core.changes import mark_changed
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound, as_uuid
 from ..core.money import parse_money
 from ..core.org import org_context
@@ -53,6 +54,7 @@ class MoveResult:
     status: str
     version: int
     moved: bool
+    from_stage_id: str = ""
 
 
 def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
@@ -202,7 +204,7 @@ def move_deal(
     _lock_stages(session, actor, {source_id, target.id})
     session.refresh(deal, with_for_update=True)
     if deal.version != expected_version or deal.current_stage_id != source_id:
-        raise Conflict("Someone else changed this deal a moment ago. The board has been refreshed.")
+        raise Conflict(_changed_by_message(session, actor, deal))
     source = session.get(PipelineStage, source_id)
     assert source is not None
     tz = org_context(session, actor).tz
@@ -278,4 +280,22 @@ def move_deal(
         after=audit.snapshot(deal, MOVE_FIELDS),
     )
     session.flush()
-    return MoveResult(str(deal.id), str(target.id), new_pos, deal.status.value, deal.version, True)
+    mark_changed(session, actor.organization_id, "stage", [source.id, target.id])
+    return MoveResult(
+        str(deal.id), str(target.id), new_pos, deal.status.value, deal.version, True, str(source.id)
+    )
+
+
+def _changed_by_message(session: Session, actor: Actor, deal: Opportunity) -> str:
+    """Who changed the deal since the user saw it (the last audited change of it)."""
+    who = session.execute(
+        text(
+            "SELECT u.full_name FROM audit_logs a LEFT JOIN users u ON u.id = a.actor_id "
+            "WHERE a.organization_id = :org AND a.entity_type = 'opportunity' AND a.entity_id = :d "
+            "ORDER BY a.created_at DESC LIMIT 1"
+        ),
+        {"org": actor.organization_id, "d": deal.id},
+    ).scalar()
+    if who:
+        return f"{who} changed this deal a moment ago; the board now shows where it is."
+    return "Someone changed this deal a moment ago; the board now shows where it is."

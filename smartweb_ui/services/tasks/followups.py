@@ -107,7 +107,7 @@ def add_task(
     session.add(task)
     session.flush()
     if deal is not None:
-        touch_deal(session, deal.id)
+        touch_deal(session, deal.id, actor.organization_id)
     audit.record(
         session,
         actor,
@@ -144,7 +144,7 @@ def complete_task(session: Session, actor: Actor, task_id: str | UUID) -> None:
     )
     session.add(task)
     if task.opportunity_id is not None:  # the card shows the next task's due date
-        touch_deal(session, task.opportunity_id)
+        touch_deal(session, task.opportunity_id, actor.organization_id)
     audit.record(
         session,
         actor,

@@ -1,0 +1,199 @@
+"""Live updates: each backend worker hears the change feed once and hands every change to the
+pages open on it that watch that organization.
+
+A page that shows live data runs one background task (``door.event(background=True)``) that
+waits on its subscription queue — no polling: it sleeps until a change arrives, then applies a
+small patch. Reflex ends the task when the tab's socket goes, and the subscription with it.
+The feed is a PostgreSQL LISTEN (``services.core.changes``), so several workers each get every
+change; ``start_feed`` runs as a lifespan task of the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import itertools
+import logging
+from collections import OrderedDict, defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from ..services.core.changes import Change, feed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+QUEUE_SIZE = 64
+OVERFLOW = Change(UUID(int=0), {"*": None})  # too many changes at once: reload instead
+
+
+class Hub:
+    """The subscriptions of this worker, by organization."""
+
+    def __init__(self) -> None:
+        self._queues: dict[UUID, set[asyncio.Queue[Change]]] = defaultdict(set)
+        self.ready = asyncio.Event()
+        self.delivered = 0
+        self._numbers = itertools.count(1)
+
+    def subscribe(self, organization_id: UUID) -> asyncio.Queue[Change]:
+        queue: asyncio.Queue[Change] = asyncio.Queue(QUEUE_SIZE)
+        self._queues[organization_id].add(queue)
+        return queue
+
+    def unsubscribe(self, organization_id: UUID, queue: asyncio.Queue[Change]) -> None:
+        queues = self._queues.get(organization_id)
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self._queues[organization_id]
+
+    @property
+    def watchers(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    def publish(self, change: Change) -> None:
+        """Hand a change to every subscriber of its organization (a full queue: reload)."""
+        change = dataclasses.replace(change, seq=next(self._numbers))
+        for queue in list(self._queues.get(change.organization_id, ())):
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    while True:
+                        queue.get_nowait()
+                queue.put_nowait(OVERFLOW)
+            else:
+                queue.put_nowait(change)
+            self.delivered += 1
+
+
+hub = Hub()
+
+
+class Shared:
+    """Work that many pages of this worker need after the same change (the same board patch
+    for every board open on the same view): done once, awaited by all. Keys name the change
+    (its ``seq``) and everything the result depends on; results are kept briefly."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
+        self.computed = 0
+        self.reused = 0
+
+    async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        future = self._items.get(key)
+        if future is None:
+            future = asyncio.ensure_future(compute())
+            self._items[key] = future
+            self.computed += 1
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+            future.add_done_callback(lambda f: self._forget_failure(key, f))
+        else:
+            self.reused += 1
+        return await asyncio.shield(future)
+
+    def _forget_failure(self, key: Hashable, future: asyncio.Future[Any]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            self._items.pop(key, None)
+
+
+shared = Shared()
+
+
+@contextlib.asynccontextmanager
+async def watching(organization_id: UUID) -> AsyncIterator[asyncio.Queue[Change]]:
+    """A subscription for the life of a page's live task."""
+    queue = hub.subscribe(organization_id)
+    try:
+        yield queue
+    finally:
+        hub.unsubscribe(organization_id, queue)
+
+
+async def next_changes(queue: asyncio.Queue[Change], timeout: float) -> list[Change] | None:
+    """The next change and any queued right behind it (a burst is handled once); None when
+    nothing came within ``timeout`` seconds (0: only what is queued already)."""
+    try:
+        first = queue.get_nowait() if timeout <= 0 else await asyncio.wait_for(queue.get(), timeout)
+    except (TimeoutError, asyncio.QueueEmpty):
+        return None
+    changes = [first]
+    while not queue.empty():
+        changes.append(queue.get_nowait())
+    return changes
+
+
+async def start_feed() -> None:
+    """Lifespan task: the worker's one LISTEN, fanned out to this worker's pages."""
+    async for change in feed(hub.ready):
+        hub.publish(change)
+
+
+# ------------------------------------------------------------------ one loop for every live page
+RECHECK_SECONDS = 60.0  # a live page re-checks its session this often while idle
+
+
+@dataclasses.dataclass
+class Follow:
+    """How a page follows the feed.
+
+    ``wanted(change)``: does the page show anything this change touched? ``view()`` (called
+    under the state lock): what the page shows now (its filters, its page), so an answer
+    computed for an older view is dropped. ``fetch(view, changes, actor)`` (off the lock): the
+    page's update; ``apply(result)`` (under the lock): show it. ``settle``: wait this long after
+    a first change to take a burst as one; ``spacing``: at least this long between two updates
+    while changes keep coming (a dashboard need not redraw for every drop).
+    """
+
+    wanted: Callable[[Change], bool]
+    view: Callable[[], Hashable]
+    fetch: Callable[[Any, list[Change], Any], Awaitable[Any]]
+    apply: Callable[[Any], Awaitable[None]]
+    settle: float = 0.0
+    spacing: float = 0.0
+
+
+async def follow(state: Any, how: Follow) -> None:
+    """The body of a page's live background task. Ends when the page stops following (its
+    ``_live`` counter moves: another load, leaving the page) or its session ends. Reflex ends
+    it with the tab's socket."""
+    from . import door
+
+    actor = door.actor_of(state)
+    async with state:
+        generation = state._live
+    loop = asyncio.get_running_loop()
+    last = 0.0
+    async with watching(actor.organization_id) as queue:
+        while True:
+            changes = await next_changes(queue, RECHECK_SECONDS)
+            if changes is None or any(c.affects_access(actor.user_id) for c in changes):
+                if not await door.recheck(state):
+                    return
+                actor = door.actor_of(state)
+                if changes is None:
+                    async with state:
+                        if state._live != generation:
+                            return
+                    continue
+            changes = [c for c in changes if c is OVERFLOW or how.wanted(c)]
+            if not changes:
+                continue
+            wait = max(how.settle, how.spacing - (loop.time() - last))
+            if wait > 0:
+                await asyncio.sleep(wait)
+                changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
+            async with state:
+                if state._live != generation:
+                    return
+                view = how.view()
+            result = await how.fetch(view, changes, actor)
+            last = loop.time()
+            async with state:
+                if state._live != generation:
+                    return
+                if how.view() == view:  # else the page changed meanwhile and was drawn fresh
+                    await how.apply(result)

@@ -1,0 +1,179 @@
+"""The live layer of one worker: subscriptions by organization, shared work per change, and the
+loop every live page runs (``live.follow``), with a stand-in for a Reflex state."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from smartweb_ui.services.core.changes import Change
+from smartweb_ui.state import door, live
+
+ORG, OTHER = uuid4(), uuid4()
+USER = uuid4()
+
+
+def change(org: UUID = ORG, **kinds: Any) -> Change:
+    return Change(org, {k: (frozenset(v) if v is not None else None) for k, v in kinds.items()})
+
+
+def test_a_change_reaches_only_its_organizations_pages_numbered() -> None:
+    async def run() -> None:
+        async with live.watching(ORG) as mine, live.watching(OTHER) as theirs:
+            live.hub.publish(change(opportunity=[uuid4()]))
+            got = await live.next_changes(mine, 1)
+            assert got is not None and got[0].seq > 0
+            assert await live.next_changes(theirs, 0) is None
+        assert live.hub.watchers == 0  # unsubscribed on the way out
+
+    asyncio.run(run())
+
+
+def test_a_page_that_falls_behind_gets_one_reload_instead_of_a_backlog() -> None:
+    async def run() -> None:
+        async with live.watching(ORG) as queue:
+            for _ in range(live.QUEUE_SIZE + 5):
+                live.hub.publish(change(lead=[uuid4()]))
+            got = await live.next_changes(queue, 1)
+            assert got is not None and live.OVERFLOW in got and len(got) <= 6
+
+    asyncio.run(run())
+
+
+def test_shared_work_runs_once_for_every_page_that_needs_it_and_failures_are_not_kept() -> None:
+    calls = 0
+
+    async def compute() -> int:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        return 42
+
+    async def fail() -> int:
+        raise RuntimeError("database gone")
+
+    async def run() -> None:
+        shared = live.Shared(size=4)
+        assert await asyncio.gather(*(shared.get("k", compute) for _ in range(20))) == [42] * 20
+        assert calls == 1 and shared.computed == 1 and shared.reused == 19
+        with pytest.raises(RuntimeError):
+            await shared.get("bad", fail)
+        await asyncio.sleep(0)
+        with pytest.raises(RuntimeError):
+            await shared.get("bad", fail)
+        assert shared.computed == 3  # tried again, not served the old failure
+        for i in range(10):
+            await shared.get(i, compute)
+        assert len(shared._items) == 4  # bounded
+
+    asyncio.run(run())
+
+
+# ------------------------------------------------------------------ follow
+class FakeState:
+    """What ``follow`` needs from a Reflex state: the lock, ``_live``, a view."""
+
+    def __init__(self) -> None:
+        self._live = 1
+        self.view = "page 1"
+        self.applied: list[Any] = []
+        self.fetched: list[tuple[Any, int]] = []
+
+    async def __aenter__(self) -> FakeState:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class Actor:
+    organization_id, user_id = ORG, USER
+
+
+@pytest.fixture
+def fake_door(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+    session = {"alive": True, "rechecks": 0}
+
+    async def recheck(_state: Any) -> bool:
+        session["rechecks"] += 1
+        return session["alive"]
+
+    monkeypatch.setattr(door, "actor_of", lambda _state: Actor())
+    monkeypatch.setattr(door, "recheck", recheck)
+    return session  # type: ignore[return-value]
+
+
+def how(state: FakeState, **kw: Any) -> live.Follow:
+    async def fetch(view: Any, changes: list[Change], _actor: Any) -> Any:
+        state.fetched.append((view, len(changes)))
+        if view == "slow":
+            state.view = "page 2"  # the user moved on while this was computed
+        return f"result for {view}"
+
+    async def apply(result: Any) -> None:
+        state.applied.append(result)
+
+    return live.Follow(
+        wanted=lambda c: c.touches("lead"), view=lambda: state.view, fetch=fetch, apply=apply, **kw
+    )
+
+
+async def settle_down() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+def test_follow_applies_each_relevant_burst_once_and_skips_the_rest(fake_door) -> None:  # type: ignore[no-untyped-def]
+    state = FakeState()
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, how(state, settle=0.05)))
+        await settle_down()
+        live.hub.publish(change(task=[uuid4()]))  # not shown on this page
+        await settle_down()
+        assert state.fetched == []
+        for _ in range(3):  # a burst
+            live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.sleep(0.2)
+        assert state.fetched == [("page 1", 3)] and state.applied == ["result for page 1"]
+        state._live += 1  # the page left: the task ends at the next change
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.wait_for(task, 1)
+        assert len(state.applied) == 1
+
+    asyncio.run(run())
+
+
+def test_an_answer_for_a_view_the_user_left_is_dropped(fake_door) -> None:  # type: ignore[no-untyped-def]
+    state = FakeState()
+    state.view = "slow"
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, how(state)))
+        await settle_down()
+        live.hub.publish(change(lead=[uuid4()]))
+        await settle_down()
+        assert state.fetched == [("slow", 1)] and state.applied == []
+        task.cancel()
+
+    asyncio.run(run())
+
+
+def test_a_change_to_the_users_access_rechecks_the_session_and_an_ended_one_stops(fake_door) -> None:  # type: ignore[no-untyped-def]
+    state = FakeState()
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, how(state)))
+        await settle_down()
+        live.hub.publish(change(user=[uuid4()]))  # someone else's account: nothing to do
+        await settle_down()
+        assert fake_door["rechecks"] == 0
+        fake_door["alive"] = False
+        live.hub.publish(change(user=[USER]))  # this user suspended
+        await asyncio.wait_for(task, 1)
+        assert fake_door["rechecks"] == 1 and state.applied == []
+
+    asyncio.run(run())
