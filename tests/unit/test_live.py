@@ -162,7 +162,7 @@ def test_an_answer_for_a_view_the_user_left_is_dropped(fake_door) -> None:  # ty
     asyncio.run(run())
 
 
-def test_a_change_to_the_users_access_rechecks_the_session_and_an_ended_one_stops(fake_door) -> None:  # type: ignore[no-untyped-def]
+def test_access_changes_recheck_the_session_and_an_ended_one_stops(fake_door) -> None:  # type: ignore[no-untyped-def]
     state = FakeState()
 
     async def run() -> None:
