@@ -18,6 +18,8 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 BUN_VERSION := 1.4.4
 PORT ?= 3000
+WORKERS ?= 2
+HOST ?= 0.0.0.0
 
 VENV_STAMP := $(VENV)/.smartweb-installed
 NODE_STAMP := $(TOOLS)/.node-shims
@@ -41,7 +43,7 @@ endif
 E2E_PYTEST_ARGS ?= -p no:asyncio -W ignore::pytest.PytestConfigWarning \
 	--tracing retain-on-failure --screenshot only-on-failure --output test-results
 
-.PHONY: help venv tools chromium run dev prepare test test-unit test-e2e lint format lock \
+.PHONY: help venv tools chromium run run-prod dev prepare test test-unit test-e2e lint format lock \
 	db-stop clean distclean
 
 help: ## Show the targets
@@ -90,6 +92,14 @@ run: venv tools ## Serve the app (production build) at http://localhost:3000 (PO
 	$(PY) -m smartweb_ui.cli check-port $(PORT)
 	$(MAKE) prepare
 	reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+run-prod: venv tools ## Production: WORKERS backend workers sharing state through REDIS_URL, on DATABASE_URL
+	@test -n "$${DATABASE_URL:-}" || { echo "make run-prod: set DATABASE_URL (the PostgreSQL to serve from)"; exit 2; }
+	@test -n "$${REDIS_URL:-}" || { echo "make run-prod: set REDIS_URL (the workers share state through Redis)"; exit 2; }
+	$(PY) -m smartweb_ui.cli check-port $(PORT)
+	$(PY) -m smartweb_ui.cli migrate
+	GRANIAN_WORKERS=$(WORKERS) reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) \
+		--backend-host $(HOST)
 
 dev: venv tools prepare ## Hot-reloading dev server (frontend :3000, backend :8000)
 	reflex run --env dev

@@ -129,6 +129,25 @@ def check_connection() -> None:
         raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {reason}") from exc
 
 
+@cache
+def migration_head() -> str:
+    """The newest Alembic revision the code ships."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from .config import PROJECT_ROOT
+
+    script = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini")))
+    return str(script.get_current_head())
+
+
+def schema_revision() -> tuple[str, str]:
+    """(the database's Alembic revision, the code's head)."""
+    with get_engine().connect() as conn:
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(current or ""), migration_head()
+
+
 @contextmanager
 def system_session() -> Iterator[Session]:
     """An owner-level transaction (bypasses RLS): auth look-ups, seeding, maintenance only."""

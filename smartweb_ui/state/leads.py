@@ -184,7 +184,7 @@ class LeadInboxState(rx.State):
                 view=self._live_view,
                 fetch=self._live_fetch,
                 apply=self._live_apply,
-                settle=0.2,
+                settle=0.1,
                 spacing=1.0,
             ),
         )

@@ -59,7 +59,7 @@ class TodayState(rx.State):
                 view=lambda: "today",
                 fetch=self._live_fetch,
                 apply=self._live_apply,
-                settle=0.2,
+                settle=0.1,
                 spacing=1.0,
             ),
         )
