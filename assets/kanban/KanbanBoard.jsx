@@ -12,7 +12,7 @@
  *   patches     the last few changes since, each {rev, seq, kind, ...}, applied in seq order:
  *                 kind "cards": {cards: [{stage_id, above_id, card}], removed: [id],
  *                                columns: [{id, count, total_value, ... over_wip}]}
- *                 kind "append": {stage_id, cards}  (a column's next page)
+ *   appended    the last "load more" answer: {rev, n, stage_id, cards} (applied once per n)
  *   me, canManage, canMove   the viewer: which cards they may drag (the server re-checks)
  *   onMove(dealId, fromStageId, toStageId, position, version, beforeId, afterId)
  *               position = 0-based index in the target column; beforeId / afterId = the
@@ -50,135 +50,21 @@ import {
   verticalListSortingStrategy,
 } from "@dnd-kit/sortable";
 import { CSS as DndCSS } from "@dnd-kit/utilities";
+import {
+  applyPatch,
+  cloneColumns,
+  colKey,
+  COL,
+  columnOf,
+  findCard,
+  isColKey,
+  mayMove,
+  moveCard,
+} from "./board.js";
 
 /* ----------------------------------------------------------------- helpers */
 
-const COL = "col:"; // droppable ids of columns are prefixed so they never clash with card ids
-const colKey = (id) => COL + id;
-const isColKey = (key) => typeof key === "string" && key.startsWith(COL);
 const cx = (...names) => names.filter(Boolean).join(" ");
-const num = (v) => {
-  const n = parseFloat(v);
-  return Number.isFinite(n) ? n : null;
-};
-
-const cloneColumns = (columns) =>
-  (Array.isArray(columns) ? columns : []).map((c) => ({ ...c, cards: [...(c.cards || [])] }));
-
-const columnOf = (cols, key) => {
-  if (isColKey(key)) return key.slice(COL.length);
-  const col = cols.find((c) => c.cards.some((d) => d.id === key));
-  return col ? col.id : null;
-};
-
-const findCard = (cols, id) => {
-  for (const c of cols) {
-    const card = c.cards.find((d) => d.id === id);
-    if (card) return card;
-  }
-  return null;
-};
-
-/** May this viewer drag the card? (The same rule as the server's; it re-checks anyway.) */
-const mayMove = (card, who) => !!who.canMove && (!!who.canManage || card.owner_id === who.me);
-
-/** Adjust a column's count / WIP / totals after a card enters (+1) or leaves (-1). */
-function adjustColumn(col, card, sign, fmtMoney) {
-  const count = (col.count ?? col.cards.length - sign) + sign;
-  const out = { ...col, count };
-  if (col.wip_limit && !col.is_won && !col.is_lost) {
-    const wip = (col.wip_count ?? count - sign) + sign;
-    out.wip_count = wip;
-    out.over_wip = Math.max(0, wip - col.wip_limit);
-  }
-  const value = num(card.value);
-  const total = num(col.total_value);
-  if (value !== null && total !== null) {
-    out.total_value = String(total + sign * value);
-    out.total_value_display = fmtMoney(total + sign * value);
-    const prob = num(col.probability);
-    const weighted = num(col.weighted_value);
-    if (prob !== null && weighted !== null) {
-      const w = weighted + (sign * value * prob) / 100;
-      out.weighted_value = String(w);
-      out.weighted_value_display = fmtMoney(w);
-    }
-  }
-  return out;
-}
-
-/** Pure move: card `cardId` to column `toId` at final index `index`. */
-function moveCard(cols, cardId, toId, index, fmtMoney) {
-  const fromIdx = cols.findIndex((c) => c.cards.some((d) => d.id === cardId));
-  const toIdx = cols.findIndex((c) => c.id === toId);
-  if (fromIdx < 0 || toIdx < 0) return cols;
-  const next = cols.slice();
-  const from = { ...next[fromIdx], cards: next[fromIdx].cards.slice() };
-  const [card] = from.cards.splice(from.cards.findIndex((d) => d.id === cardId), 1);
-  const to = fromIdx === toIdx ? from : { ...next[toIdx], cards: next[toIdx].cards.slice() };
-  to.cards.splice(Math.max(0, Math.min(index, to.cards.length)), 0, card);
-  if (fromIdx === toIdx) {
-    next[fromIdx] = from;
-  } else {
-    next[fromIdx] = adjustColumn(from, card, -1, fmtMoney);
-    next[toIdx] = adjustColumn(to, card, +1, fmtMoney);
-  }
-  return next;
-}
-
-const TOTAL_KEYS = [
-  "count", "total_value", "weighted_value", "total_value_display", "weighted_value_display",
-  "wip_count", "over_wip",
-];
-
-/**
- * One server patch applied to the board's columns. Columns it does not touch keep their
- * identity (so they do not re-render). A card whose `above_id` is not among the loaded
- * cards belongs further down the column: it is left for "load more" (the column's count,
- * from the patch, says there is more).
- */
-function applyPatch(cols, patch) {
-  if (!patch) return cols;
-  if (patch.kind === "append") {
-    return cols.map((c) => {
-      if (c.id !== patch.stage_id) return c;
-      const have = new Set(c.cards.map((d) => d.id));
-      const cards = [...c.cards, ...(patch.cards || []).filter((d) => !have.has(d.id))];
-      return { ...c, cards, has_more: (c.count ?? cards.length) > cards.length };
-    });
-  }
-  const placed = patch.cards || [];
-  const gone = new Set([...placed.map((p) => p.card.id), ...(patch.removed || [])]);
-  const totals = new Map((patch.columns || []).map((t) => [t.id, t]));
-  const incoming = new Map();
-  for (const p of placed) {
-    if (!incoming.has(p.stage_id)) incoming.set(p.stage_id, []);
-    incoming.get(p.stage_id).push(p);
-  }
-  return cols.map((c) => {
-    const hit = c.cards.some((d) => gone.has(d.id));
-    const mine = incoming.get(c.id) || [];
-    const t = totals.get(c.id);
-    if (!hit && mine.length === 0 && !t) return c;
-    const cards = hit ? c.cards.filter((d) => !gone.has(d.id)) : c.cards.slice();
-    let waiting = mine;
-    let progress = true;
-    while (waiting.length && progress) { // an incoming card may sit under another incoming one
-      progress = false;
-      waiting = waiting.filter((p) => {
-        const at = p.above_id ? cards.findIndex((d) => d.id === p.above_id) + 1 : 0;
-        if (p.above_id && at === 0) return true;
-        cards.splice(at, 0, p.card);
-        progress = true;
-        return false;
-      });
-    }
-    const out = { ...c, cards };
-    if (t) for (const key of TOTAL_KEYS) if (t[key] !== undefined) out[key] = t[key];
-    out.has_more = (out.count ?? cards.length) > cards.length;
-    return out;
-  });
-}
 
 function makeDateFormatter(locale) {
   const thisYear = new Date().getFullYear();
@@ -481,6 +367,7 @@ export function KanbanBoard({
   columns,
   rev = 0,
   patches,
+  appended,
   me = "",
   canManage = false,
   canMove = false,
@@ -546,6 +433,18 @@ export function KanbanBoard({
       setCols((prev) => fresh.reduce(applyPatch, prev));
     }
   }, [columns, rev, patches]);
+
+  // A column's next cards (asked for by this board): once per answer.
+  const appendedSeen = useRef({ rev: null, n: 0 });
+  useEffect(() => {
+    if (!appended || appended.rev !== rev || !appended.n) return;
+    const seenAppend = appendedSeen.current;
+    if (seenAppend.rev === rev && seenAppend.n === appended.n) return;
+    appendedSeen.current = { rev, n: appended.n };
+    const patch = { ...appended, kind: "append" };
+    if (drag.current) drag.current.queued.push(patch);
+    else setCols((prev) => applyPatch(prev, patch));
+  }, [appended, rev]);
 
   useEffect(() => {
     const raf = requestAnimationFrame(() => (movedToNewColumn.current = false));

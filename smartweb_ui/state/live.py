@@ -159,12 +159,17 @@ class Follow:
 async def follow(state: Any, how: Follow) -> None:
     """The body of a page's live background task. Ends when the page stops following (its
     ``_live`` counter moves: another load, leaving the page) or its session ends. Reflex ends
-    it with the tab's socket."""
+    it with the tab's socket.
+
+    One state lock per burst of changes (with a shared state manager every lock is a load and
+    a save of the tab's state): the update is computed for the view last seen, and if the page
+    shows another view by the time it is applied, it is computed again for that one."""
     from . import door
 
     actor = door.actor_of(state)
     async with state:
         generation = state._live
+        view = how.view()
     loop = asyncio.get_running_loop()
     last = 0.0
     async with watching(actor.organization_id) as queue:
@@ -178,6 +183,7 @@ async def follow(state: Any, how: Follow) -> None:
                     async with state:
                         if state._live != generation:
                             return
+                        view = how.view()
                     continue
             changes = [c for c in changes if c is OVERFLOW or how.wanted(c)]
             if not changes:
@@ -186,14 +192,14 @@ async def follow(state: Any, how: Follow) -> None:
             if wait > 0:
                 await asyncio.sleep(wait)
                 changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
-            async with state:
-                if state._live != generation:
-                    return
-                view = how.view()
-            result = await how.fetch(view, changes, actor)
+            for _attempt in range(3):
+                result = await how.fetch(view, changes, actor)
+                async with state:
+                    if state._live != generation:
+                        return
+                    shown = how.view()
+                    if shown == view:
+                        await how.apply(result)
+                        break
+                    view = shown  # the page moved on meanwhile: compute for what it shows
             last = loop.time()
-            async with state:
-                if state._live != generation:
-                    return
-                if how.view() == view:  # else the page changed meanwhile and was drawn fresh
-                    await how.apply(result)

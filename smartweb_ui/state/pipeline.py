@@ -47,6 +47,9 @@ from .navigation import replace_url
 
 log = logging.getLogger(__name__)
 BOARD_KINDS = ("opportunity", "stage", "pipeline", "pipeline_stage", "*")
+# While colleagues keep moving deals, an open board takes their changes in one patch at most
+# this often (each patch is a save of the tab's state; a burst is one patch).
+LIVE_SPACING = 0.5
 # The browser applies patches by sequence number; a burst between two renders fits in these
 # (a gap makes it ask for the whole board again). Each is a few KB.
 KEPT_PATCHES = 3
@@ -138,6 +141,7 @@ class PipelineState(rx.State):
     pipelines: list[Option] = []
     rev: int = 0  # which board the patches are for (BoardState.columns)
     patches: list[dict[str, Any]] = []
+    appended: dict[str, Any] = {}  # the last load-more: {rev, n, stage_id, cards}
     me: str = ""  # the viewer: the board works out which cards they may move
     can_manage: bool = False
     can_move: bool = False
@@ -152,11 +156,13 @@ class PipelineState(rx.State):
     closing_error: str = ""
     closing_reason: str = ""
     today: str = ""
+    pong: int = 0
 
     _filters: BoardFilters = BoardFilters()
     _stages: dict[str, str] = {}  # stage id -> "open" | "won" | "lost"
     _pending: dict[str, Any] = {}
     _seq: int = 0
+    _appends: int = 0
     _live: int = 0
 
     # ------------------------------------------------------------------ what the bar shows
@@ -189,7 +195,7 @@ class PipelineState(rx.State):
         }
         (await self.get_state(BoardState)).columns = [column_dict(c) for c in board.columns]
         self.rev += 1
-        self.patches, self._seq = [], 0
+        self.patches, self._seq, self.appended = [], 0, {}
         self.problem = ""
         return replace_url(
             "/pipeline", deals.board_params_for(self._filters, self.pipeline_id), keep=("deal",)
@@ -387,8 +393,10 @@ class PipelineState(rx.State):
         return None
 
     @door.event
-    async def ping(self) -> Events:
-        """Does nothing: the floor a drop's round trip is measured against (bench/)."""
+    async def ping(self, n: WholeNumber) -> Events:
+        """Echoes ``n`` and does nothing else: the floor a drop's round trip is measured
+        against (bench/) — the same door, state load and save, no service call."""
+        self.pong = n
         return None
 
     # ------------------------------------------------------------------ live updates
@@ -410,6 +418,8 @@ class PipelineState(rx.State):
                 view=lambda: (self.pipeline_id, self._filters),
                 fetch=self._patch_for,
                 apply=self._apply_patch,
+                settle=0.05,
+                spacing=LIVE_SPACING,
             ),
         )
 

@@ -13,6 +13,8 @@ from smartweb_ui.db import tenant_session
 from smartweb_ui.services.pipeline import BoardFilters, BoardPatch, board, board_patch, update_deal
 from smartweb_ui.services.pipeline.kanban import CLOSED_WINDOW_DAYS
 from smartweb_ui.services.pipeline.moves import move_deal
+from smartweb_ui.state.pipeline import patch_dict
+from tests.support.board_js import run_board_js
 
 from .builders.pipeline import make_pipeline
 
@@ -34,16 +36,11 @@ def ids_by_column(b) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
 
 
 def apply(columns: dict[str, list[str]], p: BoardPatch) -> dict[str, list[str]]:
-    """What the kanban component does with a patch (assets/kanban/KanbanBoard.jsx)."""
-    out = {k: list(v) for k, v in columns.items()}
-    moved = {pc.card.id for pc in p.cards} | set(p.removed)
-    for k in out:
-        out[k] = [i for i in out[k] if i not in moved]
-    for pc in p.cards:
-        col = out[pc.stage_id]
-        index = 0 if not pc.above_id else col.index(pc.above_id) + 1
-        col.insert(index, pc.card.id)
-    return out
+    """What the kanban component does with a patch: its own code (assets/kanban/board.js),
+    run by Node on the card ids the browser holds."""
+    board = [{"id": k, "cards": [{"id": i} for i in v]} for k, v in columns.items()]
+    out = run_board_js("applyPatch", board, patch_dict(p))
+    return {c["id"]: [card["id"] for card in c["cards"]] for c in out}
 
 
 def test_a_move_patch_rebuilds_the_fresh_board(org) -> None:  # type: ignore[no-untyped-def]

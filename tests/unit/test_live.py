@@ -147,7 +147,7 @@ def test_follow_applies_each_relevant_burst_once_and_skips_the_rest(fake_door) -
     asyncio.run(run())
 
 
-def test_an_answer_for_a_view_the_user_left_is_dropped(fake_door) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_for_a_view_the_user_left_is_computed_again_for_the_new_one(fake_door) -> None:  # type: ignore[no-untyped-def]
     state = FakeState()
     state.view = "slow"
 
@@ -156,7 +156,8 @@ def test_an_answer_for_a_view_the_user_left_is_dropped(fake_door) -> None:  # ty
         await settle_down()
         live.hub.publish(change(lead=[uuid4()]))
         await settle_down()
-        assert state.fetched == [("slow", 1)] and state.applied == []
+        assert state.fetched == [("slow", 1), ("page 2", 1)]
+        assert state.applied == ["result for page 2"]  # never the answer for the old view
         task.cancel()
 
     asyncio.run(run())

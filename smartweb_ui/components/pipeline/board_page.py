@@ -20,6 +20,7 @@ def _board() -> rx.Component:
             columns=BoardState.columns,
             rev=P.rev,
             patches=P.patches,
+            appended=P.appended,
             me=P.me,
             can_manage=P.can_manage,
             can_move=P.can_move,

@@ -36,6 +36,8 @@ class KanbanBoard(rx.Component):
     rev: rx.Var[int]
     # The last few changes since, applied in sequence order.
     patches: rx.Var[list[dict[str, Any]]]
+    # The last "load more" answer ({rev, n, stage_id, cards}), applied once.
+    appended: rx.Var[dict[str, Any]]
     # The viewer: which cards they may drag (the server re-checks every drop).
     me: rx.Var[str]
     can_manage: rx.Var[bool]
