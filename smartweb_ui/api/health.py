@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from ..config import settings
 from ..db import check_connection, schema_revision
+from ..services.core import changes
 from . import exports
 
 CHECK_TIMEOUT_S = 3.0
@@ -53,9 +54,7 @@ async def _redis() -> dict[str, Any]:
 
 
 def _feed() -> dict[str, Any]:
-    from ..state.live import hub
-
-    return {"ok": hub.ready.is_set(), "pages_watching": hub.watchers, "delivered": hub.delivered}
+    return changes.feed_status()
 
 
 async def _check(name: str, check: Any) -> tuple[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from ..services.core.changes import Change, feed
+from ..services.core.changes import Change, feed, report_status
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,6 +69,9 @@ class Hub:
 
 
 hub = Hub()
+report_status(
+    lambda: {"ok": hub.ready.is_set(), "pages_watching": hub.watchers, "delivered": hub.delivered}
+)
 
 
 class Shared:

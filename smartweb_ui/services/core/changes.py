@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -180,3 +181,19 @@ def feed(ready: asyncio.Event | None = None) -> AsyncIterator[Change]:
     from ...db import libpq_url
 
     return listen(libpq_url(), ready=ready)
+
+
+_status: Callable[[], dict[str, Any]] | None = None
+
+
+def report_status(status: Callable[[], dict[str, Any]]) -> None:
+    """The process that listens says how its feed is doing (the health route asks)."""
+    global _status
+    _status = status
+
+
+def feed_status() -> dict[str, Any]:
+    """How this worker's feed is doing; ``ok`` False when nothing listens here."""
+    if _status is None:
+        return {"ok": False, "error": "not listening"}
+    return _status()

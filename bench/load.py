@@ -1,0 +1,339 @@
+"""Load test: simulated users (Reflex's websocket protocol) and a few real Chromium tabs against
+the production server, on loopback, bounded in users and time; it stops by itself.
+
+    .venv/bin/python bench/load.py                       # 200 users, 2 workers, 120 s
+    .venv/bin/python bench/load.py --users 20 --workers 1 --seconds 60
+    .venv/bin/python bench/load.py --solo-only           # the drop round trip vs its floor
+
+It serves its own copy of the app (``tests/e2e/server.py``: a fresh embedded PostgreSQL with
+the demo organizations, ``reflex run --env prod``; with several workers, a ``redis-server`` of
+its own for the shared state) and adds the simulated users: sales reps split over the two
+demo organizations, each owning ``--deals-per-user`` open deals (100 users × 50 = 5,000 open
+deals on each organization's board) and a few leads.
+
+1. **Solo** (one user, nothing else running): the no-op round trip on the board
+   (``PipelineState.ping``: the door, the state's load and save, no service call) and a drop
+   until its patch is back, alternating; then ten "load more" pages into one column and the
+   drops again — the drop's cost must not grow with the cards loaded. Frame sizes included.
+2. **Crowd**: every user signs in (not timed), opens the board, then for ``--seconds`` runs a
+   mix with a think time between actions (``simulate.MIX``: board, move, inbox, search, log a
+   call, dashboard); ``--chromium`` real Chromium tabs drag deals meanwhile (drop → the server's
+   patch seen on the tab's websocket).
+3. **Checks**: every acknowledged move has exactly one history row and one audit row, no row of
+   the run crossed organizations, positions stay dense; backend memory (RSS of the workers)
+   after warm-up and at the end.
+
+Prints a report and writes it as JSON (``--json``). Not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import psycopg  # noqa: E402
+
+from bench.simulate import Tab, Tally, prepare_world, run_users  # noqa: E402
+from bench.simulate import check_database as check_db  # noqa: E402
+from tests.e2e.server import ServedApp, free_port, serve_app, wait_until  # noqa: E402
+
+
+# ------------------------------------------------------------------ serving
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throw-away redis-server on a free loopback port (nothing kept on disk)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("several workers share state through Redis: install redis-server")
+    port = free_port()
+    tmp = tempfile.mkdtemp(prefix="swredis", dir="/tmp")
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            tmp,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        if not wait_until(lambda: _pings(client), timeout_s=20):
+            raise SystemExit("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pings(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+
+
+@contextmanager
+def served(workers: int) -> Iterator[ServedApp]:
+    if workers > 1:
+        with (
+            redis_server() as url,
+            serve_app(
+                prefix="swload", web_workdir=".web-bench", redis_url=url, workers=workers
+            ) as app,
+        ):
+            yield app
+    else:
+        with serve_app(prefix="swload", web_workdir=".web-bench") as app:
+            yield app
+
+
+def database_url(app: ServedApp) -> str:
+    """The served app's embedded PostgreSQL (its data folder sits beside the server log)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SMARTWEB_PGDATA"] = str(app.log_path.parent / "pg")
+    out = subprocess.run(
+        [sys.executable, "-m", "smartweb_ui.cli", "db-url"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return out.strip().splitlines()[-1].replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+class Memory:
+    """RSS of the backend (Granian's supervisor and workers), sampled every second."""
+
+    def __init__(self, app: ServedApp) -> None:
+        self.app = app
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def now(self) -> int:
+        total = 0
+        try:
+            root = psutil.Process(self.app.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                try:
+                    if "node" not in proc.name() and "bun" not in proc.name():
+                        total += proc.memory_info().rss
+                except psutil.Error:
+                    continue
+        except psutil.Error:
+            return 0
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            self.peak = max(self.peak, self.now())
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+# ------------------------------------------------------------------ solo
+def _ms(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return round(ordered[k] * 1000, 2)
+
+
+async def solo(base_url: str, world: Any, rounds: int = 40) -> dict[str, Any]:
+    import random
+
+    tally = Tally()
+    tab = Tab(base_url, world.users[0], tally, random.Random(3))
+    await tab.sign_in()
+    await tab.open_board()
+    out: dict[str, Any] = {}
+
+    async def drops_and_floor(label: str) -> None:
+        floor, drops = [], []
+        frames = len(tally.frames)
+        for i in range(rounds):
+            floor.append(await tab.ping(i + 1 + len(out) * 1000))
+            seconds = await tab.move()
+            if seconds is not None:
+                drops.append(seconds)
+        sizes = tally.frames[frames:]
+        out[label] = {
+            "floor_p50_ms": _ms(floor, 50), "floor_p95_ms": _ms(floor, 95),
+            "drop_p50_ms": _ms(drops, 50), "drop_p95_ms": _ms(drops, 95),
+            "ratio_p50": round(_ms(drops, 50) / _ms(floor, 50), 2),
+            "ratio_p95": round(_ms(drops, 95) / _ms(floor, 95), 2),
+            "frame_bytes_p50": int(statistics.median(sizes)), "frame_bytes_max": max(sizes),
+        }  # fmt: skip
+
+    await drops_and_floor("fresh board (50 cards per column)")
+    first = tab.open_stages[0]
+    loaded, pages = 0, []
+    for _ in range(10):
+        seconds, n = await tab.load_more(first, 50 + loaded)
+        loaded += n
+        pages.append(seconds)
+    out["load_more"] = {"pages": len(pages), "cards": loaded, "p50_ms": _ms(pages, 50)}
+    await drops_and_floor(f"after {loaded} more cards loaded in one column")
+    await tab.sock.close()
+    return out
+
+
+# ------------------------------------------------------------------ Chromium
+def chromium_users(base_url: str, emails: list[str], seconds: float, queue: Any) -> None:
+    """Real browsers on the board: drag one of their own deals to another open stage, time
+    the drop until the server's patch placing it is on the tab's websocket."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import ServerFrames, board_column, column_names, drag, goto, login
+
+    times: list[float] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        pages = []
+        for email in emails:
+            ctx = browser.new_context(base_url=base_url, viewport={"width": 1600, "height": 1000})
+            page = ctx.new_page()
+            frames = ServerFrames(page)
+            login(page, email)
+            goto(page, "/pipeline")
+            page.locator("[data-deal-id]").first.wait_for()
+            pages.append((page, frames))
+        until = time.monotonic() + seconds
+        i = 0
+        while time.monotonic() < until:
+            page, frames = pages[i % len(pages)]
+            i += 1
+            try:
+                names = [n for n in column_names(page) if n not in ("Won", "Lost")]
+                src = page.locator(f'section[aria-label="{names[0]}"]')
+                card = src.locator("[data-deal-id]:not(.kb-card--locked)").first
+                if card.count() == 0:
+                    names.reverse()
+                    src = page.locator(f'section[aria-label="{names[0]}"]')
+                    card = src.locator("[data-deal-id]:not(.kb-card--locked)").first
+                deal = card.get_attribute("data-deal-id") or ""
+                dst = page.locator(f'section[aria-label="{names[1]}"]')
+                dst_id = dst.get_attribute("data-stage-id") or ""
+                mark = frames.mark()
+                target = dst.locator("[data-deal-id]").first
+                drag(page, card, target if target.count() else dst)
+                t0 = time.perf_counter()
+                frames.wait_for("the drop's patch", board_column(dst_id, deal), since=mark,
+                                timeout_ms=15_000)  # fmt: skip
+                times.append(time.perf_counter() - t0)
+            except Exception as exc:  # noqa: BLE001 - counted
+                errors.append(repr(exc)[:200])
+            page.wait_for_timeout(1500)
+        browser.close()
+    queue.put({"drops": len(times), "p50_ms": _ms(times, 50) if times else 0,
+               "p95_ms": _ms(times, 95) if times else 0, "errors": errors})  # fmt: skip
+
+
+# ------------------------------------------------------------------ main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--deals-per-user", type=int, default=50)
+    parser.add_argument("--think", default="2,6", help="seconds between a user's actions: lo,hi")
+    parser.add_argument("--chromium", type=int, default=2, help="real browser tabs (0 = none)")
+    parser.add_argument("--solo-only", action="store_true")
+    parser.add_argument("--no-solo", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    think = tuple(float(x) for x in args.think.split(","))
+    report: dict[str, Any] = {
+        "machine": f"{platform.node()} · {os.cpu_count()} CPUs · {platform.python_version()}",
+        "users": args.users, "workers": args.workers, "seconds": args.seconds,
+        "deals_per_user": args.deals_per_user, "think_s": think,
+    }  # fmt: skip
+    with served(args.workers) as app:
+        dsn = database_url(app)
+        t0 = time.monotonic()
+        world = prepare_world(dsn, users=args.users, deals_per_user=args.deals_per_user)
+        report["prepare_s"] = round(time.monotonic() - t0, 1)
+        with psycopg.connect(dsn) as conn:
+            report["open_deals_per_org"] = [
+                n for (n,) in conn.execute(
+                    "SELECT count(*) FROM opportunities WHERE status = 'open' AND deleted_at IS NULL"
+                    " GROUP BY organization_id ORDER BY 1"
+                ).fetchall()
+            ]  # fmt: skip
+        memory = Memory(app)
+        report["rss_mb_start"] = round(memory.now() / 2**20)
+        if not args.no_solo:
+            report["solo"] = asyncio.run(solo(app.base_url, world))
+            print(json.dumps(report["solo"], indent=1), flush=True)
+        with psycopg.connect(dsn) as conn:
+            since = conn.execute("SELECT now()").fetchone()[0]  # the crowd's rows from here
+        if not args.solo_only:
+            crowd = world.users[1:]
+            world.users = crowd
+            browsers = None
+            queue: Any = multiprocessing.Queue()
+
+            def warm() -> None:
+                nonlocal browsers
+                report["rss_mb_warm"] = round(memory.now() / 2**20)
+                if args.chromium:
+                    emails = ["rep@demo.smartweb.test", "rep2@demo.smartweb.test",
+                              "manager@rival.smartweb.test"][: args.chromium]  # fmt: skip
+                    browsers = multiprocessing.Process(
+                        target=chromium_users, args=(app.base_url, emails, args.seconds, queue)
+                    )
+                    browsers.start()
+
+            tally = asyncio.run(
+                run_users(app.base_url, world, seconds=args.seconds, think=think, on_warm=warm)
+            )
+            report["crowd"] = tally.summary()
+            report["rss_mb_end"] = round(memory.now() / 2**20)
+            report["rss_mb_peak"] = round(memory.peak / 2**20)
+            if browsers is not None:
+                browsers.join(timeout=args.seconds + 120)
+                report["chromium"] = (
+                    queue.get(timeout=30) if not queue.empty() else {"error": "none"}
+                )
+            report["database"] = check_db(dsn, world, tally, since)
+        memory.stop()
+    text = json.dumps(report, indent=1, default=str)
+    print(text)
+    if args.json:
+        args.json.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
