@@ -43,7 +43,7 @@ endif
 E2E_PYTEST_ARGS ?= -p no:asyncio -W ignore::pytest.PytestConfigWarning \
 	--tracing retain-on-failure --screenshot only-on-failure --output test-results
 
-.PHONY: help venv tools chromium run run-prod dev prepare test test-unit test-e2e lint format lock \
+.PHONY: help venv tools chromium run run-prod dev prepare test test-unit test-e2e bench lint format lock \
 	db-stop clean distclean
 
 help: ## Show the targets
@@ -120,6 +120,23 @@ test-e2e: venv tools chromium
 	@rc=0; pytest tests/e2e $(E2E_PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "tests/e2e: no browser tests collected"; rc=0; fi; \
 	exit $$rc
+
+# ------------------------------------------------------------------ benchmarks (not tests)
+BENCH_USERS ?= 200
+BENCH_SECONDS ?= 120
+
+bench: venv tools chromium ## Every benchmark of bench/RESULTS.md (≈ 30 min; each serves or builds its own data)
+	$(PY) bench/pipeline.py
+	$(PY) bench/leads.py
+	$(PY) bench/dashboard.py
+	@for f in bench/proposals.py bench/campaigns.py bench/search.py; do \
+		if [ -f $$f ]; then echo "== $$f"; $(PY) $$f; fi; done
+	$(PY) bench/load.py --solo-only --users 100 --chromium 0 --json test-results/bench-solo.json
+	@for w in 1 2; do \
+		echo "== load: 20 then $(BENCH_USERS) users, $$w worker(s)"; \
+		$(PY) bench/load.py --no-solo --users $$(( $(BENCH_USERS) + 1 )) --crowds 20,$(BENCH_USERS) \
+			--workers $$w --seconds $(BENCH_SECONDS) --json test-results/bench-load-$$w.json; \
+	done
 
 lint: venv ## ruff, the layer contracts (import-linter) and the type check (pyright)
 	ruff check .

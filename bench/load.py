@@ -4,6 +4,7 @@ the production server, on loopback, bounded in users and time; it stops by itsel
     .venv/bin/python bench/load.py                       # 200 users, 2 workers, 120 s
     .venv/bin/python bench/load.py --users 20 --workers 1 --seconds 60
     .venv/bin/python bench/load.py --solo-only           # the drop round trip vs its floor
+    .venv/bin/python bench/load.py --users 201 --crowds 20,200 --workers 2   # two crowds, one server
 
 It serves its own copy of the app (``tests/e2e/server.py``: a fresh embedded PostgreSQL with
 the demo organizations, ``reflex run --env prod``; with several workers, a ``redis-server`` of
@@ -119,14 +120,7 @@ def served(workers: int) -> Iterator[ServedApp]:
 
 
 def database_url(app: ServedApp) -> str:
-    """The served app's embedded PostgreSQL (its data folder sits beside the server log)."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["SMARTWEB_PGDATA"] = str(app.log_path.parent / "pg")
-    out = subprocess.run(
-        [sys.executable, "-m", "smartweb_ui.cli", "db-url"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return out.strip().splitlines()[-1].replace("postgresql+psycopg://", "postgresql://", 1)
+    return app.database_url()
 
 
 class Memory:
@@ -182,7 +176,11 @@ async def solo(base_url: str, world: Any, rounds: int = 40) -> dict[str, Any]:
         frames = len(tally.frames)
         for i in range(rounds):
             floor.append(await tab.ping(i + 1 + len(out) * 1000))
-            seconds = await tab.move()
+            try:
+                seconds = await tab.move()
+            except (RuntimeError, TimeoutError) as exc:
+                tally.error("move", str(exc)[:200])
+                continue
             if seconds is not None:
                 drops.append(seconds)
         sizes = tally.frames[frames:]
@@ -192,6 +190,7 @@ async def solo(base_url: str, world: Any, rounds: int = 40) -> dict[str, Any]:
             "ratio_p50": round(_ms(drops, 50) / _ms(floor, 50), 2),
             "ratio_p95": round(_ms(drops, 95) / _ms(floor, 95), 2),
             "frame_bytes_p50": int(statistics.median(sizes)), "frame_bytes_max": max(sizes),
+            "errors": dict(tally.errors), "conflicts": tally.conflicts,
         }  # fmt: skip
 
     await drops_and_floor("fresh board (50 cards per column)")
@@ -270,6 +269,10 @@ def main() -> None:
     parser.add_argument("--deals-per-user", type=int, default=50)
     parser.add_argument("--think", default="2,6", help="seconds between a user's actions: lo,hi")
     parser.add_argument("--chromium", type=int, default=2, help="real browser tabs (0 = none)")
+    parser.add_argument(
+        "--crowds", default="", help="crowd sizes run one after another on the same server, "
+        "e.g. 20,200 (default: --users minus the solo user)",
+    )  # fmt: skip
     parser.add_argument("--solo-only", action="store_true")
     parser.add_argument("--no-solo", action="store_true")
     parser.add_argument("--json", type=Path)
@@ -297,17 +300,20 @@ def main() -> None:
         if not args.no_solo:
             report["solo"] = asyncio.run(solo(app.base_url, world))
             print(json.dumps(report["solo"], indent=1), flush=True)
-        with psycopg.connect(dsn) as conn:
-            since = conn.execute("SELECT now()").fetchone()[0]  # the crowd's rows from here
-        if not args.solo_only:
-            crowd = world.users[1:]
-            world.users = crowd
+        crowds = [int(n) for n in args.crowds.split(",")] if args.crowds else [args.users - 1]
+        everyone = world.users[1:]  # the solo user sits the crowds out
+        report["crowds"] = {}
+        for n in [] if args.solo_only else crowds:
+            with psycopg.connect(dsn) as conn:
+                since = conn.execute("SELECT now()").fetchone()[0]  # this crowd's rows from here
+            world.users = everyone[:n]
             browsers = None
             queue: Any = multiprocessing.Queue()
+            run: dict[str, Any] = {"users": len(world.users)}
 
-            def warm() -> None:
+            def warm(run: dict[str, Any] = run, queue: Any = queue) -> None:
                 nonlocal browsers
-                report["rss_mb_warm"] = round(memory.now() / 2**20)
+                run["rss_mb_warm"] = round(memory.now() / 2**20)
                 if args.chromium:
                     emails = ["rep@demo.smartweb.test", "rep2@demo.smartweb.test",
                               "manager@rival.smartweb.test"][: args.chromium]  # fmt: skip
@@ -319,19 +325,20 @@ def main() -> None:
             tally = asyncio.run(
                 run_users(app.base_url, world, seconds=args.seconds, think=think, on_warm=warm)
             )
-            report["crowd"] = tally.summary()
-            report["rss_mb_end"] = round(memory.now() / 2**20)
-            report["rss_mb_peak"] = round(memory.peak / 2**20)
+            run["crowd"] = tally.summary()
+            run["rss_mb_end"] = round(memory.now() / 2**20)
+            run["rss_mb_peak"] = round(memory.peak / 2**20)
             if browsers is not None:
                 browsers.join(timeout=args.seconds + 120)
-                report["chromium"] = (
-                    queue.get(timeout=30) if not queue.empty() else {"error": "none"}
-                )
-            report["database"] = check_db(dsn, world, tally, since)
+                run["chromium"] = queue.get(timeout=30) if not queue.empty() else {"error": "none"}
+            run["database"] = check_db(dsn, world, tally, since)
+            report["crowds"][str(len(world.users))] = run
+            print(json.dumps({len(world.users): run}, indent=1, default=str), flush=True)
         memory.stop()
     text = json.dumps(report, indent=1, default=str)
     print(text)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(text)
 
 

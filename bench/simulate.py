@@ -337,9 +337,10 @@ class Tab:
         return seconds, len(_var(got, PIPELINE, "appended")["cards"])
 
     async def open_board(self) -> float:
-        seconds = await self._navigate("/pipeline", lambda r: _var(r, BOARD, "columns") is not None)
+        # A state reset (the user changed) sends an empty board first: wait for the real one.
+        seconds = await self._navigate("/pipeline", lambda r: bool(_var(r, BOARD, "columns")))
         columns = next(
-            _var(r, BOARD, "columns") for r in reversed(self.sock.received) if _var(r, BOARD, "columns") is not None
+            _var(r, BOARD, "columns") for r in reversed(self.sock.received) if _var(r, BOARD, "columns")
         )  # fmt: skip
         self.open_stages = [c["id"] for c in columns if not c["is_won"] and not c["is_lost"]]
         self.mine = {
@@ -364,29 +365,25 @@ class Tab:
             "version": version, "before_id": "", "after_id": "",
         })  # fmt: skip
 
-        def placed(r: Received) -> bool:
-            if self._refusal(r):
-                return True
-            return any(
-                pc["card"]["id"] == deal and pc["stage_id"] == dst
-                for p in _var(r, PIPELINE, "patches") or []
+        def placing(r: Received) -> list[dict]:
+            # ``patches`` keeps the last few patches: only the newest card counts.
+            return [
+                pc["card"]
+                for p in sorted(_var(r, PIPELINE, "patches") or [], key=lambda p: p.get("seq", 0))
                 if p.get("kind") == "cards"
                 for pc in p.get("cards", [])
-            )
+                if pc["card"]["id"] == deal
+                and pc["stage_id"] == dst
+                and pc["card"].get("version", 0) > version
+            ]
 
-        seconds, got = await self._answer([event], placed)
+        seconds, got = await self._answer([event], lambda r: bool(self._refusal(r) or placing(r)))
         refusal = self._refusal(got)
         if refusal:
             if "changed this deal" in refusal:
                 self.tally.conflicts += 1
             raise RuntimeError(f"move refused: {refusal}")
-        card = next(
-            pc["card"]
-            for p in _var(got, PIPELINE, "patches") or []
-            if p.get("kind") == "cards"
-            for pc in p.get("cards", [])
-            if pc["card"]["id"] == deal
-        )
+        card = placing(got)[-1]
         self.mine[deal] = (dst, card["version"])
         self.tally.acked.append((deal, src, dst))
         self.tally.frames.append(len(got.text))

@@ -195,7 +195,7 @@ class PipelineState(rx.State):
         }
         (await self.get_state(BoardState)).columns = [column_dict(c) for c in board.columns]
         self.rev += 1
-        self.patches, self._seq, self.appended = [], 0, {}
+        self.patches, self._seq, self.appended, self._appends = [], 0, {}, 0
         self.problem = ""
         return replace_url(
             "/pipeline", deals.board_params_for(self._filters, self.pipeline_id), keep=("deal",)
@@ -262,9 +262,12 @@ class PipelineState(rx.State):
         more = await door.run(
             self, deals.more_cards, self.pipeline_id, stage_id, self._filters, offset=offset
         )
-        self._push(
-            {"kind": "append", "stage_id": str(stage_id), "cards": [asdict(c) for c in more]}
-        )
+        # Its own var: a drop's answer never carries the cards loaded before it.
+        self._appends += 1
+        self.appended = {
+            "rev": self.rev, "n": self._appends, "stage_id": str(stage_id),
+            "cards": [asdict(c) for c in more],
+        }  # fmt: skip
         return None
 
     # ------------------------------------------------------------------ filters

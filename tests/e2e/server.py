@@ -121,6 +121,16 @@ class ServedApp:
     redis_url: str = ""  # Reflex's state manager ("" = in-memory, one worker)
     workers: int = 1
 
+    def database_url(self) -> str:
+        """This server's embedded PostgreSQL as libpq takes it (its data folder sits beside the
+        server log)."""
+        env = _server_env(self.log_path.parent)
+        out = subprocess.run(
+            [sys.executable, "-m", "smartweb_ui.cli", "db-url"],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        return out.strip().splitlines()[-1].replace("postgresql+psycopg://", "postgresql://", 1)
+
     @property
     def port(self) -> int:
         return int(self.base_url.rsplit(":", 1)[1])
