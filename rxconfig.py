@@ -27,5 +27,13 @@ config = rx.Config(
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
-    **({"redis_url": settings.redis_url} if settings.redis_url else {}),
+    **(
+        {
+            "redis_url": settings.redis_url,
+            "redis_lock_expiration": settings.state_lock_ms,
+            "redis_lock_warning_threshold": min(2_000, settings.state_lock_ms // 2),
+        }
+        if settings.redis_url
+        else {}
+    ),
 )

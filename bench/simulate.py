@@ -257,9 +257,10 @@ class Tab:
         }
 
     async def _answer(
-        self, send: list[dict], done: Callable[[Received], bool], timeout: float = ACTION_TIMEOUT_S
+        self, send: list[dict], done: Callable[[Received], bool], timeout: float | None = None
     ) -> tuple[float, Received]:
         """Send the events; wait for the first message ``done`` accepts. (seconds, message)"""
+        timeout = ACTION_TIMEOUT_S if timeout is None else timeout
         start = len(self.sock.received)
         t0 = time.perf_counter()
         for event in send:
@@ -311,7 +312,7 @@ class Tab:
         _, got = await self._answer(
             [self._event(f"{AUTH}.sign_in", {"form": form})],
             lambda r: bool(_var(r, AUTH, "token")),
-            timeout=60,
+            timeout=3 * ACTION_TIMEOUT_S,
         )
         self.token = _var(got, AUTH, "token")
 

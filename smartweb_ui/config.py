@@ -63,6 +63,9 @@ class Settings:
     # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
     db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 5))
     db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 5))
+    # Several workers (Redis): how long one event may hold a tab's state before Reflex gives
+    # the lock up (and fails the event). Reflex's 10 s fails sign-ins on a saturated machine.
+    state_lock_ms: int = field(default_factory=lambda: _int("SMARTWEB_STATE_LOCK_MS", 30_000))
     # Background jobs: a worker inside every app process unless turned off (separate workers
     # then run `python -m smartweb_ui.cli worker`); jobs each worker runs at once.
     jobs_in_app: bool = field(default_factory=lambda: _env("SMARTWEB_JOBS_IN_APP", "1") != "0")

@@ -53,13 +53,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[str]:
-    """Base URL of the app served for this test session (no trailing slash)."""
-    if external := os.environ.get("SMARTWEB_E2E_BASE_URL"):
-        yield external.rstrip("/")
+def served_app() -> Iterator[ServedApp | None]:
+    """The app served for this test session (None when SMARTWEB_E2E_BASE_URL points at one)."""
+    if os.environ.get("SMARTWEB_E2E_BASE_URL"):
+        yield None
         return
     with serve_app(prefix="swe2e", web_workdir=".web-e2e") as app:
-        yield app.base_url
+        yield app
+
+
+@pytest.fixture(scope="session")
+def app_server(served_app: ServedApp | None) -> str:
+    """Base URL of the app served for this test session (no trailing slash)."""
+    if served_app is None:
+        return os.environ["SMARTWEB_E2E_BASE_URL"].rstrip("/")
+    return served_app.base_url
 
 
 def _flush_redis(url: str) -> str | None:
