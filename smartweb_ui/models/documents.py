@@ -28,7 +28,6 @@ from .base import (
 )
 from .enums import ContractStatus, ProposalStatus
 
-
 # How a product is billed (``products.unit``): the catalog's "billing unit".
 BILLING_UNITS = ("one_off", "monthly", "yearly", "hourly")
 DISCOUNT_TYPES = ("percent", "amount")
