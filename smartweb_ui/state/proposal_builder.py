@@ -65,7 +65,7 @@ class ProposalBuilderState(rx.State):
     diff_open: bool = False
     diff_from: str = ""
     diff_to: str = ""
-    rev: int = 0  # bumped on every answer: the uncontrolled inputs re-mount with fresh values
+    rev: int = 0  # bumped on a refused edit: the uncontrolled inputs re-mount with stored values
     _id: str = ""
 
     def _id_from_url(self) -> str:
@@ -88,7 +88,6 @@ class ProposalBuilderState(rx.State):
     async def _act(self, step: Callable[[Any, Actor], Any], message: str = "") -> Events:
         """One change, then the proposal as it is now (one transaction)."""
         _, self.p, self.versions = await door.transaction(self, step, *self._views())
-        self.rev += 1
         return rx.toast.success(message) if message else None
 
     def _reload_on_refusal(self, exc: Exception) -> Events:

@@ -38,17 +38,23 @@ def test_rep_builds_a_proposal_and_the_totals_are_the_servers(page: Page) -> Non
         picker.select_option(index=1 + n)
         expect(page.locator(LINE)).to_have_count(n + 1)
 
+    # Each edit is answered with the re-priced line: wait for its amount before the next one.
     first = page.locator(LINE).first
-    qty = first.locator('input[data-field="quantity"]')
-    qty.fill("3")
-    qty.press("Tab")
-    expect(page.locator(LINE).first.locator('input[data-field="quantity"]')).to_have_value("3")
-    disc = page.locator(LINE).nth(1).locator('input[data-field="discount"]')
-    disc.fill("5")
-    disc.press("Tab")
-    expect(page.locator(LINE).nth(1).locator('input[data-field="discount"]')).to_have_value("5")
+    price_1 = Decimal(first.locator('input[data-field="unit_price"]').input_value())
+    _blur_fill(page, f'{LINE} >> nth=0 >> input[data-field="quantity"]', "3")
+    expect(page.locator(LINE).first.locator("td").nth(5)).to_have_text(
+        format_money(price_1 * 3, cents=True)
+    )
+    second = page.locator(LINE).nth(1)
+    price_2 = Decimal(second.locator('input[data-field="unit_price"]').input_value())
+    _blur_fill(page, f'{LINE} >> nth=1 >> input[data-field="discount"]', "5")
+    expect(page.locator(LINE).nth(1).locator("td").nth(5)).to_have_text(
+        format_money(price([PriceLine(Decimal(1), price_2, Decimal(5))]).subtotal, cents=True)
+    )
+    subtotal_before = page.locator("#total-subtotal").inner_text()
     _blur_fill(page, "#discount-value", "10")
-    expect(page.locator("#discount-value")).to_have_value("10")
+    expect(page.locator("#total-discount")).not_to_have_text("−$0.00")
+    expect(page.locator("#total-subtotal")).to_have_text(subtotal_before)
 
     lines = []
     for n in range(3):

@@ -237,7 +237,9 @@ def _line(line: rx.Var, index: rx.Var) -> rx.Component:
                 ),
             ),
         ),
-        key=line["id"].to(str) + "-" + B.rev.to(str),
+        # re-mount (fresh input values) when the stored line changes or an edit was refused
+        key=line["id"].to(str) + line["quantity"].to(str) + "|" + line["unit_price"].to(str)
+        + "|" + line["discount"].to(str) + "-" + B.rev.to(str),
         data_line_id=line["id"],
     )  # fmt: skip
 
@@ -310,7 +312,7 @@ def _totals() -> rx.Component:
                     default_value=P.discount_input, disabled=~P.can_edit, inputmode="decimal",
                     on_blur=lambda v: B.set_discount(P.discount_type, v),
                     text_align="right", width="120px", id="discount-value",
-                    key="discount-" + B.rev.to(str),
+                    key=P.discount_type + P.discount_input + "-" + B.rev.to(str),
                 ),
                 rx.text(rx.cond(P.discount_type == "percent", "%", ""), size="2"),
                 align="center",

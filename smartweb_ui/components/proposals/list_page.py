@@ -71,7 +71,10 @@ def _filters() -> rx.Component:
 
 def _row(p: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(p["number"], href="/proposals/" + p["id"].to(str), weight="medium")),
+        rx.table.cell(
+            rx.link(p["number"], href="/proposals/" + p["id"].to(str), weight="medium"),
+            white_space="nowrap",
+        ),
         rx.table.cell(p["title"]),
         rx.table.cell(p["deal"]),
         rx.table.cell(p["client"]),
@@ -114,6 +117,7 @@ def _table() -> rx.Component:
             rx.table.body(rx.foreach(S.rows, _row)),
             variant="surface",
             width="100%",
+            min_width="1000px",
         ),
         overflow_x="auto",
         width="100%",

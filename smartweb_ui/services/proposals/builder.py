@@ -462,11 +462,13 @@ def update_line(
         if not actor.can(PRICE_OVERRIDE):
             raise Forbidden("Only a manager can change a product's price on a proposal.")
         line.unit_price = unit_price
-    line.quantity = quantity
-    line.discount_percentage = discount_percent
+    line.quantity = quantity.quantize(Decimal("0.01"))
+    line.discount_percentage = discount_percent.quantize(Decimal("0.01"))
     if description is not None:
         line.description = clean_text(description, "Description", max_length=500, required=True)
-    pricing.price([pricing.PriceLine(quantity, line.unit_price, discount_percent, line.tax_rate)])
+    pricing.price(
+        [pricing.PriceLine(line.quantity, line.unit_price, line.discount_percentage, line.tax_rate)]
+    )
     line.updated_at = utcnow()
     session.add(line)
     session.flush()
