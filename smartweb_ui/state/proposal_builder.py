@@ -236,4 +236,4 @@ class ProposalBuilderState(rx.State):
     @door.event
     async def download_pdf(self) -> Events:
         name, data = await door.run(self, proposals.proposal_pdf, self._id)
-        return rx.download(data=data, filename=name)
+        return rx.download(data=data, filename=name, mime_type="application/pdf")
