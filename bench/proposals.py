@@ -1,7 +1,8 @@
 """Proposals benchmark: the builder's re-price per edit, the list page at 30,000 proposals and
 the PDF render, each next to raw SQL doing the same database work.
 
-    SMARTWEB_PGDATA=/tmp/propbench .venv/bin/python bench/proposals.py
+    SMARTWEB_PGDATA=/tmp/propbench .venv/bin/python bench/proposals.py           # seed + measure
+    SMARTWEB_PGDATA=/tmp/propbench .venv/bin/python bench/proposals.py --keep    # same data again
 
 Uses its own embedded PostgreSQL (SMARTWEB_PGDATA, default /tmp/propbench) and its own database
 ``propbench`` (dropped and re-created each run), never DATABASE_URL. Prints medians and ratios
@@ -33,13 +34,19 @@ N_DEALS = 3_000
 REPEAT = 25
 
 
-def setup_database() -> None:
+def setup_database(keep: bool) -> bool:
+    """Point the app at the bench database; True when ``keep`` found it already seeded."""
     admin_url = db.start_embedded_server().replace("postgresql://", "postgresql+psycopg://", 1)
     eng = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with eng.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {BENCH_DB}"))
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": BENCH_DB}
+        ).first()
+        if not (keep and exists):
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
+            conn.execute(sa.text(f"CREATE DATABASE {BENCH_DB}"))
     eng.dispose()
+    kept = bool(keep and exists)
     url = sa.make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
     os.environ["DATABASE_URL"] = url
     from smartweb_ui.config import Settings
@@ -51,6 +58,16 @@ def setup_database() -> None:
     from alembic.config import Config
 
     command.upgrade(Config(str(Path(__file__).resolve().parent.parent / "alembic.ini")), "head")
+    return kept
+
+
+def seeded() -> tuple[object, uuid.UUID]:
+    import smartweb_ui.models as m
+    from smartweb_ui.services.access.accounts import actor_for
+
+    with db.system_session() as s:
+        user = s.execute(sa.select(m.User).where(m.User.email == "m@propbench.test")).scalar_one()
+        return actor_for(s, user), user.organization_id
 
 
 def seed() -> tuple[object, uuid.UUID]:
@@ -157,10 +174,12 @@ def main() -> None:
     from smartweb_ui.services import proposals as ps
     from smartweb_ui.services.core.unit_of_work import in_tenant
 
-    setup_database()
-    t0 = time.perf_counter()
-    actor, org_id = seed()
-    print(f"seeded {N_PROPOSALS:,} proposals in {time.perf_counter() - t0:.1f}s")
+    if setup_database(keep="--keep" in sys.argv):
+        actor, org_id = seeded()
+    else:
+        t0 = time.perf_counter()
+        actor, org_id = seed()
+        print(f"seeded {N_PROPOSALS:,} proposals in {time.perf_counter() - t0:.1f}s")
     deal = in_tenant(
         actor, lambda s, a: s.execute(sa.text("SELECT id FROM opportunities LIMIT 1")).scalar_one()
     )

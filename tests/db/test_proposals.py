@@ -163,7 +163,7 @@ def test_the_pdf_reads_back(org, world) -> None:  # type: ignore[no-untyped-def]
     pid = _new(org, world)
     view = _build(org, world, pid)
     a = org.actors["rep"]
-    in_tenant(a, ps.set_section, pid, "executive_summary", "**Zoë's** plan – más clientes ✓")
+    in_tenant(a, ps.set_section, pid, "executive_summary", "**Zoë's** plan – más clientes")
     in_tenant(a, ps.set_section, pid, "terms_and_conditions", "Net 30.")
     name, data = in_tenant(a, ps.proposal_pdf, pid)
     assert name == f"{view.number}-v1.pdf"

@@ -193,7 +193,7 @@ def _num_input(
     return rx.input(
         default_value=value.to(str), disabled=~enabled, inputmode="decimal",
         on_blur=lambda v: B.update_line(line["id"], field, v),
-        width=["100%", "96px"], text_align="right", aria_label=label,
+        width="88px", text_align="right", aria_label=label,
         data_field=field,
     )  # fmt: skip
 
@@ -255,6 +255,7 @@ def _lines() -> rx.Component:
             rx.table.body(rx.foreach(P.lines, _line)),
             variant="surface",
             width="100%",
+            min_width="760px",
         ),
         overflow_x="auto",
         width="100%",
@@ -264,7 +265,7 @@ def _lines() -> rx.Component:
         rx.foreach(P.products, lambda o: rx.el.option(o["name"], value=o["id"])),
         value="",
         on_change=B.add_line,
-        style={**SELECT_STYLE, "min_width": "260px"},
+        style={**SELECT_STYLE, "width": "100%", "max_width": "420px"},
         aria_label="Add a product",
         id="add-product",
     )

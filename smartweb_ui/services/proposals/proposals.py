@@ -192,7 +192,8 @@ def list_proposals(
     org = org_context(session, actor)
     conds: list[Any] = [
         Proposal.organization_id == actor.organization_id,
-        col(Proposal.is_latest).is_(True),
+        # the bare column (not ``IS true``), so the partial index ix_proposals_latest applies
+        col(Proposal.is_latest),
         col(Proposal.deleted_at).is_(None),
         col(Opportunity.deleted_at).is_(None),
     ]
