@@ -224,8 +224,8 @@ def main() -> None:
         ("list: first page", ps.ProposalFilters(), "", 0),
         ("list: status = sent", ps.ProposalFilters(status="sent"), "AND p.status = 'sent'", 0),
         ("list: page 600 of 1,200", ps.ProposalFilters(page=600), "", 599 * 25),
-        ("list: search 'roofing 0042'", ps.ProposalFilters(search="Roofing 0042"),
-         "AND (p.title ILIKE '%Roofing 0042%' OR c.name ILIKE '%Roofing 0042%')", 0),
+        ("list: search '0042 roofing'", ps.ProposalFilters(search="0042 Roofing"),
+         "AND (p.title ILIKE '%0042 Roofing%' OR c.name ILIKE '%0042 Roofing%')", 0),
     ]  # fmt: skip
     for label, filters, where, off in cases:
         svc = median_ms(lambda f=filters: in_tenant(actor, ps.list_proposals, f))
