@@ -24,6 +24,8 @@ NAV: list[NavItem] = [
     NavItem("today", "Today", "/", "sun"),
     NavItem("leads", "Leads", "/leads", "inbox", "leads.read"),
     NavItem("pipeline", "Pipeline", "/pipeline", "kanban", "pipeline.read"),
+    NavItem("proposals", "Proposals", "/proposals", "file-text", "pipeline.read"),
+    NavItem("products", "Products", "/products", "package", "proposals.write"),
     NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),
 ]

@@ -15,8 +15,8 @@ from .auth import (
     VerificationToken,
 )
 from .automation import AICall, AICallCampaign, Task
-from .crm import Company, Interaction, Lead, LeadEnrichment, LeadTag
-from .documents import Contract, Product, Proposal, ProposalLineItem
+from .crm import Company, Contact, Interaction, Lead, LeadEnrichment, LeadTag
+from .documents import Contract, DocumentCounter, Product, Proposal, ProposalLineItem
 from .enums import (
     AICallOutcome,
     AICallStatus,
@@ -44,8 +44,10 @@ __all__ = [
     "BusinessType",
     "CampaignStatus",
     "Company",
+    "Contact",
     "Contract",
     "ContractStatus",
+    "DocumentCounter",
     "DownloadTicket",
     "Interaction",
     "InteractionType",

@@ -215,3 +215,31 @@ class LeadTag(SQLModel, table=True):
     tag: str
     created_by: UUID | None = opt_fk("users.id")
     created_at: datetime = created_at()
+
+
+class Contact(SQLModel, table=True):
+    """A person at a company (the client side of a proposal); one primary contact per company."""
+
+    __tablename__ = table_name("contacts")
+    __table_args__ = (
+        Index("ix_contacts_org_company", "organization_id", "company_id"),
+        Index(
+            "uq_contacts_primary",
+            "company_id",
+            unique=True,
+            postgresql_where=text("is_primary AND deleted_at IS NULL"),
+        ),
+    )
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    company_id: UUID = Field(foreign_key="companies.id", ondelete="CASCADE")
+    full_name: str
+    role: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    phone: str | None = None
+    email: str | None = None
+    is_primary: bool = flag(False)
+    created_by: UUID | None = opt_fk("users.id")
+    created_at: datetime = created_at()
+    updated_at: datetime = updated_at()
+    deleted_at: datetime | None = opt_ts()

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Index, Numeric, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import INET
 from sqlmodel import Field, SQLModel
 
@@ -28,10 +28,20 @@ from .base import (
 )
 from .enums import ContractStatus, ProposalStatus
 
+# How a product is billed (``products.unit``): the catalog's "billing unit".
+BILLING_UNITS = ("one_off", "monthly", "yearly", "hourly")
+DISCOUNT_TYPES = ("percent", "amount")
+
 
 class Product(SQLModel, table=True):
     __tablename__ = table_name("products")
-    __table_args__ = (UniqueConstraint("organization_id", "sku"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "sku"),
+        CheckConstraint(
+            "unit IN ('one_off', 'monthly', 'yearly', 'hourly')", name="ck_products_billing_unit"
+        ),
+        Index("ix_products_org_name", "organization_id", "name"),
+    )
 
     id: UUID = pk()
     organization_id: UUID = org_fk()
@@ -39,7 +49,7 @@ class Product(SQLModel, table=True):
     name: str
     description: str = ""
     category: str = ""
-    unit: str = Field(default="each", sa_column_kwargs={"server_default": "each"})
+    unit: str = Field(default="one_off", sa_column_kwargs={"server_default": "one_off"})
     unit_price: Decimal = money()
     cost: Decimal | None = Field(default=None, sa_type=MONEY)
     tax_rate: Decimal = Field(default=Decimal("0"), sa_type=PERCENT)
@@ -55,6 +65,17 @@ class Proposal(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organization_id", "proposal_number", "version"),
         Index("ix_proposals_org_status", "organization_id", "status"),
+        CheckConstraint(
+            "discount_type IN ('percent', 'amount')", name="ck_proposals_discount_type"
+        ),
+        # The proposal list: the latest version of each number, newest first.
+        Index(
+            "ix_proposals_latest",
+            "organization_id",
+            text("created_at DESC"),
+            "id",
+            postgresql_where=text("is_latest AND deleted_at IS NULL"),
+        ),
     )
 
     id: UUID = pk()
@@ -62,6 +83,8 @@ class Proposal(SQLModel, table=True):
     opportunity_id: UUID = fk("opportunities.id", ondelete="CASCADE")
     proposal_number: str
     version: int = count(1)
+    is_latest: bool = flag(True)  # the newest version of its number (the one that can be sent)
+    contact_id: UUID | None = opt_fk("contacts.id")  # the client contact it is addressed to
     title: str
     status: ProposalStatus = Field(
         default=ProposalStatus.DRAFT,
@@ -75,6 +98,8 @@ class Proposal(SQLModel, table=True):
     custom_sections: list[Any] = jsonb_list()
     subtotal: Decimal = money()
     discount_amount: Decimal = money()
+    # "percent": discount_percentage of the subtotal; "amount": a fixed discount_amount.
+    discount_type: str = Field(default="percent", sa_column_kwargs={"server_default": "percent"})
     discount_percentage: Decimal = Field(default=Decimal("0"), sa_type=PERCENT)
     tax_rate: Decimal = Field(default=Decimal("0"), sa_type=PERCENT)
     tax_amount: Decimal = money()
@@ -148,4 +173,22 @@ class Contract(SQLModel, table=True):
     docusign_envelope_id: str | None = None
     created_by: UUID | None = opt_fk("users.id")
     created_at: datetime = created_at()
+    updated_at: datetime = updated_at()
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The last number handed out per organization, kind (proposal, contract) and year.
+
+    Numbers come from this row locked in the creating transaction, so they are gap-free and
+    unique under concurrent creation (``services/proposals/numbering.py``).
+    """
+
+    __tablename__ = table_name("document_counters")
+
+    organization_id: UUID = Field(
+        foreign_key="organizations.id", ondelete="CASCADE", primary_key=True
+    )
+    kind: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last_value: int = count(0)
     updated_at: datetime = updated_at()

@@ -1,5 +1,15 @@
 """Every page module is imported here so Reflex compiles it."""
 
-from . import admin, dashboard, lead_detail, leads, login, pipeline, today
+from . import admin, dashboard, lead_detail, leads, login, pipeline, products, proposals, today
 
-__all__ = ["admin", "dashboard", "lead_detail", "leads", "login", "pipeline", "today"]
+__all__ = [
+    "admin",
+    "dashboard",
+    "lead_detail",
+    "leads",
+    "login",
+    "pipeline",
+    "products",
+    "proposals",
+    "today",
+]

@@ -7,11 +7,14 @@ import reflex as rx
 from ..components.leads.lead_page import lead_page_content
 from ..components.shell import app_shell
 from ..state.auth import AuthState
+from ..state.contacts import LeadContactsState
 from ..state.lead_detail import LeadDetailState as D
 
 
 @rx.page(
-    route="/leads/[lead_id]", title="Lead · SmartWeb", on_load=[AuthState.check_session, D.load]
+    route="/leads/[lead_id]",
+    title="Lead · SmartWeb",
+    on_load=[AuthState.check_session, D.load, LeadContactsState.load],
 )
 def lead_detail_page() -> rx.Component:
     return app_shell(lead_page_content(), active="leads")

@@ -24,6 +24,7 @@ from ..services.core.errors import Conflict
 from ..services.leads.scoring import DEFAULT_SCORING
 from . import data as d
 from .automation import AutomationMixin
+from .contacts import ContactsMixin
 from .crm import CompaniesMixin
 from .deals import DealsMixin
 from .generator import Generator
@@ -137,7 +138,13 @@ def _rival_spec() -> dict[str, Any]:
 
 
 class _OrgSeed(
-    OrgPeopleMixin, CompaniesMixin, DealsMixin, LeadsMixin, AutomationMixin, ProposalsMixin
+    OrgPeopleMixin,
+    CompaniesMixin,
+    DealsMixin,
+    LeadsMixin,
+    AutomationMixin,
+    ProposalsMixin,
+    ContactsMixin,
 ):
     """Builds one organization's rows into the generator, section by section (``demo/``)."""
 
@@ -158,3 +165,4 @@ class _OrgSeed(
         self._tasks()
         self._tags_and_enrichment()
         self._audit()
+        self._contacts()

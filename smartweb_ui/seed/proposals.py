@@ -71,6 +71,15 @@ class ProposalsMixin(OrgContext):
         for row in self.contract_rows:
             row["contract_number"] = _number(seq, "C", row["created_at"])
             self.g.rows["contracts"].append(row)
+        kinds = {"P": "proposal", "C": "contract"}
+        for (prefix, year), last in sorted(seq.items()):
+            self.add(
+                "document_counters",
+                kind=kinds[prefix],
+                year=year,
+                last_value=last,
+                updated_at=self.now,
+            )
 
     def _lines(self) -> list[tuple[dict[str, Any], Decimal, Decimal]]:
         """(product, quantity, line discount %) worth at least $3,500 before discounts."""
@@ -138,6 +147,7 @@ class ProposalsMixin(OrgContext):
             "tax_rate": max(p["tax_rate"] for p, _, _ in lines),
             "tax_amount": tax,
             "total_amount": subtotal - discount + tax,
+            "is_latest": True,
             "sent_to_email": meta["email"],
             "created_by": dl.owner,
             "created_at": created,
@@ -181,6 +191,7 @@ class ProposalsMixin(OrgContext):
                     "status": "sent",
                     "valid_until": (sent2 + timedelta(days=30)).date(),
                 }
+                v1["is_latest"] = False
                 versions.append(v2)
         last = versions[-1]
         viewed = last["sent_at"] + timedelta(hours=rng.uniform(1, 30))

@@ -12,7 +12,7 @@ import reflex as rx
 from pydantic import BeforeValidator
 
 from ..services import pipeline as deals
-from ..services import tasks
+from ..services import proposals, tasks
 from ..services.core.inputs import (
     Choices,
     Flag,
@@ -28,6 +28,7 @@ from ..services.core.inputs import (
 from ..services.core.results import Option
 from ..services.core.security import Actor
 from ..services.pipeline import CompanyMatch, DealDetail, StageSettings, StageView
+from ..services.proposals import ContactRow
 from . import door
 from .door import Events
 from .navigation import set_url_param
@@ -62,8 +63,14 @@ class StageForm(Form):
     wip_limit: Annotated[str, BeforeValidator(TextRule(10))] = ""
 
 
-def _drawer(session: Any, actor: Actor, deal_id: str) -> tuple[DealDetail, list[Option]]:
-    return deals.deal_detail(session, actor, deal_id), deals.list_owners(session, actor)
+def _drawer(
+    session: Any, actor: Actor, deal_id: str
+) -> tuple[DealDetail, list[Option], list[ContactRow]]:
+    return (
+        deals.deal_detail(session, actor, deal_id),
+        deals.list_owners(session, actor),
+        proposals.deal_contacts(session, actor, deal_id),
+    )
 
 
 NO_DEAL = DealDetail(
@@ -81,6 +88,7 @@ class DealDrawerState(rx.State):
     is_open: bool = False
     deal: DealDetail = NO_DEAL
     owners: list[Option] = []
+    contacts: list[ContactRow] = []
     error: str = ""
 
     def _closed(self, _exc: Exception) -> Events:
@@ -88,7 +96,7 @@ class DealDrawerState(rx.State):
         return set_url_param("/pipeline", "deal", "")
 
     async def _show(self, deal_id: str) -> Events:
-        self.deal, self.owners = await door.run(self, _drawer, deal_id)
+        self.deal, self.owners, self.contacts = await door.run(self, _drawer, deal_id)
         self.is_open, self.error = True, ""
         return set_url_param("/pipeline", "deal", self.deal.id)
 
@@ -113,7 +121,7 @@ class DealDrawerState(rx.State):
 
     async def _after_change(self, message: str) -> Events:
         if self.deal.id:
-            self.deal, self.owners = await door.run(self, _drawer, self.deal.id)
+            self.deal, self.owners, self.contacts = await door.run(self, _drawer, self.deal.id)
         self.error = ""
         return (
             [PipelineState.refresh, rx.toast.success(message)] if message else PipelineState.refresh
@@ -147,6 +155,14 @@ class DealDrawerState(rx.State):
     async def complete_task(self, task_id: Id) -> Events:
         await door.run(self, tasks.complete_task, task_id)
         return await self._after_change("")
+
+    @door.event
+    async def new_proposal(self) -> Events:
+        """A draft for this deal (addressed to its company's primary contact), in the builder."""
+        if not self.deal.id:
+            return None
+        new_id = await door.run(self, proposals.create_proposal, self.deal.id)
+        return [rx.redirect(f"/proposals/{new_id}"), rx.toast.success("Proposal created.")]
 
 
 class NewDealState(rx.State):

@@ -122,6 +122,8 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
                     purpose="leads.csv",
                     expires_at=now,
                 ),
+                m.Contact(organization_id=org_id, company_id=company.id, full_name="Pat"),
+                m.DocumentCounter(organization_id=org_id, kind="proposal", year=2026),
             ]
         )
 

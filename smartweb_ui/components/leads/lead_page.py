@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.lead_detail import LeadDetailState as D
+from .contacts import contacts_card
 from .forms import all_dialogs
 from .keys import install_keys, shortcuts_popover
 from .profile import (
@@ -64,6 +65,7 @@ def _lead() -> rx.Component:
             rx.vstack(profile_card(), timeline_card(), width="100%", min_width="0", spacing="4"),
             rx.vstack(
                 status_card(),
+                contacts_card(),
                 score_card(),
                 tags_card(),
                 tasks_card(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.pipeline_deal import DealDrawerState as D
+from ..common import can
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
@@ -157,23 +158,71 @@ def _tasks() -> rx.Component:
 
 
 def _proposals() -> rx.Component:
-    return rx.cond(
+    listed = rx.cond(
         D.deal.proposals.length() > 0,
         rx.vstack(
             rx.foreach(
                 D.deal.proposals,
-                lambda p: rx.hstack(
-                    rx.text(p["number"], size="1", color=rx.color("gray", 10)),
-                    rx.text(p["title"], size="2", flex="1"),
-                    rx.badge(p["status"], variant="soft"),
-                    rx.text(p["total"], size="2", weight="medium"),
+                lambda p: rx.link(
+                    rx.hstack(
+                        rx.text(p["number"], size="1", color=rx.color("gray", 10)),
+                        rx.text(p["title"], size="2", flex="1"),
+                        rx.badge(p["status"], variant="soft"),
+                        rx.text(p["total"], size="2", weight="medium"),
+                        width="100%",
+                        align="center",
+                    ),
+                    href="/proposals/" + p["id"].to(str),
+                    underline="none",
+                    color="inherit",
                     width="100%",
-                    align="center",
                 ),
             ),
             width="100%",
         ),
         rx.text("No proposals yet.", size="1", color=rx.color("gray", 10)),
+    )
+    return rx.vstack(
+        listed,
+        rx.cond(
+            can("proposals.write") & D.deal["can_edit"].to(bool),
+            rx.button(
+                rx.icon("file-plus", size=14),
+                "New proposal",
+                size="1",
+                variant="soft",
+                on_click=D.new_proposal,
+                id="drawer-new-proposal",
+            ),
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _contacts() -> rx.Component:
+    return rx.cond(
+        D.contacts.length() > 0,
+        rx.vstack(
+            rx.foreach(
+                D.contacts,
+                lambda c: rx.hstack(
+                    rx.icon("user", size=14, color=rx.color("gray", 10)),
+                    rx.text(c["name"], size="2", weight="medium"),
+                    rx.text(c["role"], size="1", color=rx.color("gray", 10)),
+                    rx.cond(c["is_primary"].to(bool), rx.badge("Primary", size="1")),
+                    rx.spacer(),
+                    rx.text(c["email"], size="1", color=rx.color("gray", 11)),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+            ),
+            width="100%",
+            spacing="1",
+            data_testid="deal-contacts",
+        ),
+        rx.text("No contacts at this company.", size="1", color=rx.color("gray", 10)),
     )
 
 
@@ -261,6 +310,7 @@ def deal_drawer() -> rx.Component:
         _section("Deal", _edit_form()),
         rx.divider(),
         _section("Company", _company()),
+        _section("Contacts", _contacts()),
         rx.divider(),
         _section("Tasks", _tasks()),
         rx.divider(),

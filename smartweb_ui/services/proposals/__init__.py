@@ -1,1 +1,121 @@
-"""Proposals: the product catalog, contacts, priced proposals with versions, their delivery and contracts."""
+"""Proposals: the product catalog, contacts, priced proposals with versions, their delivery and contracts.
+
+Pricing is ``pricing.price`` (the one function); numbers are ``numbering.next_number``; the PDF
+is ``pdf.render_proposal``.
+"""
+
+from . import numbering, pricing
+from .builder import (
+    SECTIONS,
+    LineView,
+    ProposalView,
+    SectionView,
+    TotalsView,
+    add_line,
+    add_section,
+    move_line,
+    proposal_view,
+    remove_line,
+    remove_section,
+    reprice,
+    set_discount,
+    set_section,
+    update_header,
+    update_line,
+)
+from .catalog import (
+    BILLING_UNITS,
+    Catalog,
+    ProductInput,
+    ProductRow,
+    can_edit_catalog,
+    catalog,
+    load_product,
+    save_product,
+    set_product_active,
+)
+from .contacts import (
+    ContactInput,
+    ContactRow,
+    deal_contacts,
+    lead_contacts,
+    load_contact,
+    remove_contact,
+    save_contact,
+)
+from .numbering import next_number
+from .pdf import proposal_pdf, render_proposal
+from .pricing import PriceLine, Totals, price
+from .proposals import (
+    STATUS_LABELS,
+    ProposalFilters,
+    ProposalPage,
+    ProposalRow,
+    create_proposal,
+    deal_options,
+    is_locked,
+    list_proposals,
+    load_for_edit,
+    load_proposal,
+    proposal_owners,
+)
+from .versions import VersionDiff, VersionRow, diff_versions, history, revise
+
+__all__ = [
+    "BILLING_UNITS",
+    "SECTIONS",
+    "STATUS_LABELS",
+    "Catalog",
+    "ContactInput",
+    "ContactRow",
+    "LineView",
+    "PriceLine",
+    "ProductInput",
+    "ProductRow",
+    "ProposalFilters",
+    "ProposalPage",
+    "ProposalRow",
+    "ProposalView",
+    "SectionView",
+    "Totals",
+    "TotalsView",
+    "VersionDiff",
+    "VersionRow",
+    "add_line",
+    "add_section",
+    "can_edit_catalog",
+    "catalog",
+    "create_proposal",
+    "deal_contacts",
+    "deal_options",
+    "diff_versions",
+    "history",
+    "is_locked",
+    "lead_contacts",
+    "list_proposals",
+    "load_contact",
+    "load_for_edit",
+    "load_product",
+    "load_proposal",
+    "move_line",
+    "next_number",
+    "numbering",
+    "price",
+    "pricing",
+    "proposal_owners",
+    "proposal_pdf",
+    "proposal_view",
+    "remove_contact",
+    "remove_line",
+    "remove_section",
+    "render_proposal",
+    "reprice",
+    "revise",
+    "save_contact",
+    "save_product",
+    "set_discount",
+    "set_product_active",
+    "set_section",
+    "update_header",
+    "update_line",
+]

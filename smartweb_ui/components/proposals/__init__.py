@@ -1,0 +1,1 @@
+"""The proposal pages: the product catalog, the proposal list and the builder."""

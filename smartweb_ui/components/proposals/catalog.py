@@ -1,0 +1,187 @@
+"""/products: the catalog table, search, archived toggle and the product dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.products import BILLING_UNIT_OPTIONS
+from ...state.products import ProductsState as S
+from ..common import empty_state
+from ..shell import page_header
+
+
+def _field(label: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", width="100%")
+
+
+def _dialog() -> rx.Component:
+    e = S.editing
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(e.id != "", "Edit product", "New product")),
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        _field("SKU", rx.input(name="sku", default_value=e.sku, required=True)),
+                        _field("Name", rx.input(name="name", default_value=e.name, required=True)),
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        _field(
+                            "Unit price",
+                            rx.input(
+                                name="unit_price",
+                                default_value=e.unit_price,
+                                inputmode="decimal",
+                                required=True,
+                            ),
+                        ),
+                        _field(
+                            "Billing unit",
+                            rx.select.root(
+                                rx.select.trigger(width="100%"),
+                                rx.select.content(
+                                    *[rx.select.item(t, value=k) for k, t in BILLING_UNIT_OPTIONS]
+                                ),
+                                name="unit",
+                                default_value=e.unit,
+                            ),
+                        ),
+                        _field(
+                            "Tax rate %",
+                            rx.input(
+                                name="tax_rate", default_value=e.tax_rate, inputmode="decimal"
+                            ),
+                        ),
+                        width="100%",
+                    ),
+                    _field(
+                        "Description",
+                        rx.text_area(name="description", default_value=e.description, rows="3"),
+                    ),
+                    rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", size="1")),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Save product", type="submit", id="submit-product"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=S.save,
+                key=e.id,
+            ),
+            max_width="560px",
+        ),
+        open=S.dialog_open,
+        on_open_change=S.set_dialog,
+    )
+
+
+def _row(p: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.code(p["sku"], variant="ghost")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(p["name"], weight="medium"),
+                rx.text(p["description"], size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(p["unit_label"]),
+        rx.table.cell(p["price_display"], text_align="right"),
+        rx.table.cell(p["tax_rate"], " %", text_align="right"),
+        rx.table.cell(
+            rx.cond(
+                p["is_active"].to(bool),
+                rx.badge("Active", color_scheme="green", variant="soft"),
+                rx.badge("Archived", color_scheme="gray", variant="soft"),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                S.can_edit,
+                rx.hstack(
+                    rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(p["id"])),
+                    rx.cond(
+                        p["is_active"].to(bool),
+                        rx.button(
+                            "Archive",
+                            size="1",
+                            variant="ghost",
+                            color_scheme="gray",
+                            on_click=S.set_active(p["id"], False),
+                        ),
+                        rx.button(
+                            "Restore",
+                            size="1",
+                            variant="ghost",
+                            on_click=S.set_active(p["id"], True),
+                        ),
+                    ),
+                    spacing="2",
+                ),
+            )
+        ),
+        data_product_id=p["id"],
+        opacity=rx.cond(p["is_active"].to(bool), "1", "0.6"),
+    )
+
+
+def products_content() -> rx.Component:
+    return rx.vstack(
+        page_header(
+            "Products",
+            "What proposals are built from. Archived products stay on old proposals.",
+            rx.cond(
+                S.can_edit,
+                rx.button(rx.icon("plus", size=16), "New product", on_click=S.open_new),
+            ),
+        ),
+        rx.hstack(
+            rx.input(
+                placeholder="Search name or SKU…",
+                default_value=S.search,
+                on_change=S.set_search.debounce(300),
+                width=["100%", "320px"],
+            ),
+            rx.checkbox("Show archived", checked=S.show_archived, on_change=S.set_show_archived),
+            align="center",
+            wrap="wrap",
+            spacing="4",
+            width="100%",
+        ),
+        rx.cond(
+            S.loading,
+            rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
+            rx.cond(
+                S.rows.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("SKU"),
+                                rx.table.column_header_cell("Product"),
+                                rx.table.column_header_cell("Billing"),
+                                rx.table.column_header_cell("Unit price", text_align="right"),
+                                rx.table.column_header_cell("Tax", text_align="right"),
+                                rx.table.column_header_cell("Status"),
+                                rx.table.column_header_cell(""),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(S.rows, _row)),
+                        variant="surface",
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                empty_state("No products match.", "package"),
+            ),
+        ),
+        _dialog(),
+        width="100%",
+        spacing="4",
+    )

@@ -1,0 +1,34 @@
+"""/proposals — the proposal list; /proposals/[proposal_id] — the builder."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..components.proposals.builder import builder_content
+from ..components.proposals.list_page import proposals_content
+from ..components.shell import app_shell, require_permission
+from ..state.auth import AuthState
+from ..state.proposal_builder import ProposalBuilderState
+from ..state.proposals import ProposalListState
+
+
+@rx.page(
+    route="/proposals",
+    title="Proposals · SmartWeb",
+    on_load=[AuthState.check_session, ProposalListState.load],
+)
+def proposals_page() -> rx.Component:
+    return app_shell(
+        require_permission("pipeline.read", proposals_content(), "proposals"), active="proposals"
+    )
+
+
+@rx.page(
+    route="/proposals/[proposal_id]",
+    title="Proposal · SmartWeb",
+    on_load=[AuthState.check_session, ProposalBuilderState.load],
+)
+def proposal_builder_page() -> rx.Component:
+    return app_shell(
+        require_permission("pipeline.read", builder_content(), "proposals"), active="proposals"
+    )
