@@ -29,6 +29,9 @@ export PATH := $(TOOLS)/bin:$(TOOLS)/node_modules/.bin:$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
+# No prerendered HTML: every page is behind sign-in, and prerendering is the build step that
+# times out on a busy machine.
+export REFLEX_SSR := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # The npm registry as configured on this machine (npmrc / environment), handed to Reflex so it

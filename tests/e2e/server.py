@@ -56,6 +56,7 @@ def _server_env(tmp: Path, web_workdir: str = ".web-e2e") -> dict[str, str]:
     env.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
     env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+    env.setdefault("REFLEX_SSR", "false")  # as the Makefile: no prerendering (see there)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
