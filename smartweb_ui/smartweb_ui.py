@@ -8,6 +8,7 @@ from reflex.utils.prerequisites import get_states_dir
 from . import pages  # noqa: F401  (registers every @rx.page)
 from .api.health import api
 from .config import settings
+from .state import door
 from .state.live import start_feed
 
 
@@ -22,6 +23,7 @@ def _private_files() -> None:
 
 
 _private_files()
+door.seal_framework_setters()  # no state takes Reflex's setvar(var, value) from a browser
 _ = settings.secret_key  # refuse to start without a usable secret (see config.py)
 
 app = rx.App(

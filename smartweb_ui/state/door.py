@@ -262,6 +262,28 @@ async def _resolve(state: rx.State) -> Actor | None:
     return actor
 
 
+def seal_framework_setters() -> int:
+    """Reflex gives every state a ``setvar(var_name, value)`` event that calls ``set_<var>``
+    with whatever the browser sends — outside the door, signed out too. No page of the app
+    uses it, so on every state of the app it becomes a door handler that takes no argument and
+    does nothing (an argument is refused with the door's message). Returns how many."""
+    sealed = 0
+    for cls in [*_IDENTITY, *_page_state_classes()]:
+        if spec_of(cls.event_handlers.get("setvar")) is not None:
+            continue
+
+        async def setvar(self: rx.State) -> Events:
+            return None
+
+        setvar.__qualname__ = f"{cls.__name__}.setvar"
+        setvar.__module__ = __name__
+        fn = event(public=True)(setvar)
+        handler = cls._create_event_handler(fn)
+        cls.setvar = cls.event_handlers["setvar"] = handler  # type: ignore[assignment]
+        sealed += 1
+    return sealed
+
+
 def login_redirect(state: rx.State) -> EventSpec:
     """Send the visitor to /login, coming back to this page (same-site paths only)."""
     url = state.router.url
