@@ -149,6 +149,7 @@ class HandlerSpec:
             annotation = hints.get(p.name, inspect.Parameter.empty)
             if _is_upload(annotation):
                 uploads.add(p.name)
+                required.add(p.name)  # files come from the upload route, never left out
                 continue
             _check_bounded(f"{fn.__qualname__}({p.name})", annotation)
             adapters[p.name] = TypeAdapter(annotation)
@@ -175,6 +176,10 @@ class HandlerSpec:
         out: dict[str, Any] = {}
         for name, value in payload.items():
             if name in self.uploads:
+                # Only the upload route hands files over; over the websocket a browser can
+                # send any JSON in their place.
+                if not _are_files(value):
+                    raise Refused(BAD_REQUEST)
                 out[name] = value
                 continue
             try:
@@ -182,6 +187,12 @@ class HandlerSpec:
             except ValidationError as exc:
                 raise Refused(explain(exc, self.labels, name)) from None
         return out
+
+
+def _are_files(value: Any) -> bool:
+    from starlette.datastructures import UploadFile
+
+    return isinstance(value, list) and all(isinstance(f, UploadFile) for f in value)
 
 
 def _payload_size(payload: Mapping[str, Any], skip: frozenset[str]) -> int:

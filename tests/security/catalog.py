@@ -26,6 +26,7 @@ import smartweb_ui.smartweb_ui  # noqa: F401  (registers every page and state)
 from smartweb_ui.state.door import HandlerSpec, spec_of
 
 APP_PACKAGE = "smartweb_ui.state."
+UPLOAD = "upload"  # the annotation of a file parameter (what the websocket can't carry)
 # The route of a state that no page loads itself (it lives in a dialog of that page).
 HINTS: dict[str, str] = {"LeadImportState": "/leads"}
 
@@ -116,9 +117,9 @@ def _params(
     target = inspect.unwrap(fn)
     hints = typing.get_type_hints(target, include_extras=True)
     params = {
-        name: hints[name]
+        name: UPLOAD if name in spec.uploads else hints[name]
         for name in list(inspect.signature(target).parameters)[1:]
-        if name in hints and name not in spec.uploads
+        if name in hints
     }
     return params, spec.required
 

@@ -47,6 +47,9 @@ class Tab:
         self.sock = ReflexSocket(base_url, catalog.PROBE_EVENT)
         self.token = ""
         self.router = Router("/login")
+        # every id this tab sent so far: the page may show them back (a card "removed"), which
+        # tells the attacker nothing they did not know
+        self.sent_ids: set[str] = set()
 
     async def open(self) -> None:
         """A fresh tab (new client token) and, for a person, a fresh sign-in."""
@@ -262,11 +265,18 @@ class Referee:
             for name in sorted(k for k in extra_before if extra_before[k] != extra_after.get(k)):
                 self.report.unauthorized_writes.append({**where, "table": name, "scope": "rep"})
         text = "\n".join(r.text for r in received)
-        sent_ids = database.uuids_in(sent)
-        seen_ids = (database.uuids_in(text) & verdict.foreign_ids) - sent_ids
+        tab.sent_ids |= database.uuids_in(sent)
+        seen_ids = (database.uuids_in(text) & verdict.foreign_ids) - tab.sent_ids
         seen_text = [s for s in verdict.secrets if s in text and s not in sent]
         if seen_ids or seen_text:
+            first = next(iter(seen_ids or seen_text))
+            at = text.find(first)
             self.report.leaks.append(
-                {**where, "ids": sorted(seen_ids)[:10], "text": sorted(seen_text)[:10]}
+                {
+                    **where,
+                    "ids": sorted(seen_ids)[:10],
+                    "text": sorted(seen_text)[:10],
+                    "context": text[max(0, at - 600) : at + 200],
+                }
             )
         return received

@@ -62,6 +62,8 @@ async def _walk(
                         await tab.open()  # signed out or signed in anew: start again
                         fresh = True
     finally:
+        if tab.email and tab.sock.alive:  # ends the session: its live tasks stop with it
+            await tab.send(f"{catalog.AUTH_STATE}.sign_out", {})
         await tab.close()
 
 

@@ -74,6 +74,8 @@ def _bounds(meta: Sequence[Any]) -> tuple[int | None, int | None]:
 
 def kind_of(annotation: Any) -> Kind:
     """The kind of a declared input type (as the door's TypeAdapter validates it)."""
+    if annotation == "upload":  # files: only the upload route carries them
+        return Kind("upload")
     origin = get_origin(annotation)
     if origin is typing.Annotated:
         base, *meta = get_args(annotation)
@@ -233,6 +235,8 @@ def valid(kind: Kind, name: str, ids: IdPool, rng: random.Random) -> Any:
         return valid(rng.choice(kind.members), name, ids, rng)
     if what == "name":
         return name
+    if what == "upload":
+        return [{"name": "leads.csv", "data": "name\nAcme"}]
     return "x"
 
 
