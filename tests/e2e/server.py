@@ -206,13 +206,14 @@ def serve_app(
         # Reflex 0.10 serves the production build and the backend on one port.
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
+        ports = ("--backend-port", str(port))
+        if not backend_only:
+            ports = ("--frontend-port", str(port), *ports)
         command = [
-            *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
-            *("--frontend-port", str(port), "--backend-port", str(port)),
+            *(sys.executable, "-m", "reflex", "run", "--env", "prod", *ports),
             *("--backend-host", "127.0.0.1", "--loglevel", "info"),
+            *(("--backend-only",) if backend_only else ()),
         ]
-        if backend_only:
-            command.append("--backend-only")
         server_env = dict(env)
         if redis_url:
             server_env.update(REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers))
