@@ -142,7 +142,8 @@ class RepScope:
     users: list[str]  # every other user
     roles: list[str]
     stages: list[str]
-    companies_contacts: set[str]  # e-mails and phones of companies reached only through others
+    companies: list[str]  # companies the rep reaches only through colleagues' leads
+    companies_contacts: set[str]  # their e-mails and phones
 
     def fingerprint(self, conn: psycopg.Connection[Any]) -> dict[str, str]:
         """Hashes of the rows the rep may not change (rows referencing them included)."""
@@ -257,20 +258,16 @@ def rep_scope(conn: psycopg.Connection[Any], org: Org, rep_email: str) -> RepSco
         " OR lead_id IN (SELECT id FROM leads WHERE assigned_to <> %(rep)s))"
         " AND assigned_to IS DISTINCT FROM %(rep)s"
     )
-    contacts = {
-        v
-        for row in conn.execute(
-            "SELECT c.email, c.phone FROM companies c WHERE c.organization_id = %(org)s"
-            " AND EXISTS (SELECT 1 FROM leads l WHERE l.company_id = c.id)"
-            " AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.company_id = c.id"
-            "   AND (l.assigned_to IS NULL OR l.assigned_to = %(rep)s))"
-            " AND NOT EXISTS (SELECT 1 FROM opportunities o JOIN leads l ON l.id = o.lead_id"
-            "   WHERE l.company_id = c.id AND o.owner_id = %(rep)s)",
-            p,
-        ).fetchall()
-        for v in row
-        if v and len(v) >= 8
-    }
+    theirs = (
+        "SELECT c.id::text, c.email, c.phone FROM companies c WHERE c.organization_id = %(org)s"
+        " AND EXISTS (SELECT 1 FROM leads l WHERE l.company_id = c.id)"
+        " AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.company_id = c.id"
+        "   AND (l.assigned_to IS NULL OR l.assigned_to = %(rep)s))"
+        " AND NOT EXISTS (SELECT 1 FROM opportunities o JOIN leads l ON l.id = o.lead_id"
+        "   WHERE l.company_id = c.id AND o.owner_id = %(rep)s)"
+    )
+    rows = conn.execute(theirs, p).fetchall()
+    contacts = {v for _id, *details in rows for v in details if v and len(v) >= 8}
     return RepScope(
         rep_id=rep,
         org_id=org.id,
@@ -280,6 +277,7 @@ def rep_scope(conn: psycopg.Connection[Any], org: Org, rep_email: str) -> RepSco
         users=[u for u in org.users.values() if u != rep],
         roles=org.ids.get("roles", []),
         stages=org.ids.get("stages", []),
+        companies=[r[0] for r in rows],
         companies_contacts=contacts,
     )
 

@@ -67,7 +67,9 @@ class Tab:
             event(f"{catalog.AUTH_STATE}.sign_in", {"form": form}, self.router)
         )
         tokens = [
-            t for r in got if (t := delta_var(r, catalog.AUTH_STATE, "token")) and isinstance(t, str)
+            t
+            for r in got
+            if (t := delta_var(r, catalog.AUTH_STATE, "token")) and isinstance(t, str)
         ]
         if not tokens:
             raise ProtocolError(f"sign-in as {self.email} failed: {[r.text[:300] for r in got]}")
@@ -166,7 +168,7 @@ def _failure_lines(log_text: str) -> list[str]:
     lines = log_text.splitlines()
     out = []
     for i, line in enumerate(lines):
-        if "Traceback (most recent call last)" in line or "door: " in line and " failed" in line:
+        if "Traceback (most recent call last)" in line or ("door: " in line and " failed" in line):
             out.append("\n".join(lines[i : i + 40])[-3000:])
     return out
 

@@ -54,6 +54,7 @@ def rep_pool(scope: RepScope, org: Org) -> IdPool:
         "users": scope.users,
         "roles": scope.roles,
         "stages": scope.stages,
+        "companies": scope.companies,
     }
     everything = sorted({*scope.deals, *scope.leads, *scope.tasks, *scope.users, *scope.roles})
     return IdPool(by_entity, everything)

@@ -16,8 +16,8 @@ import pytest
 
 from tests.e2e.server import wait_until
 
-from . import catalog
-from .conftest import ADMIN_A, Served
+from . import catalog, database
+from .conftest import ADMIN_A, ADMIN_B, Served, World
 from .harness import Tab
 
 pytestmark = pytest.mark.security
@@ -144,3 +144,33 @@ def test_malformed_uploads_never_fail_the_server(served: Served) -> None:
             assert "Traceback" not in text
         else:
             assert text.strip(), "a refusal says why"
+
+
+@pytest.mark.parametrize("sign_out_first", [True, False], ids=["signed-out", "switched"])
+async def test_page_states_forget_the_previous_user_of_the_tab(
+    served: Served, owner: Any, world: World, sign_out_first: bool
+) -> None:
+    """Finding 2: in one tab, A's admin opens the dashboard; then (after a sign-out, or
+    straight away) B's admin signs in. The dashboard's CSV and the import report, asked for
+    before any page loads again, carry nothing of A."""
+    tab = Tab(served.base_url, owner, ADMIN_A)
+    await tab.open()
+    try:
+        await tab.go("/dashboard")
+        csv_event = _event("DashboardState", "download_csv")
+        mine = _frontend_events(await tab.send(csv_event, {"chart": "reps"}))
+        assert "download" in mine.lower()  # A's own CSV, to be sure there was something
+        if sign_out_first:
+            await tab.send(f"{catalog.AUTH_STATE}.sign_out", {})
+        tab.email = ADMIN_B
+        tab.router = tab.router.__class__("/login")
+        await tab.sign_in()
+        tab.router = tab.router.__class__("/dashboard")
+        answers = await tab.send(csv_event, {"chart": "reps"})
+        answers += await tab.send(_event("LeadImportState", "download_report"), {})
+        text = "\n".join(r.text for r in answers)
+        assert not [s for s in world.a.secrets if s in text]
+        assert not (database.uuids_in(text) & world.a.all_ids)
+    finally:
+        await tab.send(f"{catalog.AUTH_STATE}.sign_out", {})
+        await tab.close()
