@@ -28,9 +28,10 @@ from .database import GLOBAL, SIGN_IN_TABLES, Org, RepScope
 from .values import IdPool
 
 SWEEPS = {
-    # valid calls per handler and scenario; hostile examples drawn per parameter
-    "short": {"valid": 1, "hostile": 2, "pool": 12},
-    "full": {"valid": 3, "hostile": 12, "pool": 40},
+    # valid: well-typed calls per handler and scenario; hostile: hostile values sent per
+    # parameter, sampled from ``pool`` hypothesis examples of its type
+    "short": {"valid": 1, "hostile": 1, "pool": 12},
+    "full": {"valid": 4, "hostile": 12, "pool": 40},
 }
 
 
