@@ -46,8 +46,8 @@ endif
 E2E_PYTEST_ARGS ?= -p no:asyncio -W ignore::pytest.PytestConfigWarning \
 	--tracing retain-on-failure --screenshot only-on-failure --output test-results
 
-.PHONY: help venv tools chromium run run-prod dev prepare test test-unit test-e2e bench lint format lock \
-	db-stop clean distclean
+.PHONY: help venv tools chromium run run-prod dev prepare test test-unit test-e2e test-security \
+	security bench lint format lock db-stop clean distclean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -111,9 +111,10 @@ db-stop: venv ## Stop the embedded PostgreSQL server
 	$(PY) -m smartweb_ui.cli db-stop
 
 # ------------------------------------------------------------------ checks
-test: venv tools chromium ## Lint and type checks, unit + database tests, then browser tests
+test: venv tools chromium ## Lint and type checks, unit + database tests, attack sweep, browser tests
 	$(MAKE) lint
 	$(MAKE) test-unit
+	$(MAKE) test-security
 	$(MAKE) test-e2e
 
 test-unit: venv
@@ -123,6 +124,16 @@ test-e2e: venv tools chromium
 	@rc=0; pytest tests/e2e $(E2E_PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "tests/e2e: no browser tests collected"; rc=0; fi; \
 	exit $$rc
+
+# The attack suite (tests/security): every handler of every state over the websocket, against
+# the app served once for the run. A short sweep in `make test`; the full one in `make security`.
+SECURITY_PYTEST_ARGS ?= -p no:cacheprovider -q
+
+test-security: venv
+	SMARTWEB_ATTACK_SWEEP=short pytest tests/security $(SECURITY_PYTEST_ARGS)
+
+security: venv ## The full attack sweep (more well-typed and hostile calls per handler)
+	SMARTWEB_ATTACK_SWEEP=full pytest tests/security $(SECURITY_PYTEST_ARGS)
 
 # ------------------------------------------------------------------ benchmarks (not tests)
 BENCH_USERS ?= 200
@@ -157,7 +168,7 @@ lock: venv ## Refresh requirements.lock from .venv
 	@touch $(VENV_STAMP)
 
 clean: ## Remove build output, caches and test artifacts (keeps .venv, .tools, .pg)
-	rm -rf .web .web-e2e .web-e2e-mw .web-dev .web-prod .web-bench .states test-results tests/e2e/screenshots .pytest_cache .ruff_cache
+	rm -rf .web .web-e2e .web-e2e-mw .web-dev .web-prod .web-bench .web-security .states test-results tests/e2e/screenshots .pytest_cache .ruff_cache
 	find . -path ./.venv -prune -o -path ./.tools -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf
 

@@ -9,6 +9,7 @@ from . import pages  # noqa: F401  (registers every @rx.page)
 from .api.health import api
 from .config import settings
 from .services.core.queue import lifespan_worker
+from .state import door
 from .state.live import start_feed
 
 
@@ -23,6 +24,7 @@ def _private_files() -> None:
 
 
 _private_files()
+door.seal_framework_setters()  # no state takes Reflex's setvar(var, value) from a browser
 _ = settings.secret_key  # refuse to start without a usable secret (see config.py)
 
 app = rx.App(

@@ -149,6 +149,7 @@ class HandlerSpec:
             annotation = hints.get(p.name, inspect.Parameter.empty)
             if _is_upload(annotation):
                 uploads.add(p.name)
+                required.add(p.name)  # files come from the upload route, never left out
                 continue
             _check_bounded(f"{fn.__qualname__}({p.name})", annotation)
             adapters[p.name] = TypeAdapter(annotation)
@@ -175,6 +176,10 @@ class HandlerSpec:
         out: dict[str, Any] = {}
         for name, value in payload.items():
             if name in self.uploads:
+                # Only the upload route hands files over; over the websocket a browser can
+                # send any JSON in their place.
+                if not _are_files(value):
+                    raise Refused(BAD_REQUEST)
                 out[name] = value
                 continue
             try:
@@ -182,6 +187,12 @@ class HandlerSpec:
             except ValidationError as exc:
                 raise Refused(explain(exc, self.labels, name)) from None
         return out
+
+
+def _are_files(value: Any) -> bool:
+    from starlette.datastructures import UploadFile
+
+    return isinstance(value, list) and all(isinstance(f, UploadFile) for f in value)
 
 
 def _payload_size(payload: Mapping[str, Any], skip: frozenset[str]) -> int:
@@ -260,6 +271,28 @@ async def _resolve(state: rx.State) -> Actor | None:
     if actor is not None:
         await claim_for(state, actor)
     return actor
+
+
+def seal_framework_setters() -> int:
+    """Reflex gives every state a ``setvar(var_name, value)`` event that calls ``set_<var>``
+    with whatever the browser sends — outside the door, signed out too. No page of the app
+    uses it, so on every state of the app it becomes a door handler that takes no argument and
+    does nothing (an argument is refused with the door's message). Returns how many."""
+    sealed = 0
+    for cls in [*_IDENTITY, *_page_state_classes()]:
+        if spec_of(cls.event_handlers.get("setvar")) is not None:
+            continue
+
+        async def setvar(self: rx.State) -> Events:
+            return None
+
+        setvar.__qualname__ = f"{cls.__name__}.setvar"
+        setvar.__module__ = __name__
+        fn = event(public=True)(setvar)
+        handler = cls._create_event_handler(fn)
+        cls.setvar = cls.event_handlers["setvar"] = handler  # type: ignore[assignment]
+        sealed += 1
+    return sealed
 
 
 def login_redirect(state: rx.State) -> EventSpec:

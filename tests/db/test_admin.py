@@ -142,6 +142,32 @@ def test_nobody_grants_more_than_they_hold(org) -> None:  # type: ignore[no-unty
         assert s.exec(select(User).where(User.email == "new@acme-plumbing.test")).first() is None
 
 
+def test_a_user_admin_cannot_promote_themselves(org) -> None:  # type: ignore[no-untyped-def]
+    """Finding 3: holding admin.users is not a way to the Admin role (or to more permissions
+    on one's own role); nothing changes and nothing is audited."""
+    from smartweb_ui.models import UserRole
+
+    lead = _custom_user_admin(org)
+    before = _audit_count()
+    with system_session() as s:
+        roles_before = sorted(
+            str(r.role_id)
+            for r in s.exec(select(UserRole).where(UserRole.user_id == lead.user_id)).all()
+        )
+    # refused before any rank check: nobody changes their own account from the admin page
+    with pytest.raises(Conflict), tenant_session(lead) as s:
+        admin.set_user_role(s, lead, lead.user_id, _role_id(org.id, "Admin"))
+    with pytest.raises(Forbidden), tenant_session(lead) as s:
+        admin.set_role_permission(s, lead, _role_id(org.id, "Team Lead"), "admin.roles", True)
+    assert _audit_count() == before
+    with system_session() as s:
+        roles_after = sorted(
+            str(r.role_id)
+            for r in s.exec(select(UserRole).where(UserRole.user_id == lead.user_id)).all()
+        )
+    assert roles_after == roles_before
+
+
 def test_nobody_suspends_or_demotes_someone_who_outranks_them(org) -> None:  # type: ignore[no-untyped-def]
     lead = _custom_user_admin(org)
     for act in (

@@ -176,12 +176,19 @@ def _wait_for_workers(app: ServedApp, timeout_s: float = 120) -> None:
 
 @contextlib.contextmanager
 def serve_app(
-    *, prefix: str, web_workdir: str, redis_url: str = "", workers: int = 1
+    *,
+    prefix: str,
+    web_workdir: str,
+    redis_url: str = "",
+    workers: int = 1,
+    backend_only: bool = False,
 ) -> Iterator[ServedApp]:
     """Fresh embedded DB + demo data, then the production server on a free port; stops both.
 
     Reflex 0.10 runs several backend workers only with a Redis state manager (rxconfig maps
     REDIS_URL); their number then defaults to 2 x CPUs + 1 and GRANIAN_WORKERS pins it.
+    ``backend_only`` serves the websocket and HTTP routes without building the pages (what a
+    client speaking the protocol needs: the attack suite).
     """
     if workers > 1 and not redis_url:
         raise ValueError("several workers need Redis to share state")
@@ -210,10 +217,13 @@ def serve_app(
         # Reflex 0.10 serves the production build and the backend on one port.
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
+        ports = ("--backend-port", str(port))
+        if not backend_only:
+            ports = ("--frontend-port", str(port), *ports)
         command = [
-            *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
-            *("--frontend-port", str(port), "--backend-port", str(port)),
+            *(sys.executable, "-m", "reflex", "run", "--env", "prod", *ports),
             *("--backend-host", "127.0.0.1", "--loglevel", "info"),
+            *(("--backend-only",) if backend_only else ()),
         ]
         server_env = dict(env)
         if redis_url:
@@ -234,7 +244,8 @@ def serve_app(
         def up_or_gone() -> bool:
             if served.poll() is not None:
                 return True
-            return _answers(f"{base_url}/") and _answers(f"{base_url}/ping")
+            front = backend_only or _answers(f"{base_url}/")
+            return front and _answers(f"{base_url}/ping")
 
         answering = wait_until(up_or_gone, timeout_s=START_TIMEOUT_S, poll_s=0.25)
         if proc.poll() is not None:

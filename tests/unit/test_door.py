@@ -3,14 +3,17 @@ what a hostile browser could send before any service runs."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID, uuid4
 
 import pytest
+import reflex as rx
 from annotated_types import MaxLen
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 import smartweb_ui.smartweb_ui  # noqa: F401  (registers every page and state)
 from smartweb_ui.services.core.inputs import (
@@ -59,7 +62,11 @@ def test_only_the_sign_in_handlers_are_public() -> None:
     """And the live pages' ``stop_watch``: it only ends the tab's own live task, and it fires
     as the page unmounts — after a sign-out too, when a refusal would send the tab to the
     sign-in page with a stale ``next``."""
-    public = sorted(name for name, h in app_handlers() if (spec := spec_of(h)) and spec.public)
+    public = sorted(
+        name
+        for name, h in app_handlers()
+        if (spec := spec_of(h)) and spec.public and not name.endswith(".setvar")
+    )
     assert public == [
         "AuthState.check_session",
         "AuthState.open_sign_in",
@@ -195,3 +202,34 @@ def test_an_oversized_event_is_refused_before_validation() -> None:
     spec = HandlerSpec.of(note, public=False, background=False, labels={})
     with pytest.raises(Refused, match="more than SmartWeb takes"):
         spec.validate({"text": "x" * (door.MAX_PAYLOAD_BYTES + 1)})
+
+
+def test_reflex_setvar_is_sealed_on_every_state_of_the_app() -> None:
+    """Reflex's ``setvar(var_name, value)`` would call ``set_<var>`` with whatever a browser
+    sends, outside the door: on every app state it is a door handler that takes nothing."""
+    states = []
+    pending = list(rx.State.get_substates())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.get_substates())
+        if cls.__module__.startswith("smartweb_ui."):
+            states.append(cls)
+    assert len(states) > 10
+    for cls in states:
+        spec = spec_of(cls.event_handlers["setvar"])
+        assert spec is not None, cls.__name__
+        assert spec.validate({}) == {}
+        with pytest.raises(Refused):
+            spec.validate({"var_name": "token", "value": "x"})
+    assert door.seal_framework_setters() == 0  # idempotent: nothing left to seal
+
+
+def test_upload_parameters_take_only_files() -> None:
+    async def upload(self, files: list[rx.UploadFile]) -> None: ...
+
+    spec = HandlerSpec.of(upload, public=False, background=False, labels={})
+    for forged in ({}, {"files": "x"}, {"files": [{"name": "a.csv"}]}, {"files": None}):
+        with pytest.raises(Refused):
+            spec.validate(forged)
+    files = [UploadFile(io.BytesIO(b"name\nAcme"), filename="a.csv")]
+    assert spec.validate({"files": files})["files"] == files
