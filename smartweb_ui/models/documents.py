@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Index, Numeric, UniqueConstraint
+from sqlalchemy import Index, Numeric, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import INET
 from sqlmodel import Field, SQLModel
 
@@ -55,6 +55,14 @@ class Proposal(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organization_id", "proposal_number", "version"),
         Index("ix_proposals_org_status", "organization_id", "status"),
+        # The dashboard's proposal tiles: proposals sent in a span, read index-only.
+        Index(
+            "ix_proposals_org_sent",
+            "organization_id",
+            "sent_at",
+            postgresql_include=["status", "opportunity_id"],
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: UUID = pk()

@@ -262,6 +262,24 @@ async def _resolve(state: rx.State) -> Actor | None:
     return actor
 
 
+# Re-open the page: the browser hydrates again and sends its stored session token with it.
+RESUME_SCRIPT = "window.location.reload()"
+
+
+async def signed_out_answer(state: rx.State) -> EventSpec:
+    """What a protected handler answers when the tab has no session.
+
+    A tab whose state never ran a page load (``AuthState.check_session`` marks it) has lost its
+    state — the shared store (Redis) was restarted or flushed — while the browser still holds
+    its token: the page is re-opened, its hydration sends the token and the session resumes on
+    the same page. Otherwise the visitor is signed out: to /login, coming back here.
+    """
+    auth = await _identity(state)
+    if not getattr(auth, "_page_loaded", True):
+        return rx.call_script(RESUME_SCRIPT)
+    return login_redirect(state)
+
+
 def login_redirect(state: rx.State) -> EventSpec:
     """Send the visitor to /login, coming back to this page (same-site paths only)."""
     url = state.router.url
@@ -403,17 +421,20 @@ def event(
 
 async def _enter(
     state: rx.State, spec: HandlerSpec, payload: Mapping[str, Any]
-) -> tuple[dict[str, Any], Actor | None]:
-    """Validated arguments and the actor; raises Refused or returns actor None (signed out)."""
+) -> tuple[dict[str, Any], Actor | None, EventSpec | None]:
+    """Validated arguments, the actor, and (signed out: actor None) what to answer instead;
+    raises Refused."""
     args = spec.validate(payload)
     if spec.public:
-        return args, None
+        return args, None, None
     if spec.background:
         async with state:  # type: ignore[attr-defined]  # background proxies lock like this
             actor = await _resolve(state)
+            answer = await signed_out_answer(state) if actor is None else None
     else:
         actor = await _resolve(state)
-    return args, actor
+        answer = await signed_out_answer(state) if actor is None else None
+    return args, actor, answer
 
 
 def _coroutine_wrapper(
@@ -422,9 +443,9 @@ def _coroutine_wrapper(
     async def wrapper(self: rx.State, **payload: Any) -> Any:
         key = id(self)
         try:
-            args, actor = await _enter(self, spec, payload)
-            if actor is None and not spec.public:
-                return login_redirect(self)
+            args, actor, signed_out = await _enter(self, spec, payload)
+            if signed_out is not None:
+                return signed_out
             if actor is not None:
                 _ACTORS[key] = actor
             return await handler(self, **args)
@@ -442,9 +463,9 @@ def _generator_wrapper(
     async def wrapper(self: rx.State, **payload: Any) -> AsyncIterator[Any]:
         key = id(self)
         try:
-            args, actor = await _enter(self, spec, payload)
-            if actor is None and not spec.public:
-                yield login_redirect(self)
+            args, actor, signed_out = await _enter(self, spec, payload)
+            if signed_out is not None:
+                yield signed_out
                 return
             if actor is not None:
                 _ACTORS[key] = actor
