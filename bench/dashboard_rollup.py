@@ -50,10 +50,9 @@ BUILD_SQL = [
          AND p.opportunity_id NOT IN (SELECT id FROM opportunities WHERE deleted_at IS NOT NULL)
        GROUP BY 1, 2, 3""",
     "CREATE INDEX ON rollup_proposals_daily (organization_id, day) INCLUDE (accepted, n)",
-    "VACUUM ANALYZE rollup_closed_daily",
-    "VACUUM ANALYZE rollup_leads_daily",
-    "VACUUM ANALYZE rollup_proposals_daily",
 ]
+VACUUM_SQL = [f"VACUUM ANALYZE {t}" for t in ("rollup_closed_daily", "rollup_leads_daily",
+                                              "rollup_proposals_daily")]  # fmt: skip
 
 # One statement per chart, the period as local days (:s..:e, previous :ps..:pe, chart :lo..:hi).
 CHART_SQL = {

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("SMARTWEB_PGDATA", "/tmp/leadbench")
@@ -271,7 +272,7 @@ def main() -> None:
         with db.tenant_session(actor) as s:
             svc = timed(lambda: list_leads(s, actor, filters, sort=sort, after=after))  # noqa: B023
             flt = LeadFilter.parse(filters)
-            stmt = list_query(actor, flt, sort, "America/New_York")
+            stmt = list_query(actor, flt, sort, ZoneInfo("America/New_York"))
             if after:
                 stmt = stmt.where(_after(sort, after))
             sql = str(

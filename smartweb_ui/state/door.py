@@ -366,7 +366,11 @@ def _hook_events(state: rx.State, hook: str | None, exc: DomainError) -> list[Ev
 
 
 def _failure(
-    state: rx.State, spec: HandlerSpec, hook: str | None, exc: BaseException
+    state: rx.State,
+    spec: HandlerSpec,
+    hook: str | None,
+    exc: BaseException,
+    failure_hook: str | None = None,
 ) -> list[Event]:
     """The events that answer a failed handler (one toast, plus the state's hook)."""
     if isinstance(exc, Refused):
@@ -378,7 +382,13 @@ def _failure(
             log.exception("door: %s refused (%s) and its on_refused hook failed", spec.name, exc)
             return [rx.toast.error(exc.message)]
     log.exception("door: %s failed", spec.name)
-    return [rx.toast.error(GENERIC_ERROR)]
+    undo: list[Event] = []
+    if failure_hook is not None and isinstance(exc, Exception):
+        try:  # e.g. a drop the browser already shows: the card goes back to where it is
+            undo = _hook_events(state, failure_hook, exc)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("door: %s failed and its on_failure hook failed too", spec.name)
+    return [*undo, rx.toast.error(GENERIC_ERROR)]
 
 
 # ------------------------------------------------------------------ the decorator
@@ -388,6 +398,7 @@ def event(
     public: bool = False,
     background: bool = False,
     on_refused: str | None = None,
+    on_failure: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Any:
     """Declare an event handler that goes through the door (and register it with Reflex).
@@ -397,15 +408,17 @@ def event(
         public: callable signed out (sign-in form only); no actor, no ``run``.
         background: a Reflex background task (``async with self`` to touch the state).
         on_refused: name of a state method ``(exc) -> events`` called when a service refuses.
+        on_failure: the same for an unexpected failure (the database gone, a bug), for what
+            must be undone on the page whatever the cause; the generic toast follows.
         labels: argument (or form field) name -> the name a person knows it by.
     """
 
     def decorate(handler: Callable[..., Any]) -> Any:
         spec = HandlerSpec.of(handler, public=public, background=background, labels=labels or {})
         if inspect.isasyncgenfunction(handler):
-            wrapper = _generator_wrapper(handler, spec, on_refused)
+            wrapper = _generator_wrapper(handler, spec, on_refused, on_failure)
         elif inspect.iscoroutinefunction(handler):
-            wrapper = _coroutine_wrapper(handler, spec, on_refused)
+            wrapper = _coroutine_wrapper(handler, spec, on_refused, on_failure)
         else:
             raise TypeError(f"{handler.__qualname__}: door handlers are async")
         functools.update_wrapper(wrapper, handler)
@@ -438,7 +451,7 @@ async def _enter(
 
 
 def _coroutine_wrapper(
-    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None, failure_hook: str | None
 ) -> Callable[..., Any]:
     async def wrapper(self: rx.State, **payload: Any) -> Any:
         key = id(self)
@@ -450,7 +463,7 @@ def _coroutine_wrapper(
                 _ACTORS[key] = actor
             return await handler(self, **args)
         except Exception as exc:  # noqa: BLE001 - the door answers every failure
-            return _failure(self, spec, hook, exc)
+            return _failure(self, spec, hook, exc, failure_hook)
         finally:
             _ACTORS.pop(key, None)
 
@@ -458,7 +471,7 @@ def _coroutine_wrapper(
 
 
 def _generator_wrapper(
-    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None, failure_hook: str | None
 ) -> Callable[..., Any]:
     async def wrapper(self: rx.State, **payload: Any) -> AsyncIterator[Any]:
         key = id(self)
@@ -472,7 +485,7 @@ def _generator_wrapper(
             async for item in handler(self, **args):
                 yield item
         except Exception as exc:  # noqa: BLE001 - the door answers every failure
-            for item in _failure(self, spec, hook, exc):
+            for item in _failure(self, spec, hook, exc, failure_hook):
                 yield item
         finally:
             _ACTORS.pop(key, None)

@@ -164,7 +164,7 @@ async def listen(
     dsn: str, *, retry_seconds: float = 1.0, ready: asyncio.Event | None = None
 ) -> AsyncIterator[Change]:
     """Every change any worker commits, as it is committed. Reconnects after a lost
-    connection (a restarted database), waiting ``retry_seconds`` (doubling, at most 10 s).
+    connection (a restarted database), waiting ``retry_seconds`` (doubling, at most 5 s).
     ``ready`` is set while the LISTEN is in place (cleared while reconnecting)."""
     delay = retry_seconds
     while True:
@@ -186,7 +186,7 @@ async def listen(
                 "change feed: connection lost (%s); retrying in %.0fs", type(exc).__name__, delay
             )
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+            delay = min(delay * 2, 5.0)
 
 
 def feed(ready: asyncio.Event | None = None) -> AsyncIterator[Change]:
