@@ -431,6 +431,7 @@ def bench_rollup(result: dict[str, Any], repeat: int) -> tuple[float, float, flo
     params = ru.params(result["ctx"])
     live = [st for name in ru.LIVE_CHARTS for st in result["statements"][name]]
     per_chart: dict[str, tuple[float, float]] = {}
+    per_cpu: dict[str, float] = {}
 
     def run_rollup(conn: Any, sql: str) -> None:
         conn.execute(sa.text(sql), params).all()
@@ -443,11 +444,9 @@ def bench_rollup(result: dict[str, Any], repeat: int) -> tuple[float, float, flo
 
     with engine.begin() as conn:
         conn.exec_driver_sql(result["statements"]["kpis"][0][0], result["statements"]["kpis"][0][1])
-        for name, sql in ru.CHART_SQL.items():
+        for name, sql in [*ru.CHART_SQL.items(), ("open-pipeline tile", ru.OPEN_TILE_SQL)]:
             per_chart[name] = timed_ms(lambda sql=sql: run_rollup(conn, sql), repeat)
-        per_chart["open-pipeline tile"] = timed_ms(
-            lambda: run_rollup(conn, ru.OPEN_TILE_SQL), repeat
-        )
+            per_cpu[name] = cpu_per_run_ms(conn, lambda sql=sql: run_rollup(conn, sql), 10)
 
         def whole() -> None:
             for sql in [*ru.CHART_SQL.values(), ru.OPEN_TILE_SQL]:
@@ -458,11 +457,11 @@ def bench_rollup(result: dict[str, Any], repeat: int) -> tuple[float, float, flo
         cpu = cpu_per_run_ms(conn, whole, max(5, repeat))
     print("rollup way, last 12 months, everyone (raw SQL, owner connection)")
     for name, (med, low) in per_chart.items():
-        print(f"  {name:<28} {med:8.1f} ({low:6.1f}) ms   from the rollups")
+        print(f"  {name:<28} {med:8.1f} ({low:6.1f}) ms  CPU {per_cpu[name]:6.1f}  rollups")
     live_ms = sum(r[3] for r in result["rows"] if r[0] in ru.LIVE_CHARTS)
-    print(
-        f"  {'forecast + funnel + campaigns':<28} {live_ms:8.1f} ms   live (raw, as measured above)"
-    )
+    live_cpu = sum(r[5] for r in result["rows"] if r[0] in ru.LIVE_CHARTS)
+    what = "forecast + funnel + campaigns"
+    print(f"  {what:<28} {live_ms:8.1f} ms           CPU {live_cpu:6.1f}  live, as above")
     print(f"  all charts: wall {total[0]:.1f} ms (min {total[1]:.1f}); backend CPU {cpu:.1f} ms")
     return total[0], cpu, total[0]
 

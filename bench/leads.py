@@ -300,9 +300,9 @@ def main() -> None:
             flt = LeadFilter.parse(filters)
             page = timed(lambda: inbox_page(s, actor, flt, sort, after or "", count=True))  # noqa: B023
             counted = timed(lambda: count_matching(s, actor, flt))  # noqa: B023
-            label = inbox_page(s, actor, flt, sort, after or "", count=True).total_label
+            shown = inbox_page(s, actor, flt, sort, after or "", count=True).total_label
         with_count.append(
-            (pct(svc, 0.5), pct(page, 0.5), pct(page, 0.95), pct(counted, 0.5), label)
+            (pct(svc, 0.5), pct(page, 0.5), pct(page, 0.95), pct(counted, 0.5), shown)
         )
         print(
             f"{label:46} {pct(svc, 0.5):8.1f} {p95:8.1f} {pct(raw, 0.5):8.1f} {pct(raw, 0.95):8.1f} {pct(svc, 0.5) / pct(raw, 0.5):6.2f} {n:5}  {', '.join(used)}{seq}",

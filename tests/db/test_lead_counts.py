@@ -4,6 +4,7 @@ until a lead-related change commits."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from smartweb_ui.db import tenant_session
 from smartweb_ui.services.core import cache
@@ -24,9 +25,11 @@ def test_about_rounds_to_three_figures() -> None:
     assert counts.about(199_960) == "about 200,000"
 
 
-def test_exact_below_the_threshold_estimated_above(org, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_exact_below_the_threshold_estimated_above(org, engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     make_many(org.id, 8)
     make_lead(org.id, "Blue Pipe Plumbing")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE leads, companies"))  # the planner's estimate reads these
     mgr = org.actors["manager"]
     with tenant_session(mgr) as s:
         small = inbox_page(s, mgr, LeadFilter.parse({"search": "blue pipe"}), "score")
@@ -36,7 +39,9 @@ def test_exact_below_the_threshold_estimated_above(org, monkeypatch) -> None:  #
         assert big.count_is_estimate and big.total_label.startswith("about ")
         assert big.total is not None and big.total >= 4  # never below what the exact pass saw
         searched = counts.count_matching(s, mgr, {"search": "bulk co"})
+        # A table this small leaves the 2 % sample empty: the proven lower bound is shown.
         assert searched.is_estimate and searched.n >= 4
+        assert searched.label == "3+" or searched.label.startswith("about ")
 
 
 def test_view_counts_are_cached_until_a_lead_change_commits(org) -> None:  # type: ignore[no-untyped-def]

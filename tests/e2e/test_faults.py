@@ -214,15 +214,15 @@ class Movers:
                 if kind == "closed":
                     return
 
-    async def run(self, seconds: float, fault: Callable[[], Awaitable[Any]] | None = None) -> Any:
-        """Move for ``seconds`` in all, running ``fault`` one second in; returns its result."""
-        until = [time.monotonic() + seconds]
+    async def run(self, after: float, fault: Callable[[], Awaitable[Any]]) -> Any:
+        """Move; one second in, run ``fault``; go on for ``after`` seconds once it is over.
+        Returns what ``fault`` returned."""
+        until = [time.monotonic() + 3600]
         loops = [asyncio.create_task(self._loop(tab, until)) for tab in self.tabs]
-        result = None
         try:
-            if fault is not None:
-                await asyncio.sleep(1.0)
-                result = await fault()
+            await asyncio.sleep(1.0)
+            result = await fault()
+            until[0] = time.monotonic() + after
             await asyncio.gather(*loops)
         finally:
             until[0] = 0
@@ -231,6 +231,32 @@ class Movers:
             for tab in self.tabs:
                 await tab.sock.close()
         return result
+
+
+def _deals_first(dsn: str, world: World) -> None:
+    """Number each stage's open deals with the simulated users' deals first, so they are among
+    the cards a board shows (``prepare_world`` appends them after the demo's deals)."""
+    with psycopg.connect(dsn) as conn:
+        conn.execute(
+            """
+            WITH r AS (
+              SELECT id, row_number() OVER (PARTITION BY current_stage_id
+                                            ORDER BY id = ANY(%(ids)s::uuid[]) DESC, position) - 1 AS p
+              FROM opportunities
+              WHERE status = 'open' AND deleted_at IS NULL AND NOT is_archived
+                AND current_stage_id IN (SELECT current_stage_id FROM opportunities
+                                         WHERE id = ANY(%(ids)s::uuid[])))
+            UPDATE opportunities o SET position = r.p FROM r WHERE o.id = r.id
+            """,
+            {"ids": list(world.deals)},
+        )
+
+
+def _world(dsn: str, users: int, deals_per_user: int, seed: int) -> World:
+    world = prepare_world(dsn, users=users, deals_per_user=deals_per_user, leads_per_user=0,
+                          seed=seed)  # fmt: skip
+    _deals_first(dsn, world)
+    return world
 
 
 def _db_now(dsn: str) -> Any:
@@ -243,7 +269,7 @@ def test_postgres_restart_under_load_recovers_within_five_seconds_and_loses_noth
     faulty: ServedApp, dsn: str
 ) -> None:
     users = 6 if SLOW else 3
-    world = prepare_world(dsn, users=users, deals_per_user=4, leads_per_user=0, seed=31)
+    world = _world(dsn, users, 4, seed=31)
     since = _db_now(dsn)
     marks: dict[str, float] = {}
 
@@ -256,7 +282,7 @@ def test_postgres_restart_under_load_recovers_within_five_seconds_and_loses_noth
 
     async def scenario() -> Movers:
         movers = await Movers.open(faulty.base_url, world)
-        await movers.run(30.0 if SLOW else 12.0, restart)
+        await movers.run(20.0 if SLOW else 8.0, restart)
         return movers
 
     movers = asyncio.run(scenario())
@@ -340,7 +366,7 @@ async def _plain_event(tab: Tab) -> str:
 def test_a_killed_worker_s_tabs_reconnect_and_keep_session_and_page(
     faulty: ServedApp, dsn: str
 ) -> None:
-    world = prepare_world(dsn, users=6, deals_per_user=2, leads_per_user=0, seed=47)
+    world = _world(dsn, 6, 2, seed=47)
 
     async def scenario() -> tuple[int, int, list[str]]:
         tally = Tally()
@@ -389,7 +415,7 @@ def test_a_killed_worker_s_tabs_reconnect_and_keep_session_and_page(
 def test_after_a_redis_restart_a_tab_resumes_its_session_from_the_stored_token(
     faulty: ServedApp, own_redis: OwnRedis, dsn: str
 ) -> None:
-    world = prepare_world(dsn, users=2, deals_per_user=2, leads_per_user=0, seed=53)
+    world = _world(dsn, 2, 2, seed=53)
 
     async def scenario() -> list[str]:
         tally = Tally()
@@ -425,7 +451,7 @@ def test_after_a_redis_restart_a_tab_resumes_its_session_from_the_stored_token(
 def test_redis_restarted_twice_under_load_loses_no_acknowledged_move(
     faulty: ServedApp, own_redis: OwnRedis, dsn: str
 ) -> None:
-    world = prepare_world(dsn, users=4, deals_per_user=3, leads_per_user=0, seed=61)
+    world = _world(dsn, 4, 3, seed=61)
     since = _db_now(dsn)
 
     async def restarts() -> None:
@@ -436,7 +462,7 @@ def test_redis_restarted_twice_under_load_loses_no_acknowledged_move(
 
     async def scenario() -> Movers:
         movers = await Movers.open(faulty.base_url, world)
-        await movers.run(20.0, restarts)
+        await movers.run(10.0, restarts)
         return movers
 
     movers = asyncio.run(scenario())

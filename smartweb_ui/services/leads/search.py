@@ -19,9 +19,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from ...models import Company
 from ..core.text import contains_pattern
 
 PROBE = 1000
@@ -54,22 +53,6 @@ def search_clause(
     if pattern is None:
         return None
     return company_id.in_(matching_companies(pattern, digits, limit))
-
-
-def text_predicate(text: str) -> sa.ColumnElement[bool]:
-    """The search as a predicate over ``companies`` (for the planner's estimate of a count:
-    under RLS it would not use the trigram indexes, so it is never run)."""
-    pattern, digits = search_patterns(text)
-    if pattern is None:
-        return sa.false()
-    tests = [
-        col(Company.name).ilike(pattern),
-        col(Company.email).ilike(pattern),
-        col(Company.website).ilike(pattern),
-    ]
-    if digits:
-        tests.append(sa.func.regexp_replace(col(Company.phone), "[^0-9]", "", "g").like(digits))
-    return sa.or_(*tests)
 
 
 def matcher(text: str) -> Callable[[Any], bool]:
