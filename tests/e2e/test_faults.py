@@ -159,6 +159,24 @@ def dsn(faulty: ServedApp) -> str:
 
 
 # ------------------------------------------------------------------ simulated tabs
+async def _open_board(tab: Tab) -> None:
+    """``Tab.open_board``, until the board's columns have arrived: its navigation may be
+    answered first by a delta carrying the columns' empty default."""
+    mark = len(tab.sock.received)
+    await tab.open_board()
+    if tab.mine:
+        return
+    got = await _received(tab, lambda r: bool(_var(r, BOARD, "columns")), since=mark)
+    columns = _var(got, BOARD, "columns")
+    tab.open_stages = [c["id"] for c in columns if not c["is_won"] and not c["is_lost"]]
+    tab.mine = {
+        card["id"]: (c["id"], card["version"])
+        for c in columns
+        for card in c["cards"]
+        if card.get("owner_id") == tab.user.user_id
+    }
+
+
 def _board_summary(tab: Tab) -> str:
     """What the tab's board showed (when it holds none of the user's deals)."""
     columns = next((_var(r, BOARD, "columns") for r in reversed(tab.sock.received)
@@ -193,7 +211,7 @@ class Movers:
         tabs = [Tab(base_url, u, tally, random.Random(seed + i)) for i, u in enumerate(world.users)]
         for tab in tabs:
             await tab.sign_in()
-            await tab.open_board()
+            await _open_board(tab)
             assert tab.mine, _board_summary(tab)
         return cls(tabs, tally)
 
@@ -204,7 +222,7 @@ class Movers:
             started = time.monotonic()
             try:
                 if stale:  # after a failed drop: where my deals really are
-                    await tab.open_board()
+                    await _open_board(tab)
                     stale = False
                 seconds = await tab.move()
                 if seconds is not None:
@@ -334,12 +352,14 @@ def _connections_of(worker: psutil.Process, port: int) -> int:
     )
 
 
-async def _received(tab: Tab, found: Callable[[Any], bool], timeout_s: float = 30) -> Any:
-    """The first message received on the tab's socket (since it connected) that ``found``
+async def _received(
+    tab: Tab, found: Callable[[Any], bool], timeout_s: float = 30, since: int = 0
+) -> Any:
+    """The first message received on the tab's socket (from index ``since``) that ``found``
     accepts, waiting for it up to ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while True:
-        for r in tab.sock.received:
+        for r in tab.sock.received[since:]:
             if found(r):
                 return r
         if time.monotonic() > deadline or not tab.sock.alive:
@@ -385,7 +405,7 @@ def test_a_killed_worker_s_tabs_reconnect_and_keep_session_and_page(
         tabs = [Tab(faulty.base_url, u, tally, random.Random(i)) for i, u in enumerate(world.users)]
         for tab in tabs:
             await tab.sign_in()
-            await tab.open_board()
+            await _open_board(tab)
         workers = faulty.serving_workers()
         assert len(workers) == 2, workers
         victim = max(workers, key=lambda w: _connections_of(w, faulty.port))
@@ -434,7 +454,7 @@ def test_after_a_redis_restart_a_tab_resumes_its_session_from_the_stored_token(
         tabs = [Tab(faulty.base_url, u, tally, random.Random(i)) for i, u in enumerate(world.users)]
         for tab in tabs:
             await tab.sign_in()
-            await tab.open_board()
+            await _open_board(tab)
         own_redis.stop()
         own_redis.start()  # empty: every tab's state is gone
         problems = []
