@@ -322,6 +322,11 @@ def test_postgres_restart_under_load_recovers_within_five_seconds_and_loses_noth
         f"moves ok {sum(o.ok for o in movers.outcomes)}, failed {len(failed)} "
         f"({sorted({o.kind for o in failed})}); database down for {up - marks['down']:.1f}s"
     )
+    for o in movers.outcomes:
+        if not o.ok or o.started >= marks["down"] - 0.5:
+            print(
+                f"  {o.started - marks['down']:+6.2f}s {o.seconds:5.2f}s {o.kind or 'ok'} {o.detail[:90]}"
+            )
     # While it was down: an error toast on a live socket, never a dead page or silence.
     assert all(o.kind == "toast" for o in failed), [o.detail[:200] for o in failed][:5]
     # Back within 5 s: every move started from then on succeeded, and some did.
