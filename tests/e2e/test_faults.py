@@ -67,6 +67,7 @@ from bench.simulate import (
     check_database,
     prepare_world,
 )
+from tests.security.protocol import ProtocolError
 
 REDIS_SERVER = "/usr/bin/redis-server"
 SLOW = bool(os.environ.get("SMARTWEB_SLOW"))
@@ -79,6 +80,7 @@ def slow(test: Callable[..., None]) -> Callable[..., None]:
 
 
 RECOVERY_GOAL_S = 5.0
+BOARD_TIMEOUT_S = 10.0  # a board re-opened while the database is away gets toasts, no columns
 RESUME_SCRIPT = "window.location.reload()"
 
 
@@ -220,10 +222,21 @@ class Movers:
         while time.monotonic() < until[0]:
             await asyncio.sleep(tab.rng.uniform(0.15, 0.4))
             started = time.monotonic()
-            try:
-                if stale:  # after a failed drop: where my deals really are
-                    await _open_board(tab)
+            if stale:  # after a failed drop: where my deals really are (the board again)
+                mark = len(tab.sock.received)
+                try:
+                    await asyncio.wait_for(_open_board(tab), BOARD_TIMEOUT_S)
                     stale = False
+                except (TimeoutError, AssertionError, ProtocolError):
+                    # No board while the database is away: what the page got instead.
+                    toast = any(tab._refusal(r) for r in tab.sock.received[mark:])
+                    kind = "closed" if not tab.sock.alive else "toast" if toast else "no-answer"
+                    seconds = time.monotonic() - started
+                    self.outcomes.append(Outcome(started, seconds, False, kind, "board re-open"))
+                    if kind == "closed":
+                        return
+                    continue
+            try:
                 seconds = await tab.move()
                 if seconds is not None:
                     self.outcomes.append(Outcome(started, seconds, True))
