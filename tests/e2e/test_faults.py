@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -247,6 +248,8 @@ class Movers:
                     kind = "closed"
                 elif isinstance(exc, TimeoutError):
                     kind = "no-answer"
+                elif "changed this deal" in text:  # a version conflict, not the fault's doing
+                    kind = "conflict"
                 elif "toast" in text:
                     kind = "toast"
                 else:
@@ -302,6 +305,12 @@ def _world(dsn: str, users: int, deals_per_user: int, seed: int) -> World:
     return world
 
 
+def _message(detail: str) -> str:
+    """The words of an error toast in a failure's text (its script carries them)."""
+    words = re.findall(r"[A-Z][A-Za-z' ,.;]{12,}", detail.replace("\\", ""))
+    return words[0][:100] if words else detail[:100]
+
+
 def _db_now(dsn: str) -> Any:
     with psycopg.connect(dsn) as conn:
         return conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
@@ -330,20 +339,28 @@ def test_postgres_restart_under_load_recovers_within_five_seconds_and_loses_noth
 
     movers = asyncio.run(scenario())
     up = marks["up"]
-    failed = [o for o in movers.outcomes if not o.ok]
+    # A refused version ("X changed this deal") is the board's concurrency check, not the
+    # restart's doing (the simulated tab keeps the version its last answer carried): counted
+    # and shown, not held against recovery.
+    conflicts = [o for o in movers.outcomes if o.kind == "conflict"]
+    failed = [o for o in movers.outcomes if not o.ok and o.kind != "conflict"]
     print(
         f"moves ok {sum(o.ok for o in movers.outcomes)}, failed {len(failed)} "
-        f"({sorted({o.kind for o in failed})}); database down for {up - marks['down']:.1f}s"
+        f"({sorted({o.kind for o in failed})}), version conflicts {len(conflicts)}; "
+        f"database down for {up - marks['down']:.1f}s"
     )
     for o in movers.outcomes:
         if not o.ok or o.started >= marks["down"] - 0.5:
             print(
-                f"  {o.started - marks['down']:+6.2f}s {o.seconds:5.2f}s {o.kind or 'ok'} {o.detail[:90]}"
+                f"  {o.started - marks['down']:+6.2f}s {o.seconds:5.2f}s {o.kind or 'ok'} "
+                f"{_message(o.detail)}"
             )
     # While it was down: an error toast on a live socket, never a dead page or silence.
     assert all(o.kind == "toast" for o in failed), [o.detail[:200] for o in failed][:5]
     # Back within 5 s: every move started from then on succeeded, and some did.
-    late = [o for o in movers.outcomes if o.started >= up + RECOVERY_GOAL_S]
+    late = [
+        o for o in movers.outcomes if o.started >= up + RECOVERY_GOAL_S and o.kind != "conflict"
+    ]
     assert late and all(o.ok for o in late), [o.detail[:200] for o in late if not o.ok][:5]
     first_ok = min((o.started + o.seconds for o in movers.outcomes if o.ok and o.started >= up),
                    default=None)  # fmt: skip
