@@ -180,6 +180,24 @@ async def _open_board(tab: Tab) -> None:
     }
 
 
+async def _board_or_toast(tab: Tab, mark: int) -> bool:
+    """Re-open the board: True once it is shown, False as soon as an error toast answers
+    instead (the database away); raises TimeoutError after BOARD_TIMEOUT_S without either."""
+    opening = asyncio.create_task(_open_board(tab))
+    deadline = time.monotonic() + BOARD_TIMEOUT_S
+    try:
+        while not opening.done():
+            if any(tab._refusal(r) for r in tab.sock.received[mark:]):
+                return False
+            if time.monotonic() > deadline:
+                raise TimeoutError("neither the board nor a toast")
+            await asyncio.sleep(0.05)
+        opening.result()
+        return True
+    finally:
+        opening.cancel()
+
+
 def _board_summary(tab: Tab) -> str:
     """What the tab's board showed (when it holds none of the user's deals)."""
     columns = next((_var(r, BOARD, "columns") for r in reversed(tab.sock.received)
@@ -226,8 +244,10 @@ class Movers:
             if stale:  # after a failed drop: where my deals really are (the board again)
                 mark = len(tab.sock.received)
                 try:
-                    await asyncio.wait_for(_open_board(tab), BOARD_TIMEOUT_S)
-                    stale = False
+                    if await _board_or_toast(tab, mark):
+                        stale = False
+                    else:
+                        raise TimeoutError("an error toast instead of the board")
                 except (TimeoutError, AssertionError, ProtocolError):
                     # No board while the database is away: what the page got instead.
                     toast = any(tab._refusal(r) for r in tab.sock.received[mark:])
