@@ -16,7 +16,8 @@ Before the body runs, the door
    sane, booleans real booleans, choices from their set) — a bad one is refused with a
    message and nothing runs;
 2. resolves the actor from the server-side session; a signed-out visitor goes to
-   ``/login?next=<this page>`` (``public=True`` handlers — sign-in — skip this).
+   ``/login?next=<this page>`` (``public=True`` handlers — sign-in — skip this), while a tab
+   whose state the shared store lost re-opens its page to hydrate with its stored token.
 
 ``door.run(self, fn, *args)`` then calls ``fn(session, actor, *args)`` in ONE tenant transaction
 on a worker thread, so a slow query never holds the event loop (or other users). A
