@@ -168,7 +168,7 @@ lock: venv ## Refresh requirements.lock from .venv
 	@touch $(VENV_STAMP)
 
 clean: ## Remove build output, caches and test artifacts (keeps .venv, .tools, .pg)
-	rm -rf .web .web-e2e .web-e2e-mw .web-dev .web-prod .web-bench .web-security .states test-results tests/e2e/screenshots .pytest_cache .ruff_cache
+	rm -rf .web .web-e2e .web-e2e-mw .web-e2e-faults .web-dev .web-prod .web-bench .web-security .states test-results tests/e2e/screenshots .pytest_cache .ruff_cache
 	find . -path ./.venv -prune -o -path ./.tools -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf
 

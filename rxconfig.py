@@ -8,7 +8,8 @@ Notes for Reflex 0.10:
 - ``db_url`` is not set: the app owns its engine (``smartweb_ui.db``), Reflex's ``rx.Model``
   machinery is not used.
 - ``REDIS_URL`` (when set) switches Reflex's state manager to Redis, which lets ``reflex run
-  --env prod`` start several backend workers that share state.
+  --env prod`` start several backend workers that share state; a worker that dies is started
+  again (``smartweb_ui/serving.py``) instead of Granian stopping the whole server.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from __future__ import annotations
 import reflex as rx
 
 from smartweb_ui.config import settings
+from smartweb_ui.serving import respawn_failed_workers
+
+respawn_failed_workers()
 
 config = rx.Config(
     app_name="smartweb_ui",

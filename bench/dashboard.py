@@ -315,13 +315,14 @@ class Recorder:
 
 
 def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
-    from smartweb_ui.services import analytics as an
     from smartweb_ui.services.analytics import cache
+    from smartweb_ui.services.analytics import overview as an
 
     engine = db.get_engine()
     rec = Recorder()
     sa.event.listen(engine, "before_cursor_execute", rec)
     rows: list[tuple[str, float, float, float, float, float]] = []
+    statements: dict[str, list[tuple[str, Any]]] = {}
     try:
         with db.tenant_session(actor) as s:
             ctx = an.context(s, actor, filters)
@@ -359,6 +360,7 @@ def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
                     return cpu_per_run_ms(conn, once, max(10, repeat))
 
             rows.append((name, *timed_ms(service, repeat), *timed_ms(raw, repeat), raw_cpu()))
+            statements[name] = captured
 
         def whole(use_cache: bool) -> None:
             with db.tenant_session(actor) as s:
@@ -383,7 +385,85 @@ def bench_filter(actor: Any, filters: Any, repeat: int) -> dict[str, Any]:
     finally:
         sa.event.remove(engine, "before_cursor_execute", rec)
     return {"rows": rows, "total": total, "cached": cached, "version": version_ms,
-            "total_cpu": total_cpu}  # fmt: skip
+            "total_cpu": total_cpu, "statements": statements, "ctx": ctx}  # fmt: skip
+
+
+def migrate(revision: str) -> None:
+    """Move the bench database's schema to ``revision`` (indexes dropped or built)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    started = time.perf_counter()
+    if revision == "head":
+        command.upgrade(cfg, "head")
+    else:
+        command.downgrade(cfg, revision)
+    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE"))
+    print(f"\nschema at {revision} ({time.perf_counter() - started:.1f}s)")
+
+
+def calibrate() -> float:
+    """Backend CPU of a fixed query: compares runs made while the machine is more or less busy."""
+    with db.get_engine().connect() as conn:
+        return cpu_per_run_ms(
+            conn,
+            lambda: conn.exec_driver_sql("SELECT count(*) FROM generate_series(1, 1000000)").all(),
+            5,
+        )
+
+
+def bench_rollup(result: dict[str, Any], repeat: int) -> tuple[float, float, float]:
+    """The rollup way for the filter of ``result``: rollup statements for the charts they can
+    answer, the live statements (as captured) for the others. (wall, CPU, wall) in ms."""
+    import dashboard_rollup as ru
+
+    engine = db.get_engine()
+    with engine.begin() as conn:
+        started = time.perf_counter()
+        sizes = ru.build(conn)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for sql in ru.VACUUM_SQL:  # index-only reads need the visibility map
+            conn.execute(sa.text(sql))
+        print(f"\nrollups built in {time.perf_counter() - started:.1f}s: "
+              + ", ".join(f"{k} {v:,} rows" for k, v in sizes.items()))  # fmt: skip
+    params = ru.params(result["ctx"])
+    live = [st for name in ru.LIVE_CHARTS for st in result["statements"][name]]
+    per_chart: dict[str, tuple[float, float]] = {}
+    per_cpu: dict[str, float] = {}
+
+    def run_rollup(conn: Any, sql: str) -> None:
+        conn.execute(sa.text(sql), params).all()
+
+    def run_live(conn: Any, statements: list[tuple[str, Any]]) -> None:
+        for statement, p in statements:
+            out = conn.exec_driver_sql(statement, p)
+            if out.returns_rows:
+                out.all()
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql(result["statements"]["kpis"][0][0], result["statements"]["kpis"][0][1])
+        for name, sql in [*ru.CHART_SQL.items(), ("open-pipeline tile", ru.OPEN_TILE_SQL)]:
+            per_chart[name] = timed_ms(lambda sql=sql: run_rollup(conn, sql), repeat)
+            per_cpu[name] = cpu_per_run_ms(conn, lambda sql=sql: run_rollup(conn, sql), 10)
+
+        def whole() -> None:
+            for sql in [*ru.CHART_SQL.values(), ru.OPEN_TILE_SQL]:
+                run_rollup(conn, sql)
+            run_live(conn, live)
+
+        total = timed_ms(whole, repeat)
+        cpu = cpu_per_run_ms(conn, whole, max(5, repeat))
+    print("rollup way, last 12 months, everyone (raw SQL, owner connection)")
+    for name, (med, low) in per_chart.items():
+        print(f"  {name:<28} {med:8.1f} ({low:6.1f}) ms  CPU {per_cpu[name]:6.1f}  rollups")
+    live_ms = sum(r[3] for r in result["rows"] if r[0] in ru.LIVE_CHARTS)
+    live_cpu = sum(r[5] for r in result["rows"] if r[0] in ru.LIVE_CHARTS)
+    what = "forecast + funnel + campaigns"
+    print(f"  {what:<28} {live_ms:8.1f} ms           CPU {live_cpu:6.1f}  live, as above")
+    print(f"  all charts: wall {total[0]:.1f} ms (min {total[1]:.1f}); backend CPU {cpu:.1f} ms")
+    return total[0], cpu, total[0]
 
 
 def report(label: str, result: dict[str, Any]) -> None:
@@ -419,6 +499,10 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="reuse an already generated database")
+    parser.add_argument(
+        "--before", default="0004",
+        help="the revision measured as 'before' (indexes of later revisions dropped), '' to skip",
+    )  # fmt: skip
     args = parser.parse_args()
 
     from smartweb_ui.services.access.accounts import actor_for
@@ -456,12 +540,36 @@ def main() -> None:
         }
         rep = s.execute(sa.text("SELECT id FROM users WHERE email = 'rep3@bench-trades.bench'")).scalar()  # fmt: skip
     print("Bench Trades rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(
+        f"CPU calibration (count(*) over generate_series(1, 1e6), backend CPU): {calibrate():.0f} ms"
+    )
+    filters_12 = DashboardFilters(period="last12")
+    summary: list[tuple[str, float, float, float]] = []
+    if args.before:
+        migrate(args.before)
+        before = bench_filter(actor, filters_12, args.repeat)
+        report(f"BEFORE (schema at {args.before}): last 12 months, everyone", before)
+        summary.append(("before (indexes of 0003)", before["total"][0], before["total_cpu"],
+                        sum(r[3] for r in before["rows"])))  # fmt: skip
+        migrate("head")
+    after: dict[str, Any] = {}
     for label, filters in [
-        ("Filter: last 12 months, all pipelines, everyone", DashboardFilters(period="last12")),
+        ("Filter: last 12 months, all pipelines, everyone", filters_12),
         ("Filter: this quarter, all pipelines, everyone", DashboardFilters(period="quarter")),
         ("Filter: this year, one rep", DashboardFilters(period="year", owner_id=rep)),
     ]:
-        report(label, bench_filter(actor, filters, args.repeat))
+        result = bench_filter(actor, filters, args.repeat)
+        report(label, result)
+        after = after or result
+    summary.append(("indexes (head)", after["total"][0], after["total_cpu"],
+                    sum(r[3] for r in after["rows"])))  # fmt: skip
+    summary.append(("rollup tables (alternative)", *bench_rollup(after, args.repeat)))
+    print("\n12-month dashboard, everyone: the ways compared (ms; goal <= 300)")
+    print(f"  {'way':<30} {'wall':>8} {'CPU':>8} {'raw SQL sum':>12} {'wall / raw floor':>17}")
+    floor = summary[-2][3]
+    for way, wall, cpu, raw_sum in summary:
+        print(f"  {way:<30} {wall:8.1f} {cpu:8.1f} {raw_sum:12.1f} {wall / floor:17.2f}")
+    print(f"  (raw floor = the raw SQL sum with the head indexes, {floor:.1f} ms)")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,13 @@ class AICall(SQLModel, table=True):
     __table_args__ = (
         Index("ix_ai_calls_campaign_time", "organization_id", "campaign_id", "created_at"),
         Index("ix_ai_calls_org_outcome", "organization_id", "outcome"),
+        # The dashboard's campaign chart: the period's calls, read index-only.
+        Index(
+            "ix_ai_calls_org_created",
+            "organization_id",
+            "created_at",
+            postgresql_include=["campaign_id", "lead_id", "status", "outcome"],
+        ),
     )
 
     id: UUID = pk()

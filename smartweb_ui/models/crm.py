@@ -96,6 +96,14 @@ class Lead(SQLModel, table=True):
         Index("ix_leads_org_assignee_status", "organization_id", "assigned_to", "status"),
         Index("ix_leads_org_score", "organization_id", text("lead_score DESC"), "id"),
         Index("ix_leads_org_created", "organization_id", text("created_at DESC"), "id"),
+        # The dashboard's lead-source chart: leads created in the period, read index-only.
+        Index(
+            "ix_leads_org_created_source",
+            "organization_id",
+            "created_at",
+            postgresql_include=["source", "status", "converted_at", "assigned_to"],
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index(
             "ix_leads_unassigned_new",
             "organization_id",

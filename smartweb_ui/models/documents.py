@@ -76,6 +76,14 @@ class Proposal(SQLModel, table=True):
             "id",
             postgresql_where=text("is_latest AND deleted_at IS NULL"),
         ),
+        # The dashboard's proposal tiles: proposals sent in a span, read index-only.
+        Index(
+            "ix_proposals_org_sent",
+            "organization_id",
+            "sent_at",
+            postgresql_include=["status", "opportunity_id"],
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: UUID = pk()

@@ -49,14 +49,20 @@ class AuthState(rx.State):
     signing_in: bool = False
     _session_ref: str = ""  # hash of the token: what identifies the session at rest
     _owner: str = ""  # the user whose data the page states of this tab hold
+    # A page load ran in this state (False: a fresh state, e.g. after the store was lost).
+    _page_loaded: bool = False
 
     @rx.var
     def is_authenticated(self) -> bool:
         return self.checked and self.user_name != ""
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is persisted: everything but the raw token."""
+        """What is persisted: everything but the raw token — whose reference is kept, so a
+        token the browser sent (a hydration: a new tab, a reconnect after the store lost its
+        states) still resolves in the next event, loaded from the store without it."""
         fields = dict(super().__getstate__())
+        if fields.get("token"):
+            fields["_session_ref"] = access.hash_token(fields["token"])
         fields["token"] = ""
         return fields
 
@@ -89,6 +95,7 @@ class AuthState(rx.State):
     @door.event(public=True)
     async def check_session(self) -> Events:
         """on_load of every protected page: confirm the session or send the visitor to /login."""
+        self._page_loaded = True
         ref = self._reference()
         found = await door.run_system(access.resume_with_profile, ref) if ref else None
         if found is None:
@@ -116,6 +123,7 @@ class AuthState(rx.State):
     async def open_sign_in(self) -> Events:
         """on_load of /login: already signed in? Go straight on."""
         self.login_error, self.signing_in = "", False
+        self._page_loaded = True
         ref = self._reference()
         if ref and await door.run_system(access.resume_ref, ref) is not None:
             return self._next_page()

@@ -16,7 +16,8 @@ Before the body runs, the door
    sane, booleans real booleans, choices from their set) — a bad one is refused with a
    message and nothing runs;
 2. resolves the actor from the server-side session; a signed-out visitor goes to
-   ``/login?next=<this page>`` (``public=True`` handlers — sign-in — skip this).
+   ``/login?next=<this page>`` (``public=True`` handlers — sign-in — skip this), while a tab
+   whose state the shared store lost re-opens its page to hydrate with its stored token.
 
 ``door.run(self, fn, *args)`` then calls ``fn(session, actor, *args)`` in ONE tenant transaction
 on a worker thread, so a slow query never holds the event loop (or other users). A
@@ -295,6 +296,24 @@ def seal_framework_setters() -> int:
     return sealed
 
 
+# Re-open the page: the browser hydrates again and sends its stored session token with it.
+RESUME_SCRIPT = "window.location.reload()"
+
+
+async def signed_out_answer(state: rx.State) -> EventSpec:
+    """What a protected handler answers when the tab has no session.
+
+    A tab whose state never ran a page load (``AuthState.check_session`` marks it) has lost its
+    state — the shared store (Redis) was restarted or flushed — while the browser still holds
+    its token: the page is re-opened, its hydration sends the token and the session resumes on
+    the same page. Otherwise the visitor is signed out: to /login, coming back here.
+    """
+    auth = await _identity(state)
+    if not getattr(auth, "_page_loaded", True):
+        return rx.call_script(RESUME_SCRIPT)
+    return login_redirect(state)
+
+
 def login_redirect(state: rx.State) -> EventSpec:
     """Send the visitor to /login, coming back to this page (same-site paths only)."""
     url = state.router.url
@@ -381,7 +400,11 @@ def _hook_events(state: rx.State, hook: str | None, exc: DomainError) -> list[Ev
 
 
 def _failure(
-    state: rx.State, spec: HandlerSpec, hook: str | None, exc: BaseException
+    state: rx.State,
+    spec: HandlerSpec,
+    hook: str | None,
+    exc: BaseException,
+    failure_hook: str | None = None,
 ) -> list[Event]:
     """The events that answer a failed handler (one toast, plus the state's hook)."""
     if isinstance(exc, Refused):
@@ -393,7 +416,13 @@ def _failure(
             log.exception("door: %s refused (%s) and its on_refused hook failed", spec.name, exc)
             return [rx.toast.error(exc.message)]
     log.exception("door: %s failed", spec.name)
-    return [rx.toast.error(GENERIC_ERROR)]
+    undo: list[Event] = []
+    if failure_hook is not None and isinstance(exc, Exception):
+        try:  # e.g. a drop the browser already shows: the card goes back to where it is
+            undo = _hook_events(state, failure_hook, exc)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("door: %s failed and its on_failure hook failed too", spec.name)
+    return [*undo, rx.toast.error(GENERIC_ERROR)]
 
 
 # ------------------------------------------------------------------ the decorator
@@ -403,6 +432,7 @@ def event(
     public: bool = False,
     background: bool = False,
     on_refused: str | None = None,
+    on_failure: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Any:
     """Declare an event handler that goes through the door (and register it with Reflex).
@@ -412,15 +442,17 @@ def event(
         public: callable signed out (sign-in form only); no actor, no ``run``.
         background: a Reflex background task (``async with self`` to touch the state).
         on_refused: name of a state method ``(exc) -> events`` called when a service refuses.
+        on_failure: the same for an unexpected failure (the database gone, a bug), for what
+            must be undone on the page whatever the cause; the generic toast follows.
         labels: argument (or form field) name -> the name a person knows it by.
     """
 
     def decorate(handler: Callable[..., Any]) -> Any:
         spec = HandlerSpec.of(handler, public=public, background=background, labels=labels or {})
         if inspect.isasyncgenfunction(handler):
-            wrapper = _generator_wrapper(handler, spec, on_refused)
+            wrapper = _generator_wrapper(handler, spec, on_refused, on_failure)
         elif inspect.iscoroutinefunction(handler):
-            wrapper = _coroutine_wrapper(handler, spec, on_refused)
+            wrapper = _coroutine_wrapper(handler, spec, on_refused, on_failure)
         else:
             raise TypeError(f"{handler.__qualname__}: door handlers are async")
         functools.update_wrapper(wrapper, handler)
@@ -436,33 +468,36 @@ def event(
 
 async def _enter(
     state: rx.State, spec: HandlerSpec, payload: Mapping[str, Any]
-) -> tuple[dict[str, Any], Actor | None]:
-    """Validated arguments and the actor; raises Refused or returns actor None (signed out)."""
+) -> tuple[dict[str, Any], Actor | None, EventSpec | None]:
+    """Validated arguments, the actor, and (signed out: actor None) what to answer instead;
+    raises Refused."""
     args = spec.validate(payload)
     if spec.public:
-        return args, None
+        return args, None, None
     if spec.background:
         async with state:  # type: ignore[attr-defined]  # background proxies lock like this
             actor = await _resolve(state)
+            answer = await signed_out_answer(state) if actor is None else None
     else:
         actor = await _resolve(state)
-    return args, actor
+        answer = await signed_out_answer(state) if actor is None else None
+    return args, actor, answer
 
 
 def _coroutine_wrapper(
-    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None, failure_hook: str | None
 ) -> Callable[..., Any]:
     async def wrapper(self: rx.State, **payload: Any) -> Any:
         key = id(self)
         try:
-            args, actor = await _enter(self, spec, payload)
-            if actor is None and not spec.public:
-                return login_redirect(self)
+            args, actor, signed_out = await _enter(self, spec, payload)
+            if signed_out is not None:
+                return signed_out
             if actor is not None:
                 _ACTORS[key] = actor
             return await handler(self, **args)
         except Exception as exc:  # noqa: BLE001 - the door answers every failure
-            return _failure(self, spec, hook, exc)
+            return _failure(self, spec, hook, exc, failure_hook)
         finally:
             _ACTORS.pop(key, None)
 
@@ -470,21 +505,21 @@ def _coroutine_wrapper(
 
 
 def _generator_wrapper(
-    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None
+    handler: Callable[..., Any], spec: HandlerSpec, hook: str | None, failure_hook: str | None
 ) -> Callable[..., Any]:
     async def wrapper(self: rx.State, **payload: Any) -> AsyncIterator[Any]:
         key = id(self)
         try:
-            args, actor = await _enter(self, spec, payload)
-            if actor is None and not spec.public:
-                yield login_redirect(self)
+            args, actor, signed_out = await _enter(self, spec, payload)
+            if signed_out is not None:
+                yield signed_out
                 return
             if actor is not None:
                 _ACTORS[key] = actor
             async for item in handler(self, **args):
                 yield item
         except Exception as exc:  # noqa: BLE001 - the door answers every failure
-            for item in _failure(self, spec, hook, exc):
+            for item in _failure(self, spec, hook, exc, failure_hook):
                 yield item
         finally:
             _ACTORS.pop(key, None)

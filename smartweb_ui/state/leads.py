@@ -19,7 +19,6 @@ from ..services.core.inputs import Choices, Flag, Form, Id, Key, Line, Name, Sho
 from ..services.core.results import Option
 from ..services.leads import (
     BUSINESS_TYPES,
-    COUNT_CAP,
     MAX_BULK,
     NEEDS_REASON,
     OPEN,
@@ -94,6 +93,8 @@ class LeadInboxState(rx.State):
     views: list[ViewItem] = []
     active_view: str = "all"
     total: int = 0
+    total_is_estimate: bool = False  # above the exact-count threshold: the planner's estimate
+    total_text: str = "0"  # "1,234" / "about 12,300"
     page_no: int = 1
     has_next: bool = False
     sort: str = "score"
@@ -120,6 +121,10 @@ class LeadInboxState(rx.State):
         self.choices = {k: _as_input(k, getattr(flt, k)) for k in CHOICE_FIELDS}
         self.texts = {k: _as_input(k, getattr(flt, k)) for k in TEXT_FIELDS}
 
+    def _set_total(self, page: Any) -> None:
+        self.total, self.total_is_estimate = page.total, page.count_is_estimate
+        self.total_text = page.total_label
+
     async def _fetch(self, *, reset: bool = True, counts: bool = False) -> Events:
         if reset:
             self._cursors, self.page_no = [""], 1
@@ -130,7 +135,7 @@ class LeadInboxState(rx.State):
         )  # fmt: skip
         self.rows = page.rows
         if page.total is not None:
-            self.total = page.total
+            self._set_total(page)
         if page.views is not None:
             self.views = page.views
         if page.people is not None:
@@ -215,8 +220,8 @@ class LeadInboxState(rx.State):
             shown = {r.id for r in page.rows}
             if any(i not in shown for i in self.selected):
                 self.selected = [i for i in self.selected if i in shown]
-        if page.total is not None and page.total != self.total:
-            self.total = page.total
+        if page.total is not None and page.total_label != self.total_text:
+            self._set_total(page)
         if page.views is not None and page.views != list(self.views):
             self.views = page.views
         if (page.next_cursor is not None) != self.has_next:
@@ -421,12 +426,12 @@ class LeadInboxState(rx.State):
     def range_label(self) -> str:
         start = (self.page_no - 1) * PAGE_SIZE + 1
         end = start + len(self.rows) - 1
-        total = f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
-        return f"{start:,}–{end:,} of {total}" if self.rows else "No leads"
+        return f"{start:,}–{end:,} of {self.total_text}" if self.rows else "No leads"
 
     @rx.var
     def total_label(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+        """The inbox header: "1,234 in this view" / "about 12,300 in this view"."""
+        return f"{self.total_text} in this view"
 
     @rx.var
     def needs_reason(self) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ..services.core import cache
 from ..services.core.changes import Change, feed, report_status
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,8 @@ async def next_changes(queue: asyncio.Queue[Change], timeout: float) -> list[Cha
 async def start_feed() -> None:
     """Lifespan task: the worker's one LISTEN, fanned out to this worker's pages."""
     async for change in feed(hub.ready):
+        # Cached figures of the organization (view counts …) go before any page re-reads them.
+        cache.invalidate(change.organization_id, change.kinds)
         hub.publish(change)
 
 

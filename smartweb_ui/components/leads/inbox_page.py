@@ -13,6 +13,18 @@ from .keys import install_keys, shortcuts_popover
 from .new_lead import new_lead_dialog
 
 
+def total_caption() -> rx.Component:
+    """ "1,234 in this view", or "about 12,300 in this view" with a hint that it is estimated."""
+    return rx.cond(
+        S.total_is_estimate,
+        rx.tooltip(
+            rx.text(S.total_label, cursor="help"),
+            content="Estimated: large results are counted approximately to keep the inbox fast.",
+        ),
+        rx.text(S.total_label),
+    )
+
+
 def inbox_content() -> rx.Component:
     actions = [
         shortcuts_popover(),
@@ -50,7 +62,7 @@ def inbox_content() -> rx.Component:
         overflow_x="auto",
     )
     return rx.vstack(
-        page_header("Leads", rx.text(S.total_label, " in this view"), *actions),
+        page_header("Leads", total_caption(), *actions),
         rx.flex(
             views_panel(),
             rx.vstack(filter_bar(), bulk_bar(), table, width="100%", min_width="0", spacing="3"),

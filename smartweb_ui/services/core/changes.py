@@ -23,12 +23,15 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+from . import cache
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "smartweb_changes"
 MAX_IDS = 100  # per kind in one notification; past that the change says "many" (ids None)
 MAX_PAYLOAD = 7000  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 _PENDING = "smartweb.changes"
+_COMMITTING = "smartweb.changes.committing"
 
 
 @dataclass(frozen=True)
@@ -139,19 +142,29 @@ def _publish(session: OrmSession) -> None:
             actors.get(org_id),
         )
         session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
+    session.info[_COMMITTING] = [(org_id, set(kinds)) for org_id, kinds in pending.items()]
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _invalidate_here(session: OrmSession) -> None:
+    """This worker's caches forget what the commit changed at once (other workers do when the
+    notification reaches them), so the committing user's next read is fresh."""
+    for org_id, kinds in session.info.pop(_COMMITTING, ()):
+        cache.invalidate(org_id, kinds)
 
 
 @event.listens_for(OrmSession, "after_rollback")
 def _forget(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING + ".actors", None)
+    session.info.pop(_COMMITTING, None)
 
 
 async def listen(
     dsn: str, *, retry_seconds: float = 1.0, ready: asyncio.Event | None = None
 ) -> AsyncIterator[Change]:
     """Every change any worker commits, as it is committed. Reconnects after a lost
-    connection (a restarted database), waiting ``retry_seconds`` (doubling, at most 10 s).
+    connection (a restarted database), waiting ``retry_seconds`` (doubling, at most 5 s).
     ``ready`` is set while the LISTEN is in place (cleared while reconnecting)."""
     delay = retry_seconds
     while True:
@@ -173,7 +186,7 @@ async def listen(
                 "change feed: connection lost (%s); retrying in %.0fs", type(exc).__name__, delay
             )
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+            delay = min(delay * 2, 5.0)
 
 
 def feed(ready: asyncio.Event | None = None) -> AsyncIterator[Change]:

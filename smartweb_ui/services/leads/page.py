@@ -9,8 +9,9 @@ from sqlmodel import Session
 from ..core.results import Option
 from ..core.security import Actor
 from .actions import user_choices
+from .counts import count_matching
 from .filters import LeadFilter
-from .inbox import LeadRow, count_leads, list_leads
+from .inbox import LeadRow, list_leads
 from .views import ViewItem, list_views
 
 
@@ -19,6 +20,8 @@ class InboxPage:
     rows: list[LeadRow]
     next_cursor: str | None
     total: int | None  # None: not counted this time
+    count_is_estimate: bool  # the total is the planner's estimate (above counts.EXACT_UP_TO)
+    total_label: str  # "1,234" / "about 12,300" ("" when not counted)
     views: list[ViewItem] | None
     people: list[Option] | None
 
@@ -35,10 +38,13 @@ def inbox_page(
     people: bool = False,
 ) -> InboxPage:
     page = list_leads(session, actor, flt, sort=sort, after=cursor or None)
+    total = count_matching(session, actor, flt) if count else None
     return InboxPage(
         rows=page.rows,
         next_cursor=page.next_cursor,
-        total=count_leads(session, actor, flt) if count else None,
+        total=total.n if total else None,
+        count_is_estimate=total.is_estimate if total else False,
+        total_label=total.label if total else "",
         views=list_views(session, actor) if views else None,
         people=user_choices(session, actor) if people and actor.can("leads.assign") else None,
     )

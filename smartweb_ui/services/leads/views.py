@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from ...models import SavedView
 from ...models.base import utcnow
-from ..core import audit
+from ..core import audit, cache
 from ..core.errors import Conflict, Invalid, NotFound, as_uuid
 from ..core.security import Actor, require
-from .filters import OPEN_VALUES
-from .inbox import SORTS, LeadFilter, count_label, count_leads
+from .counts import LeadCount, count_matching
+from .filters import OPEN_VALUES, LeadFilter
+from .inbox import SORTS
 
 # key -> (name, filters, sort)
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
@@ -26,6 +27,10 @@ BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
     "all": ("All leads", {}, "score"),
 }
 MAX_VIEWS = 30
+# What a view's count depends on (audit entity kinds of the change feed): a change of any of
+# these in the organization drops the cached counts (``core.cache``).
+COUNT_KINDS = ("lead", "task", "interaction", "company", "opportunity", "saved_view", "user",
+               "role", "organization")  # fmt: skip
 
 
 def view_definition(session: Session, actor: Actor, key: str) -> tuple[dict[str, Any], str]:
@@ -57,7 +62,8 @@ class ViewItem:
     builtin: bool
     sort: str
     count: int  # -1 when not counted
-    count_label: str
+    count_label: str  # "1,234", "~12,300" (estimated) or "" (not counted)
+    count_is_estimate: bool = False
 
 
 def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> list[ViewItem]:
@@ -74,11 +80,38 @@ def list_views(session: Session, actor: Actor, *, with_counts: bool = True) -> l
         .order_by(col(SavedView.position), col(SavedView.name))
     ).all()
     found += [(str(v.id), v.name, False, v.sort, dict(v.filters)) for v in saved]
+    counts = view_counts(session, actor, [(k, f) for k, _, _, _, f in found]) if with_counts else {}
     out = []
-    for key, name, builtin, sort, filters in found:
-        n = count_leads(session, actor, LeadFilter.parse(filters)) if with_counts else -1
-        out.append(ViewItem(key, name, builtin, sort, n, count_label(n) if n >= 0 else ""))
+    for key, name, builtin, sort, _ in found:
+        c = counts.get(key)
+        if c is None:
+            out.append(ViewItem(key, name, builtin, sort, -1, ""))
+        else:
+            label = c.label.replace("about ", "~")  # a narrow badge: "~12,300"
+            out.append(ViewItem(key, name, builtin, sort, c.n, label, c.is_estimate))
     return out
+
+
+def view_counts(
+    session: Session, actor: Actor, views: list[tuple[str, dict[str, Any]]]
+) -> dict[str, LeadCount]:
+    """Each view's count for the actor, cached per (user, permissions, view definitions) until
+    a lead-related change in the organization (or ``cache.DEFAULT_TTL``: "due today" and
+    "overdue" move with the clock)."""
+    parsed = [(key, LeadFilter.parse(filters)) for key, filters in views]
+    cache_key = (
+        "lead_view_counts",
+        actor.user_id,
+        actor.permissions,
+        actor.is_super_admin,
+        tuple((key, repr(flt)) for key, flt in parsed),
+    )
+    return cache.get_or_compute(
+        actor.organization_id,
+        cache_key,
+        lambda: {key: count_matching(session, actor, flt) for key, flt in parsed},
+        COUNT_KINDS,
+    )
 
 
 def save_view(

@@ -1,0 +1,88 @@
+"""The per-process cache of derived figures: hits, misses, invalidation by change kind."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+
+from smartweb_ui.services.core import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def counter() -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_second_read_is_a_hit() -> None:
+    org = uuid4()
+    calls, compute = counter()
+    assert cache.get_or_compute(org, "views", compute, ["lead"]) == 1  # type: ignore[arg-type]
+    assert cache.get_or_compute(org, "views", compute, ["lead"]) == 1  # type: ignore[arg-type]
+    assert len(calls) == 1
+    assert (cache.stats.hits, cache.stats.misses) == (1, 1)
+
+
+def test_a_change_of_a_kind_it_reads_drops_it_other_kinds_and_orgs_do_not() -> None:
+    org, other = uuid4(), uuid4()
+    calls, compute = counter()
+    cache.get_or_compute(org, "views", compute, ["lead", "task"])  # type: ignore[arg-type]
+    assert cache.invalidate(org, {"opportunity": None}) == 0
+    assert cache.invalidate(other, ["lead"]) == 0
+    assert cache.get_or_compute(org, "views", compute, ["lead", "task"]) == 1  # type: ignore[arg-type]
+    assert cache.invalidate(org, {"task": frozenset()}) == 1  # a Change's kinds mapping
+    assert cache.get_or_compute(org, "views", compute, ["lead", "task"]) == 2  # type: ignore[arg-type]
+    assert len(calls) == 2
+
+
+def test_star_drops_everything_of_the_organization() -> None:
+    org = uuid4()
+    _, compute = counter()
+    cache.get_or_compute(org, "a", compute, ["lead"])  # type: ignore[arg-type]
+    cache.get_or_compute(org, "b", compute, ["task"])  # type: ignore[arg-type]
+    assert cache.invalidate(org, ["*"]) == 2
+
+
+def test_expired_entry_is_computed_again() -> None:
+    org = uuid4()
+    calls, compute = counter()
+    cache.get_or_compute(org, "k", compute, ["lead"], ttl=0.0)  # type: ignore[arg-type]
+    cache.get_or_compute(org, "k", compute, ["lead"], ttl=0.0)  # type: ignore[arg-type]
+    assert len(calls) == 2
+
+
+def test_a_value_computed_across_an_invalidation_is_not_kept() -> None:
+    """A count read before a change committed must not outlive the change's invalidation."""
+    org = uuid4()
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(5)
+        return "stale"
+
+    out: list[str] = []
+    worker = threading.Thread(
+        target=lambda: out.append(cache.get_or_compute(org, "k", slow, ["lead"]))
+    )
+    worker.start()
+    assert started.wait(5)
+    cache.invalidate(org, ["lead"])  # the change lands while the old value is computed
+    release.set()
+    worker.join(5)
+    assert out == ["stale"]  # the caller gets its answer …
+    assert cache.get_or_compute(org, "k", lambda: "fresh", ["lead"]) == "fresh"  # … never kept
