@@ -63,6 +63,16 @@ class Settings:
     # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
     db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 5))
     db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 5))
+    # Outgoing e-mail (proposals to clients): smtp://user:pass@host:587 (STARTTLS when offered)
+    # or smtps://... (TLS from the start). Unset: e-mails wait in the outbox (admin page).
+    smtp_url: str = field(default_factory=lambda: _env("SMARTWEB_SMTP_URL"))
+    mail_from: str = field(
+        default_factory=lambda: _env("SMARTWEB_MAIL_FROM", "SmartWeb <no-reply@localhost>")
+    )
+    # Where clients reach this installation: the base of the links in e-mails.
+    public_url: str = field(
+        default_factory=lambda: _env("SMARTWEB_PUBLIC_URL", "http://localhost:3000").rstrip("/")
+    )
     # Several workers (Redis): how long one event may hold a tab's state before Reflex gives
     # the lock up (and fails the event). Reflex's 10 s fails sign-ins on a saturated machine.
     state_lock_ms: int = field(default_factory=lambda: _int("SMARTWEB_STATE_LOCK_MS", 30_000))

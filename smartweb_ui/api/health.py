@@ -23,7 +23,7 @@ from ..config import settings
 from ..db import check_connection, schema_revision
 from ..services.core import changes, queue
 from ..services.core.unit_of_work import in_system
-from . import exports
+from . import exports, public_proposals
 
 CHECK_TIMEOUT_S = 3.0
 
@@ -88,7 +88,7 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    return [Route("/api/health", health), *exports.routes()]
+    return [Route("/api/health", health), *exports.routes(), *public_proposals.routes()]
 
 
 api = Starlette(routes=routes())

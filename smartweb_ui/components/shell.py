@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("leads", "Leads", "/leads", "inbox", "leads.read"),
     NavItem("pipeline", "Pipeline", "/pipeline", "kanban", "pipeline.read"),
     NavItem("proposals", "Proposals", "/proposals", "file-text", "pipeline.read"),
+    NavItem("contracts", "Contracts", "/contracts", "signature", "pipeline.read"),
     NavItem("products", "Products", "/products", "package", "proposals.write"),
     NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),

@@ -16,6 +16,7 @@ from .auth import (
 )
 from .automation import AICall, AICallCampaign, Task
 from .crm import Company, Contact, Interaction, Lead, LeadEnrichment, LeadTag
+from .delivery import ApprovalRequest, OutboxEmail, ProposalLink
 from .documents import Contract, DocumentCounter, Product, Proposal, ProposalLineItem
 from .enums import (
     AICallOutcome,
@@ -40,6 +41,7 @@ __all__ = [
     "AICallCampaign",
     "AICallOutcome",
     "AICallStatus",
+    "ApprovalRequest",
     "AuditLog",
     "BusinessType",
     "CampaignStatus",
@@ -62,12 +64,14 @@ __all__ = [
     "OpportunityStageHistory",
     "OpportunityStatus",
     "Organization",
+    "OutboxEmail",
     "Permission",
     "Pipeline",
     "PipelineStage",
     "Product",
     "Proposal",
     "ProposalLineItem",
+    "ProposalLink",
     "ProposalStatus",
     "Role",
     "RolePermission",

@@ -150,6 +150,14 @@ class Contract(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organization_id", "contract_number"),
         Index("ix_contracts_org_status", "organization_id", "status"),
+        # One contract per accepted proposal (acceptance is idempotent).
+        Index(
+            "ux_contracts_proposal",
+            "organization_id",
+            "proposal_id",
+            unique=True,
+            postgresql_where=text("proposal_id IS NOT NULL"),
+        ),
     )
 
     id: UUID = pk()

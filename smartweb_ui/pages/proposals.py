@@ -9,6 +9,7 @@ from ..components.proposals.list_page import proposals_content
 from ..components.shell import app_shell, require_permission
 from ..state.auth import AuthState
 from ..state.proposal_builder import ProposalBuilderState
+from ..state.proposal_delivery import ProposalDeliveryState
 from ..state.proposals import ProposalListState
 
 
@@ -26,7 +27,7 @@ def proposals_page() -> rx.Component:
 @rx.page(
     route="/proposals/[proposal_id]",
     title="Proposal · SmartWeb",
-    on_load=[AuthState.check_session, ProposalBuilderState.load],
+    on_load=[AuthState.check_session, ProposalBuilderState.load, ProposalDeliveryState.load],
 )
 def proposal_builder_page() -> rx.Component:
     return app_shell(

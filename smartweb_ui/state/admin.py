@@ -1,4 +1,4 @@
-"""Admin page: users, roles & permissions, audit trail."""
+"""Admin page: users, roles & permissions, audit trail, the e-mail outbox."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 import reflex as rx
 from pydantic import BeforeValidator
 
-from ..services import access
+from ..services import access, proposals
 from ..services.access import AdminView, AuditRow, PermissionRow, RoleRow, UserRow
 from ..services.core.inputs import Choices, Flag, Form, Id, Name, Password, Search, TextRule
 from ..services.core.security import PERMISSIONS
+from ..services.proposals import OutboxRow
 from . import door
 from .door import Events
 
@@ -36,6 +37,9 @@ class AdminState(rx.State):
     has_more_audit: bool = False
     loading: bool = False
     add_open: bool = False
+    outbox: list[OutboxRow] = []
+    outbox_waiting: int = 0
+    smtp_configured: bool = False
 
     def _show(self, view: AdminView) -> None:
         self.users, self.roles = view.users, view.roles
@@ -61,11 +65,15 @@ class AdminState(rx.State):
             await self._refresh()
         if actor.can("admin.audit"):
             await self._load_audit(reset=True)
+        if actor.can("admin.settings"):
+            found = await door.run(self, proposals.list_outbox)
+            self.outbox, self.outbox_waiting = found.rows, found.waiting
+            self.smtp_configured = found.smtp_configured
         self.loading = False
         return None
 
     @door.event
-    async def set_tab(self, tab: Literal["users", "roles", "audit"]) -> Events:
+    async def set_tab(self, tab: Literal["users", "roles", "audit", "outbox"]) -> Events:
         self.tab = tab
         return None
 

@@ -33,7 +33,9 @@ CHART_NAMES = ("monthly", "forecast", "funnel", "reasons", "reps", "sources", "c
 PERIOD_OPTIONS: list[tuple[str, str]] = list(PRESETS.items())
 Period = Annotated[str, BeforeValidator(Choices(PRESETS))]
 Chart = Annotated[str, BeforeValidator(Choices(CHART_NAMES))]
-Drill = Annotated[str, BeforeValidator(Choices(("won", "lost", "open", "")))]
+Drill = Annotated[str, BeforeValidator(Choices(("won", "lost", "open", "proposals", "")))]
+# The acceptance KPI opens the proposal list on the accepted ones.
+ACCEPTED_PROPOSALS_URL = "/proposals?status=accepted"
 # What a change must touch for an open dashboard to redraw, and how often at most it does.
 DASHBOARD_KINDS = ("opportunity", "lead", "proposal", "ai_call", "campaign", "pipeline", "*")
 LIVE_SPACING = 3.0
@@ -140,7 +142,8 @@ def kpi_tiles(k: Kpis, currency: str, prev_label: str) -> list[KpiTile]:
                 f"{k.proposals_accepted} of {k.proposals_sent} sent in the period",
                 "Share of proposals sent in the period that were accepted.", icon="file-check",
                 delta=_signed(_diff(k.acceptance_rate, k.prev_acceptance_rate), " pts"),
-                tone=_tone(_diff(k.acceptance_rate, k.prev_acceptance_rate))),
+                tone=_tone(_diff(k.acceptance_rate, k.prev_acceptance_rate)),
+                drill="proposals"),
     ]  # fmt: skip
 
 
@@ -419,7 +422,9 @@ class DashboardState(rx.State):
 
     @door.event
     async def tile_click(self, drill: Drill) -> AsyncIterator[Events]:
-        if drill:
+        if drill == "proposals":
+            yield rx.redirect(ACCEPTED_PROPOSALS_URL)
+        elif drill:
             async for update in self._drill("kpi", drill, navigate=drill == "open"):
                 yield update
 

@@ -6,15 +6,18 @@ from typing import Any
 
 import reflex as rx
 
+from ..services import proposals
 from ..services import today as today_service
 from ..services.core.errors import DomainError
-from ..services.core.inputs import Id
+from ..services.core.inputs import Flag, Id, LongText
+from ..services.core.security import Actor
+from ..services.proposals import PendingApproval
 from ..services.today import Today, TodayDeal, TodayLead, TodayTask
 from . import door, live
 from .door import Events
 
 # What a change must touch for the Today page to look again.
-TODAY_KINDS = ("task", "lead", "opportunity", "interaction", "*")
+TODAY_KINDS = ("task", "lead", "opportunity", "interaction", "approval", "*")
 
 
 class TodayState(rx.State):
@@ -28,13 +31,15 @@ class TodayState(rx.State):
     open_deals: int = 0
     pipeline_value: str = ""
     weighted_value: str = ""
+    approvals: list[PendingApproval] = []
+    _approval_notes: dict[str, str] = {}
     _live: int = 0
 
     def _show(self, data: Today) -> None:
         """Set what differs from what the page shows (a live update sends only that)."""
         for name in (
             "tasks", "leads", "deals", "open_tasks", "overdue_tasks", "uncontacted_leads",
-            "open_deals", "pipeline_value", "weighted_value",
+            "open_deals", "pipeline_value", "weighted_value", "approvals",
         ):  # fmt: skip
             value = getattr(data, name)
             if getattr(self, name) != value:
@@ -84,3 +89,23 @@ class TodayState(rx.State):
         """Tick a task off; the service re-checks that it is the actor's to complete."""
         self._show(await door.run(self, today_service.complete_task_and_refresh, task_id))
         return rx.toast.success("Task completed.")
+
+    @door.event
+    async def set_approval_note(self, request_id: Id, text: LongText) -> Events:
+        """The approver's comment on one request (kept server-side until they decide)."""
+        self._approval_notes[str(request_id)] = text
+        return None
+
+    @door.event
+    async def decide_approval(self, request_id: Id, approve: Flag) -> Events:
+        """Approve or decline a discount; the service re-checks the approver's permission."""
+        note = self._approval_notes.get(str(request_id), "")
+
+        def step(s: Any, a: Actor) -> Any:
+            return proposals.decide(s, a, request_id, approve, note)
+
+        decided, fresh = await door.transaction(self, step, today_service.today_for)
+        self._approval_notes.pop(str(request_id), None)
+        self._show(fresh)
+        verb = "approved" if approve else "declined"
+        return rx.toast.success(f"Discount on {decided.number} {verb}.")

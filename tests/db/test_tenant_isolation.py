@@ -124,6 +124,17 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
                 ),
                 m.Contact(organization_id=org_id, company_id=company.id, full_name="Pat"),
                 m.DocumentCounter(organization_id=org_id, kind="proposal", year=2026),
+                m.ProposalLink(
+                    organization_id=org_id, proposal_id=prop.id, token_hash=uuid.uuid4().hex
+                ),
+                m.ApprovalRequest(organization_id=org_id, proposal_id=prop.id),
+                m.OutboxEmail(
+                    organization_id=org_id,
+                    proposal_id=prop.id,
+                    to_email="a@b.test",
+                    subject="S",
+                    body="B",
+                ),
             ]
         )
 

@@ -1,4 +1,4 @@
-"""The admin page's tabs: users, roles & permissions, the audit trail."""
+"""The admin page's tabs: users, roles & permissions, the audit trail, the e-mail outbox."""
 
 from __future__ import annotations
 
@@ -235,19 +235,82 @@ def _audit_tab() -> rx.Component:
     )
 
 
+OUTBOX_COLORS = {"pending": "amber", "sent": "green", "failed": "red"}
+
+
+def _outbox_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["created"], white_space="nowrap"),
+        rx.table.cell(row["to"]),
+        rx.table.cell(
+            rx.el.details(
+                rx.el.summary(row["subject"], style={"cursor": "pointer"}),
+                rx.text(row["body"], size="1", white_space="pre-wrap", margin_top="6px",
+                        color=rx.color("gray", 11)),
+            ),
+        ),
+        rx.table.cell(
+            rx.badge(row["status_label"], variant="soft",
+                     color_scheme=rx.match(row["status"], *OUTBOX_COLORS.items(), "gray")),  # type: ignore[arg-type]
+            rx.cond(row["error"] != "", rx.text(row["error"], size="1", color=rx.color("red", 11))),
+        ),
+        rx.table.cell(row["attempts"], text_align="right"),
+        rx.table.cell(row["sent"], white_space="nowrap"),
+    )  # fmt: skip
+
+
+def _outbox_tab() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            AdminState.smtp_configured,
+            rx.text("E-mails are delivered over SMTP by the job queue.", size="2",
+                    color=rx.color("gray", 11)),
+            rx.callout(
+                "No SMTP server is configured (SMARTWEB_SMTP_URL), so e-mails wait here. "
+                "Forward them to their recipients, or set SMTP and they go out.",
+                icon="mail-warning", color_scheme="amber", size="1", width="100%",
+            ),
+        ),
+        rx.text(AdminState.outbox_waiting, " waiting or failed", size="2", weight="medium"),
+        rx.cond(
+            AdminState.outbox.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(rx.table.row(
+                        *[rx.table.column_header_cell(h) for h in
+                          ["Queued", "To", "Subject", "Status", "Attempts", "Sent"]]
+                    )),
+                    rx.table.body(rx.foreach(AdminState.outbox, _outbox_row)),
+                    width="100%",
+                    size="1",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text("Nothing has been sent yet.", color=rx.color("gray", 10)),
+        ),
+        width="100%",
+        spacing="3",
+    )  # fmt: skip
+
+
 def admin_content() -> rx.Component:
     return rx.vstack(
-        page_header("Admin", "Users, roles and the audit trail for " + AuthState.org_name),
+        page_header(
+            "Admin", "Users, roles, the audit trail and the outbox for " + AuthState.org_name
+        ),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("Users", value="users"),
                 rx.tabs.trigger("Roles & permissions", value="roles"),
                 rx.tabs.trigger("Audit log", value="audit"),
+                rx.cond(can("admin.settings"), rx.tabs.trigger("Outbox", value="outbox")),
             ),
             rx.box(
                 rx.tabs.content(_users_tab(), value="users"),
                 rx.tabs.content(_roles_tab(), value="roles"),
                 rx.tabs.content(_audit_tab(), value="audit"),
+                rx.tabs.content(_outbox_tab(), value="outbox"),
                 padding_top="16px",
             ),
             value=AdminState.tab,

@@ -182,8 +182,22 @@ def _proposals() -> rx.Component:
         ),
         rx.text("No proposals yet.", size="1", color=rx.color("gray", 10)),
     )
+    contract = rx.cond(
+        D.deal["contract_id"].to(str) != "",
+        rx.link(
+            rx.hstack(
+                rx.icon("signature", size=14),
+                rx.text("Contract ", D.deal["contract_number"].to(str), size="2", weight="medium"),
+                rx.badge(D.deal["contract_status"].to(str), variant="soft", color_scheme="green"),
+                align="center",
+            ),
+            href="/contracts/" + D.deal["contract_id"].to(str),
+            id="drawer-contract",
+        ),
+    )
     return rx.vstack(
         listed,
+        contract,
         rx.cond(
             can("proposals.write") & D.deal["can_edit"].to(bool),
             rx.button(

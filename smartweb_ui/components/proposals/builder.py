@@ -7,6 +7,7 @@ import reflex as rx
 
 from ...state.proposal_builder import ProposalBuilderState as B
 from ..common import empty_state
+from .delivery import delivery_card
 from .list_page import SELECT_STYLE, status_badge
 
 P = B.p
@@ -444,7 +445,7 @@ def _builder() -> rx.Component:
         rx.grid(
             rx.vstack(_header_form(), _lines(), _sections(), width="100%", min_width="0",
                       spacing="5"),
-            rx.vstack(_totals(), _versions(), width="100%", spacing="4",
+            rx.vstack(_totals(), delivery_card(), _versions(), width="100%", spacing="4",
                       position=rx.breakpoints(initial="static", lg="sticky"), top="20px"),
             columns=rx.breakpoints(initial="1", lg="minmax(0, 2.2fr) minmax(280px, 1fr)"),
             spacing="5",

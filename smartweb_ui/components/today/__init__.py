@@ -102,6 +102,54 @@ def _deal_row(deal: rx.Var) -> rx.Component:
     )
 
 
+def _approval_row(req: rx.Var) -> rx.Component:
+    rid = req["id"].to(str)
+    return rx.vstack(
+        rx.hstack(
+            rx.link(req["number"], href="/proposals/" + req["proposal_id"].to(str),
+                    weight="medium", size="2"),
+            rx.text(req["title"], size="2", flex="1", trim="both"),
+            rx.badge(req["discount"], " off", color_scheme="amber", variant="soft"),
+            rx.text(req["total"], size="2", weight="medium", white_space="nowrap"),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(
+            req["deal"], " · asked by ", req["requested_by"], " ", req["requested_at"],
+            rx.cond(req["comment"] != "", rx.text.span(" — “", req["comment"], "”")),
+            size="1", color=rx.color("gray", 10),
+        ),
+        rx.hstack(
+            rx.input(placeholder="Comment (needed to decline)", max_length=1000, size="1",
+                     flex="1", on_blur=lambda v: TodayState.set_approval_note(rid, v),
+                     aria_label="Comment"),
+            rx.button("Approve", size="1", color_scheme="green",
+                      on_click=TodayState.decide_approval(rid, True), data_testid="approve"),
+            rx.button("Decline", size="1", variant="soft", color_scheme="red",
+                      on_click=TodayState.decide_approval(rid, False), data_testid="decline"),
+            width="100%",
+            align="center",
+        ),
+        spacing="1",
+        width="100%",
+        padding_y="10px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_approval_id=rid,
+    )  # fmt: skip
+
+
+def _approvals() -> rx.Component:
+    return rx.cond(
+        TodayState.approvals.length() > 0,
+        section_card(
+            "Discounts waiting for your approval",
+            TodayState.approvals.length().to_string(),
+            rx.vstack(rx.foreach(TodayState.approvals, _approval_row), spacing="0", width="100%"),
+        ),
+    )
+
+
 def _deals_table() -> rx.Component:
     return rx.cond(
         TodayState.deals.length() > 0,
@@ -155,6 +203,7 @@ def today_content() -> rx.Component:
                     wrap="wrap",
                     width="100%",
                 ),
+                _approvals(),
                 rx.grid(
                     section_card(
                         "My open tasks",

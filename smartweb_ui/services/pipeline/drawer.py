@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from ...models import Company, Lead, Proposal, User
+from ...models import Company, Contract, Lead, Proposal, User
 from ...models.base import utcnow
 from ..core.formatting import format_date, format_datetime, format_money, initials
 from ..core.org import org_context
@@ -71,6 +71,9 @@ class DealDetail:
     history: list[StageStep] = field(default_factory=list)
     tasks: list[TaskRow] = field(default_factory=list)
     proposals: list[ProposalRef] = field(default_factory=list)
+    contract_id: str = ""  # the deal's newest contract (drawn up when a proposal is accepted)
+    contract_number: str = ""
+    contract_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,14 @@ def deal_detail(session: Session, actor: Actor, deal_id: str | UUID) -> DealDeta
         )
         .order_by(col(Proposal.created_at).desc())
     ).all()
+    contract = session.exec(
+        select(Contract)
+        .where(
+            Contract.organization_id == actor.organization_id, Contract.opportunity_id == deal.id
+        )
+        .order_by(col(Contract.created_at).desc())
+        .limit(1)
+    ).first()
     return DealDetail(
         id=str(deal.id),
         name=deal.name,
@@ -171,6 +182,9 @@ def deal_detail(session: Session, actor: Actor, deal_id: str | UUID) -> DealDeta
             )
             for p in proposals
         ],
+        contract_id=str(contract.id) if contract else "",
+        contract_number=contract.contract_number if contract else "",
+        contract_status=contract.status.value.replace("_", " ") if contract else "",
     )
 
 

@@ -1,10 +1,13 @@
 """Proposals: the product catalog, contacts, priced proposals with versions, their delivery and contracts.
 
 Pricing is ``pricing.price`` (the one function); numbers are ``numbering.next_number``; the PDF
-is ``pdf.render_proposal``.
+is ``pdf.render_proposal``. Delivery: ``sending.send_proposal`` (the lifecycle's table is
+``lifecycle.TRANSITIONS``), discount ``approvals``, the client's link (``public``), the e-mail
+``outbox``, ``contracts`` on acceptance, and the ``jobs`` that deliver and expire.
 """
 
 from . import numbering, pricing
+from .approvals import ApprovalState, PendingApproval, decide, pending_approvals, request_approval
 from .builder import (
     SECTIONS,
     LineView,
@@ -43,7 +46,17 @@ from .contacts import (
     remove_contact,
     save_contact,
 )
+from .contracts import (
+    ContractDetail,
+    ContractPage,
+    ContractRow,
+    contract_detail,
+    contract_for_deal,
+    list_contracts,
+    sign_internally,
+)
 from .numbering import next_number
+from .outbox import OutboxPage, OutboxRow, list_outbox
 from .pdf import proposal_pdf, render_proposal
 from .pricing import PriceLine, Totals, price
 from .proposals import (
@@ -59,16 +72,26 @@ from .proposals import (
     load_proposal,
     proposal_owners,
 )
+from .public import PublicProposal, preview, revoke_links
+from .sending import DeliveryView, SentProposal, delivery_view, send_proposal
 from .versions import VersionDiff, VersionRow, diff_versions, history, revise
 
 __all__ = [
     "BILLING_UNITS",
     "SECTIONS",
     "STATUS_LABELS",
+    "ApprovalState",
     "Catalog",
     "ContactInput",
     "ContactRow",
+    "ContractDetail",
+    "ContractPage",
+    "ContractRow",
+    "DeliveryView",
     "LineView",
+    "OutboxPage",
+    "OutboxRow",
+    "PendingApproval",
     "PriceLine",
     "ProductInput",
     "ProductRow",
@@ -76,7 +99,9 @@ __all__ = [
     "ProposalPage",
     "ProposalRow",
     "ProposalView",
+    "PublicProposal",
     "SectionView",
+    "SentProposal",
     "Totals",
     "TotalsView",
     "VersionDiff",
@@ -85,13 +110,19 @@ __all__ = [
     "add_section",
     "can_edit_catalog",
     "catalog",
+    "contract_detail",
+    "contract_for_deal",
     "create_proposal",
     "deal_contacts",
     "deal_options",
+    "decide",
+    "delivery_view",
     "diff_versions",
     "history",
     "is_locked",
     "lead_contacts",
+    "list_contracts",
+    "list_outbox",
     "list_proposals",
     "load_contact",
     "load_for_edit",
@@ -100,6 +131,8 @@ __all__ = [
     "move_line",
     "next_number",
     "numbering",
+    "pending_approvals",
+    "preview",
     "price",
     "pricing",
     "proposal_owners",
@@ -110,12 +143,16 @@ __all__ = [
     "remove_section",
     "render_proposal",
     "reprice",
+    "request_approval",
     "revise",
+    "revoke_links",
     "save_contact",
     "save_product",
+    "send_proposal",
     "set_discount",
     "set_product_active",
     "set_section",
+    "sign_internally",
     "update_header",
     "update_line",
 ]

@@ -22,6 +22,7 @@ from ...models.base import utcnow
 from ..core.formatting import format_date, format_datetime, format_money
 from ..core.org import org_context
 from ..core.security import Actor
+from ..proposals import PendingApproval, pending_approvals
 from ..tasks.followups import complete_task
 
 LIMIT = 25
@@ -75,6 +76,7 @@ class Today:
     open_deals: int = 0
     pipeline_value: str = ""
     weighted_value: str = ""
+    approvals: list[PendingApproval] = field(default_factory=list)
 
 
 def today_for(session: Session, actor: Actor) -> Today:
@@ -184,6 +186,7 @@ def today_for(session: Session, actor: Actor) -> Today:
         )
         for o, stage, company in deals
     ]
+    out.approvals = pending_approvals(session, actor)  # empty unless the actor approves
     return out
 
 

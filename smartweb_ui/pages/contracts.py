@@ -1,0 +1,32 @@
+"""/contracts — the contract list; /contracts/[contract_id] — one contract."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..components.contracts import contract_content, contracts_content
+from ..components.shell import app_shell, require_permission
+from ..state.auth import AuthState
+from ..state.contracts import ContractDetailState, ContractListState
+
+
+@rx.page(
+    route="/contracts",
+    title="Contracts · SmartWeb",
+    on_load=[AuthState.check_session, ContractListState.load],
+)
+def contracts_page() -> rx.Component:
+    return app_shell(
+        require_permission("pipeline.read", contracts_content(), "contracts"), active="contracts"
+    )
+
+
+@rx.page(
+    route="/contracts/[contract_id]",
+    title="Contract · SmartWeb",
+    on_load=[AuthState.check_session, ContractDetailState.load],
+)
+def contract_page() -> rx.Component:
+    return app_shell(
+        require_permission("pipeline.read", contract_content(), "contracts"), active="contracts"
+    )
