@@ -7,6 +7,7 @@ from reflex.utils.prerequisites import get_states_dir
 
 from . import pages  # noqa: F401  (registers every @rx.page)
 from .api.health import api
+from .components.toasts import toaster
 from .config import settings
 from .state.live import start_feed
 
@@ -26,6 +27,6 @@ _ = settings.secret_key  # refuse to start without a usable secret (see config.p
 
 app = rx.App(
     api_transformer=api,
-    toaster=rx.toast.provider(position="top-right", close_button=True, rich_colors=True),
+    toaster=toaster(),
 )
 app.register_lifespan_task(start_feed)
