@@ -104,6 +104,6 @@ def test_today_shows_only_my_open_work_overdue_first(org, other_org) -> None:  #
     assert (today.open_tasks, today.overdue_tasks) == (3, 1)
     assert [lead.company for lead in today.leads] == ["Mine new"]
     assert today.open_deals == 2
-    assert today.pipeline_value == "$3,501"  # 1000.00 + 2500.50, rounded for display
-    assert today.weighted_value == "$1,400"  # 400.00 + 1000.20
+    assert today.pipeline_value == "$3,500.50"  # 1000.00 + 2500.50, never rounded up
+    assert today.weighted_value == "$1,400.20"  # 400.00 + 1000.20
     assert sorted(d.name for d in today.deals) == ["Deal 0", "Deal 1"]

@@ -17,12 +17,18 @@ from .kanban import (
     more_cards,
     remember_pipeline,
 )
-from .moves import MoveResult, move_deal
+from .moves import MoveResult, move_deal, undo_move
 from .patches import BoardPatch, ColumnTotals, PlacedCard, board_patch
 from .stages import StageSettings, StageView, stage_settings, update_stage
+from .structure import add_stage, create_pipeline, delete_stage, rename_pipeline
 
 __all__ = [
     "Board",
+    "add_stage",
+    "create_pipeline",
+    "delete_stage",
+    "rename_pipeline",
+    "undo_move",
     "BoardFilters",
     "BoardPatch",
     "Card",
