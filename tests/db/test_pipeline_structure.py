@@ -66,10 +66,14 @@ def test_undo_is_a_real_move_back_with_its_own_history_row(org) -> None:  # type
     ]
     assert_dense(data.stages["Lead In"]) and assert_dense(data.stages["Qualified"])
     with system_session() as s:
-        actions = s.execute(
-            sa.text("SELECT action FROM audit_logs WHERE entity_id = :d ORDER BY created_at"),
-            {"d": deal},
-        ).scalars().all()
+        actions = (
+            s.execute(
+                sa.text("SELECT action FROM audit_logs WHERE entity_id = :d ORDER BY created_at"),
+                {"d": deal},
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["opportunity.move", "opportunity.undo_move"]
     # Undone once: a second undo would move it forward again — refused.
     with pytest.raises(Conflict):
@@ -112,7 +116,9 @@ def test_soft_wip_limit_warns_and_hard_limit_refuses_reps_not_managers(org) -> N
     set_stage(data.stages["Qualified"], wip_limit=2)  # holds q1, q2 already
     rep, mgr = org.actors["rep"], org.actors["manager"]
     soft = call(rep, move_deal, data.deals["r1"], data.stages["Qualified"], 0, 1)
-    assert soft.moved and "WIP limit is 2" in soft.wip_warning and "3 open deals" in soft.wip_warning
+    assert (
+        soft.moved and "WIP limit is 2" in soft.wip_warning and "3 open deals" in soft.wip_warning
+    )
 
     set_stage(data.stages["Qualified"], wip_hard=True)
     with pytest.raises(Forbidden, match="WIP limit of 2"):
@@ -171,7 +177,9 @@ def test_deleting_a_stage_moves_its_deals_and_keeps_their_history(org) -> None: 
     with pytest.raises(Invalid):  # not another pipeline's stage
         call(mgr, deals.delete_stage, data.stages["Lead In"], data.other_stage)
     with pytest.raises(Forbidden):
-        call(org.actors["rep"], deals.delete_stage, data.stages["Lead In"], data.stages["Qualified"])
+        call(
+            org.actors["rep"], deals.delete_stage, data.stages["Lead In"], data.stages["Qualified"]
+        )
 
     moved = call(mgr, deals.delete_stage, data.stages["Lead In"], data.stages["Qualified"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
-from .money import CENT, quantize_money
+from .money import quantize_money
 
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
 

@@ -250,9 +250,7 @@ def card_of(
         version=row.version,
         can_move=can_edit_deal(actor, row.owner_id),
         owner_id=str(row.owner_id or ""),
-        closed_on=row.actual_close_date.isoformat()
-        if terminal and row.actual_close_date
-        else "",
+        closed_on=row.actual_close_date.isoformat() if terminal and row.actual_close_date else "",
     )
 
 

@@ -306,9 +306,7 @@ def _wip_check(session: Session, actor: Actor, target: PipelineStage, deal_id: U
             f"{target.name} is at its WIP limit of {target.wip_limit} open deals; "
             "a manager can go over it."
         )
-    return (
-        f"{target.name} now holds {after} open deals; its WIP limit is {target.wip_limit}."
-    )
+    return f"{target.name} now holds {after} open deals; its WIP limit is {target.wip_limit}."
 
 
 def undo_move(

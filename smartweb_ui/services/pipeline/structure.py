@@ -177,7 +177,9 @@ def delete_stage(
                     to_stage_id=target.id,
                     moved_by=actor.user_id,
                     moved_at=now,
-                    seconds_in_from_stage=max(0, int((now - deal.stage_entered_at).total_seconds())),
+                    seconds_in_from_stage=max(
+                        0, int((now - deal.stage_entered_at).total_seconds())
+                    ),
                     value_at_move=deal.value,
                 )
             )
