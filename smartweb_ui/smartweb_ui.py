@@ -5,7 +5,7 @@ import os
 import reflex as rx
 from reflex.utils.prerequisites import get_states_dir
 
-from . import pages  # noqa: F401  (registers every @rx.page)
+from . import pages
 from .api.health import api
 from .components.toasts import toaster
 from .config import settings
@@ -29,4 +29,5 @@ app = rx.App(
     api_transformer=api,
     toaster=toaster(),
 )
+pages.add_pages(app)
 app.register_lifespan_task(start_feed)

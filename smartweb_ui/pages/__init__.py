@@ -1,5 +1,16 @@
-"""Every page module is imported here so Reflex compiles it."""
+"""Every page module is imported here; ``add_pages`` puts them on the app (once)."""
 
-from . import admin, dashboard, lead_detail, leads, login, pipeline, today
+from . import admin, dashboard, lead_detail, leads, login, not_found, pipeline, today
+from .registry import add_pages
 
-__all__ = ["admin", "dashboard", "lead_detail", "leads", "login", "pipeline", "today"]
+__all__ = [
+    "add_pages",
+    "admin",
+    "dashboard",
+    "lead_detail",
+    "leads",
+    "login",
+    "not_found",
+    "pipeline",
+    "today",
+]

@@ -8,10 +8,9 @@ from ..components.leads.lead_page import lead_page_content
 from ..components.shell import app_shell
 from ..state.auth import AuthState
 from ..state.lead_detail import LeadDetailState as D
+from .registry import page
 
 
-@rx.page(
-    route="/leads/[lead_id]", title="Lead · SmartWeb", on_load=[AuthState.check_session, D.load]
-)
+@page(route="/leads/[lead_id]", title="Lead · SmartWeb", on_load=[AuthState.check_session, D.load])
 def lead_detail_page() -> rx.Component:
     return app_shell(lead_page_content(), active="leads")
