@@ -264,12 +264,14 @@ function ColumnHeader({ col, collapsed, onToggle }) {
     <header className="kb-col-head" title={`${col.name}${rot}`}>
       <div className="kb-col-title">
         <span className="kb-col-name">{col.name}</span>
+        <span className="kb-spacer" />
+        {toggle}
+      </div>
+      <div className="kb-col-counts">
         <span className="kb-pill" title={closed ? "Deals closed in this window that match the filters" : "Deals that match the filters"}>
           {deals}
         </span>
-        <span className="kb-spacer" />
         {wip}
-        {toggle}
       </div>
       <div className="kb-col-sums">
         <span className="kb-sum" title={closed ? "Total value closed" : "Total value"}>{col.total_value_display}</span>
@@ -720,6 +722,7 @@ const STYLES = `
 .kb-col-name{font-size:13px;font-weight:600;color:var(--gray-12);letter-spacing:.01em;
   white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}
 .kb-spacer{flex:1}
+.kb-col-counts{display:flex;align-items:center;gap:6px;margin-top:4px;flex-wrap:wrap}
 .kb-pill{flex:none;font-size:11px;font-weight:500;line-height:18px;padding:0 7px;border-radius:999px;
   background:var(--gray-a3);color:var(--gray-11);font-variant-numeric:tabular-nums}
 .kb-wip{flex:none;font-size:11px;font-weight:600;line-height:18px;padding:0 7px;border-radius:999px;

@@ -147,7 +147,10 @@ def monthly_figure(points: list[MonthPoint], currency: str) -> tuple[go.Figure, 
         hovertemplate=f"%{{x|%b}} last year<br>{s}%{{y:,.0f}} · %{{customdata}} deals<extra></extra>",
     )  # fmt: skip
     values = [p.revenue for p in points] + [p.prev_year_revenue for p in points]
-    _base(fig).update_layout(yaxis=money_axis(currency, values), xaxis={"tickformat": "%b %y"})
+    _base(fig).update_layout(
+        yaxis=money_axis(currency, values),
+        xaxis={"tickformat": "%b %Y", "dtick": "M1", "tick0": x[0] if x else None, "type": "date"},
+    )
     keys = [[f"{p.month:%Y-%m}" for p in points], [f"{add_months(p.month, -12):%Y-%m}" for p in points]]  # fmt: skip
     return fig, keys
 

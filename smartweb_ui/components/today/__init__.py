@@ -145,7 +145,7 @@ def _num_cell(value: rx.Var, tone: str) -> rx.Component:
 
 def _rep_row(line: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(line["name"], weight="medium")),
+        rx.table.cell(rx.text(line["name"], weight="medium"), white_space="nowrap"),
         _num_cell(line["overdue_tasks"].to(int), "red"),
         _num_cell(line["uncontacted_leads"].to(int), "amber"),
         _num_cell(line["stuck_deals"].to(int), "red"),

@@ -225,6 +225,7 @@ FUNNEL_CTES = """
     ), fs AS (
         SELECT id, position FROM pipeline_stages
         WHERE organization_id = :org AND pipeline_id = :fp AND NOT is_lost
+          AND deleted_at IS NULL
     ), moved AS (
         SELECT c.id, max(fs.position) AS pos
         FROM fs
@@ -262,6 +263,7 @@ def funnel(session: Session, ctx: Ctx) -> Funnel:
            (SELECT COALESCE(sum(n), 0) FROM per_pos) AS cohort
     FROM pipeline_stages s LEFT JOIN per_pos pp ON pp.max_pos >= s.position
     WHERE s.organization_id = :org AND s.pipeline_id = :fp AND NOT s.is_lost
+      AND s.deleted_at IS NULL
     GROUP BY s.id, s.name, s.position, s.is_won
     ORDER BY s.position
     """
