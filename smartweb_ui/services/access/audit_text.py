@@ -154,7 +154,8 @@ def _value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
 
 def thing(row: Any, names: dict[tuple[str, str], str]) -> str:
     """``deal Hancock Painting`` (the kind as the app says it, and the name)."""
-    noun = NOUNS.get(row.entity_type, row.entity_type.replace("_", " "))
+    kind = str(row.entity_type)
+    noun = NOUNS.get(kind) or kind.replace("_", " ")
     name = names.get((row.entity_type, str(row.entity_id))) if row.entity_id else None
     if name is None and row.entity_id is not None:
         # A deleted thing: the name its own row recorded, if any.
