@@ -65,3 +65,17 @@ def test_the_audit_log_is_searched_by_the_name_of_the_thing_changed(org) -> None
         "stage Negotiation created"
     ]
     assert _page(org, "no such thing").rows == []
+
+
+def test_sign_ins_read_as_the_person_signing_in(org) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from smartweb_ui.services.access import audit_text
+
+    row = SimpleNamespace(action="auth.sign_in", entity_type="session", entity_id=None, changes={})
+    assert audit_text.sentence(row, "Morgan Reyes", {}) == "Morgan Reyes signed in"
+    gone = SimpleNamespace(
+        action="pipeline_stage.delete", entity_type="pipeline_stage", entity_id=None,
+        changes={"before": {"name": "Demo", "deals": 2}, "after": {"moved_to": "Proposal"}},
+    )  # fmt: skip
+    assert audit_text.change_details(gone, {}) == "name: Demo; deals: 2; moved to: Proposal"

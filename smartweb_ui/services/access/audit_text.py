@@ -168,9 +168,11 @@ def thing(row: Any, names: dict[tuple[str, str], str]) -> str:
 
 def sentence(row: Any, who: str, names: dict[tuple[str, str], str]) -> str:
     """One line a person reads: what happened to which thing, by whom."""
-    subject = thing(row, names)
     verb_key = row.action.split(".", 1)[-1]
     verb = VERBS.get(verb_key, verb_key.replace("_", " "))
+    if row.entity_type == "session" or row.action.startswith("auth."):
+        return f"{who} {verb}"  # "Morgan Reyes signed in": the session is not a thing to name
+    subject = thing(row, names)
     before = (row.changes or {}).get("before") or {}
     after = (row.changes or {}).get("after") or {}
     detail = ""
@@ -193,9 +195,12 @@ def change_details(row: Any, names: dict[tuple[str, str], str]) -> str:
         if key == "current_stage_id":
             continue  # in the sentence
         label = FIELD_LABELS.get(key, key.replace("_", " "))
-        old = _value(key, before.get(key), names) if key in before else None
-        new = _value(key, after.get(key), names) if key in after else None
-        parts.append(f"{label}: {old} → {new}" if old is not None else f"{label}: {new}")
+        if key in before and key in after:
+            old, new = _value(key, before[key], names), _value(key, after[key], names)
+            parts.append(f"{label}: {old} → {new}")
+        else:  # recorded on one side only (a creation, a deletion): just the value
+            value = before.get(key) if key in before else after.get(key)
+            parts.append(f"{label}: {_value(key, value, names)}")
         if len(parts) == 4:
             break
     return "; ".join(parts)
