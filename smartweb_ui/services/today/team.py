@@ -176,13 +176,13 @@ def revenue_summary(session: Session, actor: Actor) -> list[RevenueLine]:
         RevenueLine(
             f"Won in {today:%B}",
             format_money(won_now, cur),
-            f"{row.won_n} deals · {trend}",
+            f"{row.won_n} {'deal' if row.won_n == 1 else 'deals'} · {trend}",
             "/dashboard?period=month",
         ),
         RevenueLine(
             "Open pipeline",
             format_money(row.open_v, cur),
-            f"{row.open_n} open deals",
+            f"{row.open_n} open {'deal' if row.open_n == 1 else 'deals'}",
             "/dashboard?period=quarter",
         ),
         RevenueLine(
