@@ -194,8 +194,8 @@ def forecast_figure(fc: Forecast, currency: str) -> tuple[go.Figure, Keys]:
         barmode="stack",
         yaxis=money_axis(currency, totals),
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "font": {"size": 11},
-                "groupclick": "toggleitem", "tracegroupgap": 6},
+        # below the plot like every chart (the base rule), grouped by pipeline
+        legend={"font": {"size": 11}, "groupclick": "toggleitem", "tracegroupgap": 6},
     )  # fmt: skip
     return fig, keys
 
