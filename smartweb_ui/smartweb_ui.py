@@ -5,8 +5,9 @@ import os
 import reflex as rx
 from reflex.utils.prerequisites import get_states_dir
 
-from . import pages  # noqa: F401  (registers every @rx.page)
+from . import pages
 from .api.health import api
+from .components.toasts import toaster
 from .config import settings
 from .services.core.queue import lifespan_worker
 from .state import door
@@ -29,7 +30,8 @@ _ = settings.secret_key  # refuse to start without a usable secret (see config.p
 
 app = rx.App(
     api_transformer=api,
-    toaster=rx.toast.provider(position="top-right", close_button=True, rich_colors=True),
+    toaster=toaster(),
 )
+pages.add_pages(app)
 app.register_lifespan_task(start_feed)
 app.register_lifespan_task(lifespan_worker)

@@ -57,7 +57,10 @@ import {
   COL,
   columnOf,
   findCard,
+  autoScrollFor,
   isColKey,
+  isOvershoot,
+  makeMoneyFormatter,
   mayMove,
   moveCard,
 } from "./board.js";
@@ -84,16 +87,6 @@ function makeDateFormatter(locale) {
   };
 }
 
-function makeMoneyFormatter(currency, locale) {
-  let f;
-  try {
-    f = new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 });
-  } catch {
-    f = null;
-  }
-  return (v) => (f ? f.format(v) : String(Math.round(v)));
-}
-
 /** A callback whose identity never changes but that always calls the latest `fn`. */
 function useStable(fn) {
   const ref = useRef(fn);
@@ -118,7 +111,7 @@ const CHEVRON_RIGHT = ["M9 18l6-6-6-6"];
 
 /* -------------------------------------------------------------------- card */
 
-function CardView({ card, movable, fmtDate, overlay, placeholder, nodeRef, style, ...rest }) {
+function CardView({ card, movable, fmtDate, overlay, placeholder, nodeRef, style, closedLabel = "Closed", ...rest }) {
   const idAttr = overlay ? { "data-overlay-deal-id": card.id } : { "data-deal-id": card.id };
   return (
     <article
@@ -150,17 +143,24 @@ function CardView({ card, movable, fmtDate, overlay, placeholder, nodeRef, style
         ) : null}
       </div>
       <div className="kb-card-meta">
-        {card.expected_close ? (
+        {card.closed_on ? (
+          <span className="kb-meta kb-closed" title={`${closedLabel} on this date`}>
+            <Icon d={CALENDAR} />
+            {closedLabel} {fmtDate(card.closed_on)}
+          </span>
+        ) : card.expected_close ? (
           <span className={cx("kb-meta", card.close_overdue && "kb-danger")}
             title={card.close_overdue ? "Expected close date has passed" : "Expected close"}>
             <Icon d={CALENDAR} />
             {fmtDate(card.expected_close)}
           </span>
         ) : null}
-        <span className={cx("kb-meta", "kb-age", `kb-age--${card.aging || "fresh"}`)} title="Time in this stage">
-          <Icon d={CLOCK} />
-          {card.days_in_stage ?? 0} d in stage
-        </span>
+        {card.closed_on ? null : (
+          <span className={cx("kb-meta", "kb-age", `kb-age--${card.aging || "fresh"}`)} title="Time in this stage">
+            <Icon d={CLOCK} />
+            {card.days_in_stage ?? 0} d in stage
+          </span>
+        )}
         {card.stuck ? <span className="kb-badge-stuck">Stuck</span> : null}
       </div>
       {card.next_task_due ? (
@@ -174,7 +174,7 @@ function CardView({ card, movable, fmtDate, overlay, placeholder, nodeRef, style
   );
 }
 
-function SortableCard({ card, movable, columnId, fmtDate, dragging, onOpen, justDragged }) {
+function SortableCard({ card, movable, columnId, fmtDate, dragging, onOpen, justDragged, closedLabel }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: card.id,
     data: { type: "card", columnId },
@@ -190,6 +190,7 @@ function SortableCard({ card, movable, columnId, fmtDate, dragging, onOpen, just
       card={card}
       movable={movable}
       fmtDate={fmtDate}
+      closedLabel={closedLabel}
       placeholder={isDragging}
       nodeRef={setNodeRef}
       style={{ transform: DndCSS.Translate.toString(transform), transition }}
@@ -249,22 +250,36 @@ function ColumnHeader({ col, collapsed, onToggle }) {
     );
   }
   const rot = col.rotting_days ? ` · deals rot after ${col.rotting_days} d` : "";
+  const closed = col.is_won || col.is_lost;
+  const deals = `${col.count} ${col.count === 1 ? "deal" : "deals"}`;
+  const wip = col.wip_limit && !closed ? (
+    <span className={cx("kb-wip", over && "kb-wip--over")}
+      title={`Open deals in this stage (every owner) against its ${col.wip_hard ? "hard " : ""}WIP limit of ${col.wip_limit}` +
+        (over ? ` — ${over} over` : "") +
+        (col.wip_hard ? ". Only managers can drop deals over it." : ". Drops over it are allowed, with a warning.")}>
+      WIP {col.wip_count ?? 0}/{col.wip_limit}{col.wip_hard ? " max" : ""}
+    </span>
+  ) : null;
   return (
     <header className="kb-col-head" title={`${col.name}${rot}`}>
       <div className="kb-col-title">
         <span className="kb-col-name">{col.name}</span>
-        <span className="kb-pill" title={col.wip_limit ? `WIP limit ${col.wip_limit}` : "Deals"}>
-          {col.wip_limit ? `${col.count}/${col.wip_limit}` : col.count}
-        </span>
         <span className="kb-spacer" />
-        {over ? <span className="kb-wip">WIP +{over}</span> : null}
         {toggle}
       </div>
-      <div className="kb-col-sums">
-        <span className="kb-sum" title="Total value">{col.total_value_display}</span>
-        <span className="kb-weighted" title="Weighted value">
-          <span className="kb-weighted-label">Weighted</span> {col.weighted_value_display}
+      <div className="kb-col-counts">
+        <span className="kb-pill" title={closed ? "Deals closed in this window that match the filters" : "Deals that match the filters"}>
+          {deals}
         </span>
+        {wip}
+      </div>
+      <div className="kb-col-sums">
+        <span className="kb-sum" title={closed ? "Total value closed" : "Total value"}>{col.total_value_display}</span>
+        {closed ? null : (
+          <span className="kb-weighted" title="Value weighted by the stage's win probability">
+            <span className="kb-weighted-label">Weighted</span> {col.weighted_value_display}
+          </span>
+        )}
       </div>
     </header>
   );
@@ -315,7 +330,7 @@ const Column = memo(function Column({ col, collapsed, onToggle, limit, pageSize,
               {cards.map((card) => (
                 <SortableCard key={card.id} card={card} movable={mayMove(card, who)}
                   columnId={col.id} fmtDate={fmtDate} dragging={dragging} onOpen={onOpen}
-                  justDragged={justDragged} />
+                  justDragged={justDragged} closedLabel={col.is_won ? "Won" : col.is_lost ? "Lost" : "Closed"} />
               ))}
             </div>
           </SortableContext>
@@ -398,6 +413,13 @@ export function KanbanBoard({
   const who = useMemo(() => ({ me, canManage, canMove }), [me, canManage, canMove]);
   const fmtDate = useMemo(() => makeDateFormatter(locale), [locale]);
   const fmtMoney = useMemo(() => makeMoneyFormatter(currency, locale), [currency, locale]);
+  const [width, setWidth] = useState(() => (typeof window === "undefined" ? 1600 : window.innerWidth));
+  useEffect(() => {
+    const onResize = () => setWidth(window.innerWidth);
+    window.addEventListener("resize", onResize);
+    return () => window.removeEventListener("resize", onResize);
+  }, []);
+  const autoScroll = useMemo(() => autoScrollFor(width), [width]);
   const limitOf = (col) => Math.max(limits[col.id] ?? pageSize, 1);
   const isCollapsed = (col) => collapsed[col.id] ?? !!col.collapsed;
   const open = useStable(onOpen);
@@ -514,6 +536,7 @@ export function KanbanBoard({
       version: index >= 0 ? col.cards[index].version : 0,
       base: null,
       queued: [],
+      enteredAt: 0,
     };
     setActiveId(active.id);
   };
@@ -535,6 +558,7 @@ export function KanbanBoard({
       index = overIndex + (r && r.top > over.rect.top + over.rect.height / 2 ? 1 : 0);
     }
     if (index >= limitOf(toCol)) setLimits((l) => ({ ...l, [to]: index + 1 }));
+    if (drag.current) drag.current.enteredAt = Date.now();
     movedToNewColumn.current = true;
     setCols((prev) => moveCard(prev, active.id, to, index, fmtMoney));
   };
@@ -559,6 +583,10 @@ export function KanbanBoard({
     }
     if (to === d.fromCol && index === d.fromIndex) {
       setCols(board);
+      return;
+    }
+    if (to !== d.fromCol && isOvershoot(col, d.enteredAt, Date.now(), window.innerWidth)) {
+      setCols(board); // scrolled past into Won/Lost: put it back rather than close the deal
       return;
     }
     // Apply the move to the settled board; the server's patch confirms or corrects it.
@@ -630,6 +658,7 @@ export function KanbanBoard({
         sensors={sensors}
         collisionDetection={collisionDetection}
         measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+        autoScroll={autoScroll}
         accessibility={accessibility}
         onDragStart={onDragStart}
         onDragOver={onDragOver}
@@ -693,10 +722,13 @@ const STYLES = `
 .kb-col-name{font-size:13px;font-weight:600;color:var(--gray-12);letter-spacing:.01em;
   white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}
 .kb-spacer{flex:1}
+.kb-col-counts{display:flex;align-items:center;gap:6px;margin-top:4px;flex-wrap:wrap}
 .kb-pill{flex:none;font-size:11px;font-weight:500;line-height:18px;padding:0 7px;border-radius:999px;
   background:var(--gray-a3);color:var(--gray-11);font-variant-numeric:tabular-nums}
-.kb-wip{flex:none;font-size:11px;font-weight:700;line-height:18px;padding:0 7px;border-radius:999px;
-  background:var(--red-9);color:var(--red-contrast,#fff)}
+.kb-wip{flex:none;font-size:11px;font-weight:600;line-height:18px;padding:0 7px;border-radius:999px;
+  background:var(--gray-a3);color:var(--gray-11);font-variant-numeric:tabular-nums;white-space:nowrap}
+.kb-wip--over{background:var(--red-9);color:var(--red-contrast,#fff);font-weight:700}
+.kb-closed{color:var(--gray-12);font-weight:500}
 .kb-col-sums{display:flex;align-items:baseline;justify-content:space-between;gap:8px;margin-top:4px;font-size:12px;
   font-variant-numeric:tabular-nums}
 .kb-sum{font-weight:600;color:var(--gray-12)}

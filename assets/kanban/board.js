@@ -30,6 +30,28 @@ export const findCard = (cols, id) => {
   return null;
 };
 
+/** The app's money format (the same rule as services/core/formatting.format_money): whole
+ * amounts without cents, cents when there are any; never rounded ($99,999.50 stays so). */
+export function makeMoneyFormatter(currency, locale) {
+  const make = (digits) => {
+    try {
+      return new Intl.NumberFormat(locale, {
+        style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
+      });
+    } catch {
+      return null;
+    }
+  };
+  const whole = make(0);
+  const cents = make(2);
+  return (v) => {
+    const n = Math.round(Number(v) * 100) / 100;
+    if (!Number.isFinite(n)) return "";
+    const f = Number.isInteger(n) ? whole : cents;
+    return f ? f.format(n) : n.toFixed(Number.isInteger(n) ? 0 : 2);
+  };
+}
+
 /** May this viewer drag the card? (The same rule as the server's; it re-checks anyway.) */
 export const mayMove = (card, who) => !!who.canMove && (!!who.canManage || card.owner_id === who.me);
 
@@ -129,4 +151,27 @@ export function applyPatch(cols, patch) {
     out.has_more = (out.count ?? cards.length) > cards.length;
     return out;
   });
+}
+
+/** Several amounts through the board's money format (for tests). */
+export const formatMoneyList = (currency, locale, values) =>
+  values.map(makeMoneyFormatter(currency, locale));
+
+/** At phone width the board scrolls itself while a card is held near its edge; a drop into
+ * Won/Lost counts only after the card has rested over that column this long (so a scroll
+ * that overshoots into Won/Lost never closes a deal by accident). */
+export const TERMINAL_DWELL_MS = 700;
+export const NARROW_BOARD_PX = 640;
+
+/** Is this drop an overshoot (to be put back) rather than a chosen Won/Lost drop? */
+export function isOvershoot(col, enteredAt, now, width) {
+  if (!col || !(col.is_won || col.is_lost) || width > NARROW_BOARD_PX) return false;
+  return !enteredAt || now - enteredAt < TERMINAL_DWELL_MS;
+}
+
+/** Edge auto-scroll for the board: paced at phone width (one column at a time, slowly). */
+export function autoScrollFor(width) {
+  return width <= NARROW_BOARD_PX
+    ? { acceleration: 2, interval: 16, threshold: { x: 0.12, y: 0.15 } }
+    : { acceleration: 10, interval: 5, threshold: { x: 0.2, y: 0.2 } };
 }

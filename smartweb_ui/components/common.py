@@ -63,3 +63,54 @@ def empty_state(text: str, icon: str) -> rx.Component:
         padding="24px",
         width="100%",
     )
+
+
+# ------------------------------------------------------------------ loading skeletons
+# While a page's first answer is on its way it shows the shape of what is coming (grey blocks
+# where the cards, rows or columns will be), never a blank panel or a lone spinner.
+def skeleton_lines(rows: int = 4, height: str = "44px") -> rx.Component:
+    """Rows of a list or table."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height=height, width="100%"), loading=True) for _ in range(rows)],
+        spacing="2",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading",
+    )
+
+
+def skeleton_cards(count: int = 3, height: str = "180px") -> rx.Component:
+    """Section cards side by side (one column at phone width)."""
+    return rx.grid(
+        *[rx.card(skeleton_lines(3, "28px"), height=height) for _ in range(count)],
+        columns=rx.breakpoints(initial="1", md=str(count)),
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading",
+    )
+
+
+def skeleton_board(columns: int = 5) -> rx.Component:
+    """Kanban columns with a few cards each."""
+    return rx.hstack(
+        *[
+            rx.vstack(
+                rx.skeleton(rx.box(height="52px", width="100%"), loading=True),
+                *[rx.skeleton(rx.box(height="96px", width="100%"), loading=True) for _ in range(3)],
+                spacing="2",
+                padding="8px",
+                border_radius="12px",
+                background=rx.color("gray", 2),
+                flex="0 0 280px",
+                max_width="84vw",
+            )
+            for _ in range(columns)
+        ],
+        spacing="3",
+        overflow="hidden",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading the board",
+        id="board-skeleton",
+    )

@@ -60,9 +60,12 @@ class PipelineStage(SQLModel, table=True):
     is_lost: bool = flag(False)
     rotting_days: int | None = None
     wip_limit: int | None = None
+    # A hard limit refuses drops over it for people without pipeline.manage (else it warns).
+    wip_hard: bool = flag(False)
     color: str = Field(default="gray", sa_column_kwargs={"server_default": "gray"})
     created_at: datetime = created_at()
     updated_at: datetime = updated_at()
+    deleted_at: datetime | None = opt_ts()  # a deleted stage keeps its history rows
 
 
 class Opportunity(SQLModel, table=True):

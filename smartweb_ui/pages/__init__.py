@@ -1,4 +1,4 @@
-"""Every page module is imported here so Reflex compiles it."""
+"""Every page module is imported here; ``add_pages`` puts them on the app (once)."""
 
 from . import (
     admin,
@@ -7,19 +7,23 @@ from . import (
     lead_detail,
     leads,
     login,
+    not_found,
     pipeline,
     products,
     proposals,
     today,
 )
+from .registry import add_pages
 
 __all__ = [
+    "add_pages",
     "admin",
     "contracts",
     "dashboard",
     "lead_detail",
     "leads",
     "login",
+    "not_found",
     "pipeline",
     "products",
     "proposals",

@@ -8,9 +8,10 @@ from ..components.contracts import contract_content, contracts_content
 from ..components.shell import app_shell, require_permission
 from ..state.auth import AuthState
 from ..state.contracts import ContractDetailState, ContractListState
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/contracts",
     title="Contracts · SmartWeb",
     on_load=[AuthState.check_session, ContractListState.load],
@@ -21,7 +22,7 @@ def contracts_page() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route="/contracts/[contract_id]",
     title="Contract · SmartWeb",
     on_load=[AuthState.check_session, ContractDetailState.load],

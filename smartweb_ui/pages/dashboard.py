@@ -8,9 +8,10 @@ from ..components.dashboard import dashboard_content
 from ..components.shell import app_shell, require_permission
 from ..state.auth import AuthState
 from ..state.dashboard import DashboardState
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/dashboard",
     title="Dashboard · SmartWeb",
     on_load=[AuthState.check_session, DashboardState.load],

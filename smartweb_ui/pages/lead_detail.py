@@ -9,9 +9,10 @@ from ..components.shell import app_shell
 from ..state.auth import AuthState
 from ..state.contacts import LeadContactsState
 from ..state.lead_detail import LeadDetailState as D
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/leads/[lead_id]",
     title="Lead · SmartWeb",
     on_load=[AuthState.check_session, D.load, LeadContactsState.load],

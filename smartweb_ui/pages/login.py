@@ -6,8 +6,9 @@ import reflex as rx
 
 from ..components.login import login_card
 from ..state.auth import AuthState
+from .registry import page
 
 
-@rx.page(route="/login", title="Sign in · SmartWeb", on_load=AuthState.open_sign_in)
+@page(route="/login", title="Sign in · SmartWeb", on_load=AuthState.open_sign_in)
 def login() -> rx.Component:
     return login_card()

@@ -9,9 +9,10 @@ from ..components.shell import app_shell, require_permission
 from ..state.auth import AuthState
 from ..state.pipeline import PipelineState as P
 from ..state.pipeline_deal import DealDrawerState
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/pipeline",
     title="Pipeline · SmartWeb",
     on_load=[AuthState.check_session, P.load, DealDrawerState.load],

@@ -8,9 +8,10 @@ from ..components.proposals.catalog import products_content
 from ..components.shell import app_shell, require_permission
 from ..state.auth import AuthState
 from ..state.products import ProductsState
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/products",
     title="Products · SmartWeb",
     on_load=[AuthState.check_session, ProductsState.load],

@@ -11,9 +11,10 @@ from ..state.auth import AuthState
 from ..state.proposal_builder import ProposalBuilderState
 from ..state.proposal_delivery import ProposalDeliveryState
 from ..state.proposals import ProposalListState
+from .registry import page
 
 
-@rx.page(
+@page(
     route="/proposals",
     title="Proposals · SmartWeb",
     on_load=[AuthState.check_session, ProposalListState.load],
@@ -24,7 +25,7 @@ def proposals_page() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route="/proposals/[proposal_id]",
     title="Proposal · SmartWeb",
     on_load=[AuthState.check_session, ProposalBuilderState.load, ProposalDeliveryState.load],

@@ -8,8 +8,9 @@ from ..components.shell import app_shell
 from ..components.today import today_content
 from ..state.auth import AuthState
 from ..state.today import TodayState
+from .registry import page
 
 
-@rx.page(route="/", title="Today · SmartWeb", on_load=[AuthState.check_session, TodayState.load])
+@page(route="/", title="Today · SmartWeb", on_load=[AuthState.check_session, TodayState.load])
 def today() -> rx.Component:
     return app_shell(today_content(), active="today")

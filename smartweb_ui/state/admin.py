@@ -81,7 +81,10 @@ class AdminState(rx.State):
     async def set_status(self, user_id: Id, status: Literal["active", "suspended"]) -> Events:
         await door.run(self, access.set_user_status, user_id, status)
         await self._refresh()
-        return rx.toast.success("User suspended." if status == "suspended" else "User reactivated.")
+        name = next((u.name for u in self.users if u.id == str(user_id)), "The user")
+        if status == "suspended":
+            return rx.toast.success(f"{name} is suspended and signed out everywhere.")
+        return rx.toast.success(f"{name} can sign in again.")
 
     @door.event
     async def set_role(self, user_id: Id, role_id: Id) -> Events:
@@ -93,7 +96,11 @@ class AdminState(rx.State):
     async def toggle_permission(self, role_id: Id, code: PermissionCode, granted: Flag) -> Events:
         await door.run(self, access.set_role_permission, role_id, code, granted)
         await self._refresh()
-        return None
+        role = next((r.name for r in self.roles if r.id == str(role_id)), "The role")
+        what = next((p.description for p in self.permissions if p.code == code), code)
+        if granted:
+            return rx.toast.success(f"{role} can now: {what}.")
+        return rx.toast.success(f"{role} can no longer: {what}.")
 
     @door.event
     async def set_add_open(self, value: Flag) -> Events:

@@ -9,6 +9,7 @@ static props of the chart component, switched by the colour mode.
 from __future__ import annotations
 
 import html
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -83,12 +84,23 @@ def _bargap(categories: int) -> float:
 
 
 def _base(fig: go.Figure, *, legend: bool = True) -> go.Figure:
+    """Every chart's frame. Legends sit below the plot, in one row that wraps: at phone width
+    a legend beside or above a chart squeezes it to nothing; below, it costs a line or two."""
     fig.update_layout(
         template=None,
         autosize=True,
-        margin={"l": 8, "r": 8, "t": 28 if legend else 8, "b": 8},
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.12,
+            "x": 0,
+            "xanchor": "left",
+            "title": None,
+            "entrywidthmode": "pixels",
+            "itemsizing": "constant",
+        },
         hovermode="closest",
         bargap=0.28,
         dragmode=False,
@@ -103,6 +115,19 @@ def money_axis(currency: str, values: list[Any] | None = None) -> dict[str, Any]
     if top == 0:
         return {**axis, "visible": False, "range": [0, 1]}
     return axis if top >= 1000 else {**axis, "tickformat": ",.0f"}
+
+
+def count_axis(values: list[int] | None = None, title: str = "") -> dict[str, Any]:
+    """An axis of counts (deals, leads, calls): whole-number ticks only, never "2.5 deals"."""
+    top = max((int(v or 0) for v in values or [0]), default=0)
+    axis: dict[str, Any] = {"tickformat": ",d", "rangemode": "tozero", "tick0": 0}
+    if top <= 5:
+        axis |= {"dtick": 1, "range": [0, max(top, 1) + 0.5]}
+    else:
+        axis["dtick"] = max(1, math.ceil(top / 5))
+    if title:
+        axis["title"] = {"text": title}
+    return axis
 
 
 # ------------------------------------------------------------------ figure builders
@@ -122,7 +147,10 @@ def monthly_figure(points: list[MonthPoint], currency: str) -> tuple[go.Figure, 
         hovertemplate=f"%{{x|%b}} last year<br>{s}%{{y:,.0f}} · %{{customdata}} deals<extra></extra>",
     )  # fmt: skip
     values = [p.revenue for p in points] + [p.prev_year_revenue for p in points]
-    _base(fig).update_layout(yaxis=money_axis(currency, values), xaxis={"tickformat": "%b %y"})
+    _base(fig).update_layout(
+        yaxis=money_axis(currency, values),
+        xaxis={"tickformat": "%b %Y", "dtick": "M1", "tick0": x[0] if x else None, "type": "date"},
+    )
     keys = [[f"{p.month:%Y-%m}" for p in points], [f"{add_months(p.month, -12):%Y-%m}" for p in points]]  # fmt: skip
     return fig, keys
 
@@ -166,8 +194,8 @@ def forecast_figure(fc: Forecast, currency: str) -> tuple[go.Figure, Keys]:
         barmode="stack",
         yaxis=money_axis(currency, totals),
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "font": {"size": 11},
-                "groupclick": "toggleitem", "tracegroupgap": 6},
+        # below the plot like every chart (the base rule), grouped by pipeline
+        legend={"font": {"size": 11}, "groupclick": "toggleitem", "tracegroupgap": 6},
     )  # fmt: skip
     return fig, keys
 
@@ -209,7 +237,7 @@ def reasons_figure(rows: list[ReasonRow], currency: str) -> tuple[go.Figure, Key
         keys.append([f"{status}|{r.reason}" for r in part])
     _base(fig).update_layout(
         yaxis={"autorange": "reversed"},
-        xaxis={"title": {"text": "Deals"}, "showgrid": True},
+        xaxis={**count_axis([r.deals for r in rows], "Deals"), "showgrid": True},
         bargap=_bargap(len({r.label for r in rows})),
     )
     return fig, keys
@@ -251,7 +279,7 @@ def _combo(labels: list[str], bars: list[tuple[str, str, list[int]]], revenue: l
     _base(fig).update_layout(
         barmode="group",
         bargap=_bargap(len(labels)),
-        yaxis={"title": {"text": "Leads / deals"}, "rangemode": "tozero"},
+        yaxis=count_axis([v for _, _, values in bars for v in values], "Leads / deals"),
         yaxis2={**money_axis(currency, revenue), "overlaying": "y", "side": "right",
                 "showgrid": False},
     )  # fmt: skip

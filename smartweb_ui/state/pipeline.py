@@ -53,6 +53,10 @@ LIVE_SPACING = 0.5
 # The browser applies patches by sequence number; a burst between two renders fits in these
 # (a gap makes it ask for the whole board again). Each is a few KB.
 KEPT_PATCHES = 3
+FILTER_LABELS = {
+    "owner": "owner", "q": "search", "close_from": "close-from date", "close_to": "close-to date",
+    "value_min": "minimum value", "value_max": "maximum value",
+}  # fmt: skip
 OwnerChoice = Annotated[str, BeforeValidator(Choices(["all", "me"]))] | Id
 
 
@@ -157,9 +161,12 @@ class PipelineState(rx.State):
     closing_reason: str = ""
     today: str = ""
     pong: int = 0
+    filter_error: str = ""  # why the filter bar's values were not applied
 
     _filters: BoardFilters = BoardFilters()
     _stages: dict[str, str] = {}  # stage id -> "open" | "won" | "lost"
+    _stage_names: dict[str, str] = {}
+    _last_move: dict[str, Any] = {}  # {deal_id, version}: what Undo in the toast takes back
     _pending: dict[str, Any] = {}
     _seq: int = 0
     _appends: int = 0
@@ -193,6 +200,7 @@ class PipelineState(rx.State):
         self._stages = {
             c.id: "won" if c.is_won else "lost" if c.is_lost else "open" for c in board.columns
         }
+        self._stage_names = {c.id: c.name for c in board.columns}
         (await self.get_state(BoardState)).columns = [column_dict(c) for c in board.columns]
         self.rev += 1
         self.patches, self._seq, self.appended, self._appends = [], 0, {}, 0
@@ -233,7 +241,8 @@ class PipelineState(rx.State):
         ``?deal=<id>`` (lead pages, Today): that deal's pipeline (the drawer opens itself)."""
         self.loading = True
         params = self.router.url.query_parameters
-        self._filters, _ = BoardFilters.from_query(params)
+        self._filters, ignored = BoardFilters.from_query(params)
+        self.filter_error = ""
         self._pending, self.closing = {}, ""
         self.today = date.today().isoformat()
         self._viewer(door.actor_of(self))
@@ -241,6 +250,9 @@ class PipelineState(rx.State):
         board, self.owners, notes = await door.run(
             self, _opening_board, params.get("pipeline") or None, deal_id, self._filters
         )
+        if ignored:
+            labels = ", ".join(FILTER_LABELS.get(k, k) for k in ignored)
+            notes.append(f"The link's {labels} could not be used, so the board ignores it.")
         url = await self._show(board)
         self.loading = False
         self._live += 1
@@ -271,13 +283,18 @@ class PipelineState(rx.State):
         return None
 
     # ------------------------------------------------------------------ filters
+    def _filter_refused(self, exc: Exception) -> Events:
+        self.filter_error = getattr(exc, "message", str(exc))
+        return None
+
     async def _set_filters(self, filters: BoardFilters) -> Events:
         self._filters = filters
+        self.filter_error = ""
         return await self._show(
             await door.run(self, deals.board, self.pipeline_id or None, self._filters)
         )
 
-    @door.event
+    @door.event(on_refused="_filter_refused")
     async def apply_filters(self, form: BoardFilterForm) -> Events:
         """Submit of the filter bar (text, dates, amounts); kept in the URL to share the view."""
         return await self._set_filters(self._filters.with_values(**form.model_dump()))
@@ -358,9 +375,46 @@ class PipelineState(rx.State):
         ((result, patch),) = await door.transaction(self, move_and_patch)
         self._pending, self.closing, self.closing_error = {}, "", ""
         self._push(patch_dict(patch))
-        if result.status in ("won", "lost") and details:
-            return rx.toast.success(f"Deal marked as {result.status}.")
-        return None
+        return self._moved_toasts(result, details)
+
+    def _moved_toasts(self, result: deals.MoveResult, details: dict[str, Any]) -> Events:
+        """After a move to another stage: a toast with Undo (and the soft WIP warning)."""
+        if not result.moved or not result.can_undo:
+            return None
+        self._last_move = {"deal_id": result.deal_id, "version": result.version}
+        stage = self._stage_names.get(result.stage_id, "the stage")
+        what = f"Deal marked as {result.status}." if details else f"Moved to {stage}."
+        out: list[Any] = [
+            rx.toast.success(
+                what,
+                action={"label": "Undo", "on_click": PipelineState.undo_last_move},
+                duration=8000,
+            )
+        ]
+        if result.wip_warning:
+            out.append(rx.toast.warning(result.wip_warning))
+        return out
+
+    @door.event
+    async def undo_last_move(self) -> Events:
+        """Undo in the move's toast: the deal goes back where it was, as a move of its own."""
+        last, self._last_move = self._last_move, {}
+        if not last:
+            return None
+        pid, filters = self.pipeline_id, self._filters
+
+        def undo_and_patch(session: Any, actor: Actor) -> tuple[deals.MoveResult, BoardPatch]:
+            result = deals.undo_move(session, actor, last["deal_id"], last["version"])
+            patch = deals.board_patch(
+                session, actor, pid, filters, [last["deal_id"]],
+                [result.from_stage_id, result.stage_id],
+            )  # fmt: skip
+            return result, patch
+
+        ((result, patch),) = await door.transaction(self, undo_and_patch)
+        self._push(patch_dict(patch))
+        stage = self._stage_names.get(result.stage_id, "its stage")
+        return rx.toast.success(f"Move undone: back in {stage}.")
 
     @door.event(on_refused="_snap_back")
     async def confirm_close(self, form: CloseForm) -> Events:

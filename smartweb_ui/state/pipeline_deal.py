@@ -220,29 +220,57 @@ class NewDealState(rx.State):
         return [PipelineState.refresh, rx.toast.success("Deal created.")]
 
 
+class NameForm(Form):
+    """A new stage's or pipeline's name (the service trims and checks it)."""
+
+    name: Name
+
+
 NO_STAGE = StageView(
     id="", name="", position=0, probability="", rotting_days="", wip_limit="", kind="open"
 )
 
 
 class StageSettingsState(rx.State):
-    """Managers edit a stage: name, order, probability, rotting days, WIP limit, kind."""
+    """Managers shape the pipeline: a stage's settings (name, order, probability, rotting
+    days, WIP limit and whether it is hard, kind), new and deleted stages, new and renamed
+    pipelines."""
 
     is_open: bool = False
     stages: list[dict[str, str]] = []
     stage: StageView = NO_STAGE
     kind: str = "open"
+    wip_hard: bool = False
+    move_to: str = ""  # where a deleted stage's deals go
     error: str = ""
+    pipeline_name: str = ""
+
+    @rx.var
+    def move_targets(self) -> list[dict[str, str]]:
+        """Open stages other than the one shown (a deleted stage's deals go to one of them)."""
+        return [s for s in self.stages if s["id"] != self.stage.id and s["kind"] == "open"]
+
+    async def _load_stages(self, pick: str = "") -> Events:
+        board = await self.get_state(BoardState)
+        self.stages = [
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "kind": "won" if c["is_won"] else "lost" if c["is_lost"] else "open",
+            }
+            for c in board.columns
+        ]
+        self.pipeline_name = (await self.get_state(PipelineState)).pipeline_name
+        ids = [s["id"] for s in self.stages]
+        if ids:
+            return StageSettingsState.pick(pick if pick in ids else ids[0])
+        return None
 
     @door.event
     async def open_dialog(self) -> Events:
-        board = await self.get_state(BoardState)
-        self.stages = [{"id": c["id"], "name": c["name"]} for c in board.columns]
         self.error = ""
         self.is_open = True
-        if self.stages:
-            return StageSettingsState.pick(self.stages[0]["id"])
-        return None
+        return await self._load_stages()
 
     @door.event
     async def set_open(self, is_open: Flag) -> Events:
@@ -252,8 +280,63 @@ class StageSettingsState(rx.State):
     @door.event
     async def pick(self, stage_id: Id) -> Events:
         self.stage = await door.run(self, deals.stage_settings, stage_id)
-        self.kind, self.error = self.stage.kind, ""
+        self.kind, self.wip_hard, self.error = self.stage.kind, self.stage.wip_hard, ""
+        self.move_to = next((s["id"] for s in self.move_targets), "")
         return None
+
+    @door.event
+    async def set_wip_hard(self, hard: Flag) -> Events:
+        self.wip_hard = hard
+        return None
+
+    @door.event
+    async def set_move_to(self, stage_id: Id) -> Events:
+        self.move_to = str(stage_id)
+        return None
+
+    async def _board_changed(self, message: str, pick: str = "") -> Events:
+        """The board again (its stages changed), then this dialog's list from it."""
+        return [
+            PipelineState.refresh,
+            StageSettingsState.reload_stages(pick),
+            rx.toast.success(message),
+        ]
+
+    @door.event
+    async def reload_stages(self, pick: OptionalId = None) -> Events:
+        return await self._load_stages(str(pick) if pick else "")
+
+    @door.event(on_refused="_refused")
+    async def add_stage(self, form: NameForm) -> Events:
+        pid = (await self.get_state(PipelineState)).pipeline_id
+        new_id = await door.run(self, deals.add_stage, pid, form.name)
+        return await self._board_changed(f"Stage {form.name} added.", new_id)
+
+    @door.event(on_refused="_refused")
+    async def delete_stage(self) -> Events:
+        """Delete the stage shown; its deals move to the chosen stage (each with history)."""
+        if not self.stage.id:
+            return None
+        name = self.stage.name
+        moved = await door.run(self, deals.delete_stage, self.stage.id, self.move_to or None)
+        target = next((s["name"] for s in self.stages if s["id"] == self.move_to), "")
+        note = f" Its {moved} deals moved to {target}." if moved else ""
+        return await self._board_changed(f"Stage {name} deleted.{note}")
+
+    @door.event(on_refused="_refused")
+    async def rename_pipeline(self, form: NameForm) -> Events:
+        pid = (await self.get_state(PipelineState)).pipeline_id
+        await door.run(self, deals.rename_pipeline, pid, form.name)
+        return await self._board_changed(f"Pipeline renamed to {form.name}.", self.stage.id)
+
+    @door.event(on_refused="_refused")
+    async def create_pipeline(self, form: NameForm) -> Events:
+        new_id = await door.run(self, deals.create_pipeline, form.name)
+        self.is_open = False
+        return [
+            PipelineState.switch_pipeline(new_id),
+            rx.toast.success(f"Pipeline {form.name} created."),
+        ]
 
     @door.event
     async def set_kind(
@@ -275,6 +358,7 @@ class StageSettingsState(rx.State):
             rotting_days=form.rotting_days,
             wip_limit=form.wip_limit,
             kind=self.kind,
+            wip_hard=self.wip_hard,
         )
         if not self.stage.id:
             return None

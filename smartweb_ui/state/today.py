@@ -12,7 +12,7 @@ from ..services.core.errors import DomainError
 from ..services.core.inputs import Flag, Id, LongText
 from ..services.core.security import Actor
 from ..services.proposals import PendingApproval
-from ..services.today import Today, TodayDeal, TodayLead, TodayTask
+from ..services.today import RepLine, RevenueLine, StuckDeal, Today, TodayDeal, TodayLead, TodayTask
 from . import door, live
 from .door import Events
 
@@ -33,13 +33,19 @@ class TodayState(rx.State):
     weighted_value: str = ""
     approvals: list[PendingApproval] = []
     _approval_notes: dict[str, str] = {}
+    lens: str = "own"  # own | team | revenue: what this person's Today is about
+    can_convert: bool = False
+    team: list[RepLine] = []
+    stuck: list[StuckDeal] = []
+    revenue: list[RevenueLine] = []
     _live: int = 0
 
     def _show(self, data: Today) -> None:
         """Set what differs from what the page shows (a live update sends only that)."""
         for name in (
             "tasks", "leads", "deals", "open_tasks", "overdue_tasks", "uncontacted_leads",
-            "open_deals", "pipeline_value", "weighted_value", "approvals",
+            "open_deals", "pipeline_value", "weighted_value", "approvals", "lens", "can_convert",
+            "team", "stuck", "revenue",
         ):  # fmt: skip
             value = getattr(data, name)
             if getattr(self, name) != value:

@@ -11,8 +11,9 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from smartweb_ui.db import tenant_session
+from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services import analytics as an
 from smartweb_ui.services.analytics.overview import DashboardFilters
 from smartweb_ui.services.core.errors import Forbidden
@@ -53,17 +54,29 @@ def test_kpi_tiles(world: World) -> None:
     assert (k.acceptance_rate, k.prev_acceptance_rate) == (D("66.7"), D("0.0"))
 
 
-def test_monthly_won_revenue_with_previous_year(world: World) -> None:
+def test_monthly_won_revenue_honours_the_chosen_period(world: World) -> None:
+    """The chart shows the chosen period's months only, each with the same month a year back."""
     months = run(world.org.actors["exec"], an.won_revenue_by_month)
-    assert months[0].month == date(2025, 4, 1)
-    assert months[-1].month == date(2026, 3, 1)
-    assert len(months) == 12
-    by = {p.month: p for p in months}
-    march, feb = by[date(2026, 3, 1)], by[date(2026, 2, 1)]
+    assert [p.month for p in months] == [date(2026, 3, 1)]  # "March 2026": one bar
+    march = months[0]
     assert (march.revenue, march.deals) == (D("15000.00"), 2)
     assert (march.prev_year_revenue, march.prev_year_deals) == (D("7000.00"), 1)  # D10
+
+    q1 = DashboardFilters(period="custom", start=date(2026, 1, 1), end=date(2026, 3, 31))
+    months = run(world.org.actors["exec"], an.won_revenue_by_month, q1)
+    assert [p.month for p in months] == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    by = {p.month: p for p in months}
+    feb = by[date(2026, 2, 1)]
     assert (feb.revenue, feb.deals, feb.prev_year_revenue) == (D("3700.50"), 2, D("0.00"))
     assert sum(p.revenue for p in months) == D("18700.50")  # D1 + D2 + D3 + D14
+
+    # A range that cuts a month counts only its own days (March 1-15: nothing won then).
+    half = DashboardFilters(period="custom", start=date(2026, 2, 1), end=date(2026, 3, 15))
+    months = run(world.org.actors["exec"], an.won_revenue_by_month, half)
+    assert [(p.month, p.revenue) for p in months] == [
+        (date(2026, 2, 1), D("3700.50")),
+        (date(2026, 3, 1), D("10000.00")),  # D1 on Mar 5; D2 (Mar 31) is outside
+    ]
 
 
 def test_forecast_by_close_month_and_stage(world: World) -> None:
@@ -232,3 +245,21 @@ def test_period_boundaries_follow_the_org_timezone(world: World) -> None:
     assert (april.won_revenue, april.won_deals) == (D("0.00"), 0)
     # Its comparison span (March 1–2) does not pick D2 either: only Mar 1–2 closes count.
     assert april.prev_won_revenue == D("0.00")
+
+
+def test_the_person_filter_applies_to_the_campaign_chart(fresh_world: World) -> None:
+    """With a team member chosen, the campaign chart counts the calls to their leads only."""
+    w = fresh_world
+    with system_session() as s:
+        s.execute(
+            sa.text("UPDATE leads SET assigned_to = :u WHERE id = ANY(:ids)"),
+            {"u": w.org.users["rep"], "ids": [w.leads["L4"], w.leads["L5"]]},
+        )
+    exec_ = w.org.actors["exec"]
+    mine = DashboardFilters(period="month", as_of=TODAY, owner_id=w.org.users["rep"])
+    rows = run(exec_, an.campaign_contribution, mine)
+    assert [(r.name, r.leads_called, r.leads_reached, r.interested) for r in rows] == [
+        ("Spring HVAC", 2, 2, 2)
+    ]  # L4 and L5; not L2 (unassigned) nor Roofers' call to L1
+    theirs = DashboardFilters(period="month", as_of=TODAY, owner_id=w.org.users["rep2"])
+    assert run(exec_, an.campaign_contribution, theirs) == []

@@ -72,8 +72,34 @@ def test_utc_bounds_follow_the_local_calendar_and_daylight_saving() -> None:
 
 def test_chart_windows() -> None:
     p = resolve_period(DashboardFilters(period="month"), date(2026, 3, 31))
-    assert chart_months(p) == (date(2025, 4, 1), date(2026, 3, 1))
+    assert chart_months(p) == (date(2026, 3, 1), date(2026, 3, 1))  # the chosen period only
     assert forecast_months(p) == (date(2026, 3, 1), date(2026, 8, 1))
     y = resolve_period(DashboardFilters(period="year"), date(2026, 3, 31))
     assert chart_months(y) == (date(2026, 1, 1), date(2026, 12, 1))
     assert forecast_months(y) == (date(2026, 3, 1), date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "today", "label", "prev"),
+    [
+        ("quarter", "2026-12-31", "Q4 2026", "Q3 2026"),  # compared whole: its own name
+        ("quarter", "2026-11-15", "Q4 2026", "Jul 1 – Aug 15, 2026"),  # to the same day
+        ("month", "2026-12-01", "December 2026", "Nov 1, 2026"),  # never "Nov 1–1"
+        ("month", "2026-12-31", "December 2026", "November 2026"),
+        ("month", "2026-03-15", "March 2026", "Feb 1–15, 2026"),
+        ("year", "2026-12-31", "2026", "2025"),
+    ],
+)
+def test_comparison_ranges_read_as_people_say_them(
+    kind: str, today: str, label: str, prev: str
+) -> None:
+    p = resolve_period(DashboardFilters(period=kind), date.fromisoformat(today))
+    assert (p.label, p.prev_label) == (label, prev)
+
+
+def test_a_custom_range_compares_with_the_span_before_in_words() -> None:
+    p = resolve_period(
+        DashboardFilters(period="custom", start=date(2025, 12, 1), end=date(2025, 12, 30)),
+        date(2026, 3, 1),
+    )
+    assert (p.label, p.prev_label) == ("Dec 1–30, 2025", "Nov 1–30, 2025")

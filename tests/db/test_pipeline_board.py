@@ -111,7 +111,9 @@ def test_board_shape_cards_and_signals(org) -> None:  # type: ignore[no-untyped-
         "Deal m1",
         "Deal m2",
     ]
-    assert lead_in.total_value_display == "$8,551"  # 1000 + 2500.50 + 4000 + 750.25 + 300
+    assert (
+        lead_in.total_value_display == "$8,550.75"
+    )  # 1000 + 2500.50 + 4000 + 750.25 + 300 (never rounded up)
     assert lead_in.weighted_value == Decimal("855.07")
     assert (lead_in.wip_limit, lead_in.wip_count, lead_in.over_wip) == (3, 5, 2)
     r1 = lead_in.cards[0]

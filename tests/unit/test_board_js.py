@@ -64,3 +64,19 @@ def test_the_viewers_rule_matches_the_servers() -> None:
     ]
     for who, expected in rules:
         assert run_board_js("mayMove", card, who) is expected
+
+
+def test_the_boards_money_never_rounds_up() -> None:
+    """The optimistic totals use the app's one money rule: cents when there are any."""
+    out = run_board_js("formatMoneyList", "USD", "en-US", ["99999.5", "12500", "0.005", "1e6"])
+    assert out == ["$99,999.50", "$12,500", "$0.01", "$1,000,000"]
+
+
+def test_an_overshoot_into_won_at_phone_width_is_put_back() -> None:
+    won, open_ = {"is_won": True}, {"is_won": False, "is_lost": False}
+    assert run_board_js("isOvershoot", won, 1000, 1300, 390) is True  # 0.3 s over Won
+    assert run_board_js("isOvershoot", won, 1000, 2000, 390) is False  # rested there: chosen
+    assert run_board_js("isOvershoot", won, 1000, 1300, 1600) is False  # desktop: no edge scroll
+    assert run_board_js("isOvershoot", open_, 1000, 1001, 390) is False
+    slow, fast = run_board_js("autoScrollFor", 390), run_board_js("autoScrollFor", 1600)
+    assert slow["acceleration"] < fast["acceleration"]

@@ -18,6 +18,35 @@ def _status_badge(status: rx.Var) -> rx.Component:
     )
 
 
+def _suspend_button(user: rx.Var) -> rx.Component:
+    """Suspending signs the person out everywhere: asked once more, naming them."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("Suspend", size="1", variant="soft", color_scheme="red")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Suspend " + user["name"].to(str) + "?"),
+            rx.alert_dialog.description(
+                "They are signed out everywhere at once and can't sign in until reactivated. "
+                "Their leads and deals stay as they are.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Suspend",
+                        color_scheme="red",
+                        on_click=AdminState.set_status(user["id"], "suspended"),
+                    )
+                ),
+                justify="end",
+                margin_top="14px",
+                spacing="2",
+            ),
+            max_width="440px",
+        ),
+    )
+
+
 def _user_row(user: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -52,13 +81,7 @@ def _user_row(user: rx.Var) -> rx.Component:
                         variant="soft",
                         on_click=AdminState.set_status(user["id"], "active"),
                     ),
-                    rx.button(
-                        "Suspend",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=AdminState.set_status(user["id"], "suspended"),
-                    ),
+                    _suspend_button(user),
                 ),
             )
         ),
@@ -138,6 +161,9 @@ def _users_tab() -> rx.Component:
     )
 
 
+PERM_COLUMN = "112px"  # every role column the same width, its checkboxes centred under the name
+
+
 def _perm_row(perm: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -150,14 +176,23 @@ def _perm_row(perm: rx.Var) -> rx.Component:
         rx.foreach(
             AdminState.roles,
             lambda role: rx.table.cell(
-                rx.checkbox(
-                    checked=AdminState.granted.contains(role["id"] + ":" + perm["code"]),
-                    on_change=lambda v: AdminState.toggle_permission(role["id"], perm["code"], v),
-                    aria_label=role["name"] + " " + perm["code"],
+                rx.flex(
+                    rx.checkbox(
+                        checked=AdminState.granted.contains(role["id"] + ":" + perm["code"]),
+                        on_change=lambda v: AdminState.toggle_permission(
+                            role["id"], perm["code"], v
+                        ),
+                        aria_label=role["name"] + " " + perm["code"],
+                    ),
+                    justify="center",
+                    align="center",
+                    height="100%",
                 ),
-                text_align="center",
+                width=PERM_COLUMN,
+                vertical_align="middle",
             ),
         ),
+        align="center",
     )
 
 
@@ -171,7 +206,12 @@ def _roles_tab() -> rx.Component:
                         rx.table.column_header_cell("Permission"),
                         rx.foreach(
                             AdminState.roles,
-                            lambda r: rx.table.column_header_cell(r["name"], text_align="center"),
+                            lambda r: rx.table.column_header_cell(
+                                r["name"],
+                                text_align="center",
+                                width=PERM_COLUMN,
+                                vertical_align="bottom",
+                            ),
                         ),
                     )
                 ),
@@ -188,18 +228,21 @@ def _roles_tab() -> rx.Component:
 def _audit_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["when"], white_space="nowrap"),
-        rx.table.cell(row["who"]),
-        rx.table.cell(rx.code(row["action"], variant="soft")),
-        rx.table.cell(row["entity"]),
-        rx.table.cell(rx.text(row["changes"], size="1", color=rx.color("gray", 11))),
-        rx.table.cell(row["ip"], white_space="nowrap"),
+        rx.table.cell(
+            rx.text(row["summary"], size="2", weight="medium"),
+            rx.text(row["changes"], size="1", color=rx.color("gray", 11)),
+            min_width="280px",
+        ),
+        rx.table.cell(rx.code(row["action"], variant="soft", size="1"), white_space="nowrap"),
+        rx.table.cell(row["ip"], white_space="nowrap", color=rx.color("gray", 11)),
+        data_audit_row=row["id"],
     )
 
 
 def _audit_tab() -> rx.Component:
     return rx.vstack(
         rx.input(
-            placeholder="Filter by action or entity (e.g. auth, opportunity.move)",
+            placeholder="Search by name (a deal, lead, person, stage) or kind (deal, user)",
             value=AdminState.audit_search,
             on_change=AdminState.search_audit.debounce(300),
             width="100%",
@@ -213,7 +256,7 @@ def _audit_tab() -> rx.Component:
                         rx.table.row(
                             *[
                                 rx.table.column_header_cell(h)
-                                for h in ("When", "Who", "Action", "Entity", "Change", "IP")
+                                for h in ("When", "What happened", "Action", "IP")
                             ]
                         )
                     ),

@@ -52,6 +52,7 @@ def filter_bar() -> rx.Component:
         ),
         on_submit=lambda _: DashboardState.apply_custom(),
         reset_on_submit=False,
+        id="dashboard-custom-range",
     )
     return rx.flex(
         rx.box(
@@ -64,7 +65,6 @@ def filter_bar() -> rx.Component:
             overflow_x="auto",
             max_width="100%",
         ),
-        rx.cond(DashboardState.period == "custom", custom),
         rx.spacer(),
         _select(
             DashboardState.pipeline,
@@ -82,6 +82,12 @@ def filter_bar() -> rx.Component:
                 DashboardState.set_member,
                 "Team member",
             ),
+        ),
+        # The custom range takes a line of its own under the row, so choosing "Custom" never
+        # pushes the pipeline and team pickers about.
+        rx.cond(
+            DashboardState.period == "custom",
+            rx.box(custom, flex_basis="100%", width="100%"),
         ),
         gap="10px",
         wrap="wrap",
@@ -151,6 +157,10 @@ def kpi_grid() -> rx.Component:
         ),
         columns=rx.breakpoints(initial="1", xs="2", md="4"),
         gap="12px",
+        # While the next period loads, the numbers shown are the old period's: dimmed, so the
+        # label and the numbers never disagree on screen (both change in one update).
+        opacity=rx.cond(DashboardState.loading, "0.45", "1"),
+        transition="opacity 120ms",
         # The won-revenue tile is twice as wide: 2 + 1 + 1, then 4 (no orphan tile).
         style={"@media (min-width: 520px)": {"& > :first-child": {"grid-column": "span 2"}}},
         width="100%",
@@ -337,7 +347,7 @@ def dashboard_content() -> rx.Component:
     subtitle = rx.cond(
         DashboardState.period_label != "",
         DashboardState.period_label
-        + " · compared with "
+        + " · vs "
         + DashboardState.compare_label
         + " · "
         + DashboardState.timezone,

@@ -7,6 +7,7 @@ import reflex as rx
 from ...state.pipeline import BoardState
 from ...state.pipeline import PipelineState as P
 from ...state.pipeline_deal import DealDrawerState
+from ..common import skeleton_board
 from ..shell import page_header
 from .dialogs import close_deal_dialog, new_deal_dialog, stage_settings_dialog
 from .drawer import deal_drawer
@@ -53,7 +54,7 @@ def pipeline_content() -> rx.Component:
             rx.callout(P.problem, icon="info", color_scheme="amber", width="100%"),
             rx.cond(
                 P.loading,
-                rx.center(rx.spinner(size="3"), height="50vh", width="100%"),
+                skeleton_board(),
                 _board(),
             ),
         ),

@@ -160,11 +160,94 @@ def new_deal_dialog() -> rx.Component:
     )
 
 
+def _inline_form(
+    name: str, placeholder: str, button: str, on_submit: rx.EventHandler, default: rx.Var | str = ""
+) -> rx.Component:
+    """One text field and its button on a line (add a stage, name a pipeline)."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="name", placeholder=placeholder, default_value=default, required=True,
+                max_length=80, flex="1", min_width="0", aria_label=placeholder,
+            ),
+            rx.button(button, type="submit", variant="soft"),
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=name == "add",
+        key=default if isinstance(default, rx.Var) else name,
+        id=f"stage-form-{name}",
+        width="100%",
+    )  # fmt: skip
+
+
+def _section(title: str) -> rx.Component:
+    return rx.text(title, size="2", weight="bold", margin_top="8px")
+
+
+def _delete_stage() -> rx.Component:
+    """Delete the stage shown: its deals move to the stage chosen here first."""
+    return rx.cond(
+        S.kind == "open",
+        rx.hstack(
+            rx.text("Its deals move to", size="2", white_space="nowrap"),
+            rx.select.root(
+                rx.select.trigger(flex="1", min_width="0", aria_label="Move its deals to"),
+                rx.select.content(
+                    rx.foreach(S.move_targets, lambda s: rx.select.item(s["name"], value=s["id"]))
+                ),
+                value=S.move_to,
+                on_change=S.set_move_to,
+            ),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(
+                    rx.button("Delete stage", color_scheme="red", variant="soft", type="button")
+                ),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Delete this stage?"),
+                    rx.alert_dialog.description(
+                        "Its deals move to the stage you chose; their history keeps the move.",
+                        size="2",
+                    ),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(
+                            rx.button("Keep it", variant="soft", color_scheme="gray")
+                        ),
+                        rx.alert_dialog.action(
+                            rx.button("Delete stage", color_scheme="red", on_click=S.delete_stage)
+                        ),
+                        justify="end",
+                        margin_top="12px",
+                    ),
+                    max_width="420px",
+                ),
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(
+            "Won and Lost stages hold closed deals and stay.", size="1", color=rx.color("gray", 10)
+        ),
+    )
+
+
 def stage_settings_dialog() -> rx.Component:
     stage = S.stage
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Stage settings"),
+            rx.dialog.title("Pipeline and stages"),
+            _section("Pipeline"),
+            _inline_form("rename", "Pipeline name", "Rename", S.rename_pipeline, S.pipeline_name),
+            _inline_form("new-pipeline", "New pipeline name", "Create pipeline", S.create_pipeline),
+            _section("Add a stage"),
+            _inline_form("add", "New stage name", "Add stage", S.add_stage),
+            rx.text(
+                "New stages go just before Won; set their order and probability below.",
+                size="1",
+                color=rx.color("gray", 10),
+            ),
+            _section("Edit a stage"),
             rx.select.root(
                 rx.select.trigger(width="100%"),
                 rx.select.content(
@@ -225,6 +308,12 @@ def stage_settings_dialog() -> rx.Component:
                         ),
                         width="100%",
                     ),
+                    rx.checkbox(
+                        "Hard WIP limit: only managers can drop deals over it",
+                        checked=S.wip_hard,
+                        on_change=S.set_wip_hard,
+                        size="2",
+                    ),
                     _label(
                         "Kind",
                         rx.radio_group(
@@ -247,7 +336,9 @@ def stage_settings_dialog() -> rx.Component:
                 on_submit=S.save,
                 key=stage["id"].to(str),
             ),
-            max_width="480px",
+            _section("Delete this stage"),
+            _delete_stage(),
+            max_width="520px",
         ),
         open=S.is_open,
         on_open_change=S.set_open,

@@ -124,6 +124,17 @@ def filter_bar() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
+        rx.cond(
+            P.filter_error != "",
+            rx.text(
+                P.filter_error,
+                size="2",
+                color=rx.color("red", 11),
+                role="alert",
+                margin_top="6px",
+                id="board-filter-error",
+            ),
+        ),
         on_submit=P.apply_filters,
         # re-mount the inputs when the filters are cleared or come from a shared URL
         key=P.filters.to_string(),

@@ -1,4 +1,5 @@
-"""The Today page's panels: my tasks, my leads to contact, my open deals."""
+"""The Today page's panels: my tasks, my leads to contact, my open deals; a manager's team;
+an executive's revenue summary."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import reflex as rx
 
 from ...state.auth import AuthState
 from ...state.today import TodayState
-from ..common import empty_state, section_card, stat_card
+from ..common import empty_state, section_card, skeleton_cards, stat_card
 from ..shell import page_header
 
 
@@ -171,82 +172,218 @@ def _deals_table() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        empty_state("No open deals. Convert a qualified lead to start one.", "briefcase"),
+        rx.cond(
+            TodayState.can_convert,
+            empty_state("No open deals. Convert a qualified lead to start one.", "briefcase"),
+            empty_state("No open deals of yours.", "briefcase"),
+        ),
+    )
+
+
+def _num_cell(value: rx.Var, tone: str) -> rx.Component:
+    return rx.table.cell(
+        rx.cond(
+            value > 0,
+            rx.text(value, weight="bold", color=rx.color(tone, 11)),
+            rx.text("0", color=rx.color("gray", 9)),
+        ),
+        text_align="right",
+    )
+
+
+def _rep_row(line: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(line["name"], weight="medium"), white_space="nowrap"),
+        _num_cell(line["overdue_tasks"].to(int), "red"),
+        _num_cell(line["uncontacted_leads"].to(int), "amber"),
+        _num_cell(line["stuck_deals"].to(int), "red"),
+        rx.table.cell(line["open_deals"], text_align="right"),
+        data_rep_id=line["user_id"],
+    )
+
+
+def _stuck_row(deal: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.link(deal["name"], href="/pipeline?deal=" + deal["id"], size="2", weight="medium"),
+            rx.text(
+                deal["owner"], " · ", deal["stage"], " · ", deal["value"],
+                size="1", color=rx.color("gray", 10),
+            ),
+            spacing="0", flex="1", min_width="0",
+        ),
+        rx.badge(deal["days"].to_string() + " d in stage", color_scheme="red", variant="soft"),
+        width="100%", align="center", padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_stuck_deal_id=deal["id"],
+    )  # fmt: skip
+
+
+def team_panel() -> rx.Component:
+    """A manager's team: per rep what needs a nudge, and the deals that stopped moving."""
+    return rx.grid(
+        section_card(
+            "My team",
+            TodayState.team.length().to_string(),
+            rx.cond(
+                TodayState.team.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Rep"),
+                                rx.table.column_header_cell("Overdue tasks", text_align="right"),
+                                rx.table.column_header_cell("Not contacted", text_align="right"),
+                                rx.table.column_header_cell("Stuck deals", text_align="right"),
+                                rx.table.column_header_cell("Open deals", text_align="right"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(TodayState.team, _rep_row)),
+                        width="100%",
+                        variant="ghost",
+                        size="1",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                empty_state("Nobody on the team holds leads or deals yet.", "users"),
+            ),
+            href="/leads",
+        ),
+        section_card(
+            "Stuck deals",
+            TodayState.stuck.length().to_string(),
+            rx.cond(
+                TodayState.stuck.length() > 0,
+                rx.vstack(rx.foreach(TodayState.stuck, _stuck_row), spacing="0", width="100%"),
+                empty_state("No deal is past its stage's rotting time.", "circle-check"),
+            ),
+            href="/pipeline",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="4",
+        width="100%",
+        id="today-team",
+    )
+
+
+def _revenue_card(line: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.text(line["label"], size="2", color=rx.color("gray", 10)),
+                rx.text(line["value"], size="6", weight="bold", line_height="1.1"),
+                rx.text(line["note"], size="1", color=rx.color("gray", 11)),
+                spacing="1",
+            ),
+            width="100%",
+            _hover={"background": rx.color("gray", 3)},
+        ),
+        href=line["href"],
+        underline="none",
+        color="inherit",
+        flex="1",
+        min_width=["100%", "220px"],
+    )
+
+
+def revenue_panel() -> rx.Component:
+    """An executive's Today: the revenue in three numbers, each opening the dashboard."""
+    return rx.vstack(
+        rx.flex(
+            rx.foreach(TodayState.revenue, _revenue_card), gap="16px", wrap="wrap", width="100%"
+        ),
+        rx.link(
+            rx.hstack(
+                rx.text("Open the revenue dashboard"), rx.icon("arrow-right", size=14), spacing="1"
+            ),
+            href="/dashboard",
+            size="2",
+        ),
+        spacing="3",
+        width="100%",
+        id="today-revenue",
+    )
+
+
+def _my_work() -> rx.Component:
+    """What the signed-in person has now: stat cards, tasks, leads to contact, open deals."""
+    return rx.vstack(
+        rx.flex(
+            stat_card("Open tasks", TodayState.open_tasks.to_string(), "list-todo"),
+            stat_card("Overdue", TodayState.overdue_tasks.to_string(), "alarm-clock", "red"),
+            stat_card(
+                "Leads to contact", TodayState.uncontacted_leads.to_string(), "phone-call", "amber"
+            ),
+            stat_card("My weighted pipeline", TodayState.weighted_value, "trending-up", "green"),
+            gap="16px",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.grid(
+            section_card(
+                "My open tasks",
+                TodayState.open_tasks.to_string(),
+                rx.cond(
+                    TodayState.tasks.length() > 0,
+                    rx.vstack(rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"),
+                    empty_state("Nothing due. Enjoy the calm.", "circle-check"),
+                ),
+            ),
+            section_card(
+                "Leads not yet contacted",
+                TodayState.uncontacted_leads.to_string(),
+                rx.cond(
+                    TodayState.leads.length() > 0,
+                    rx.vstack(rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"),
+                    empty_state("Every lead assigned to you has been contacted.", "inbox"),
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        section_card(
+            "My open deals",
+            TodayState.open_deals.to_string(),
+            rx.vstack(
+                rx.text(
+                    "Pipeline ",
+                    rx.text.strong(TodayState.pipeline_value),
+                    " · weighted ",
+                    rx.text.strong(TodayState.weighted_value),
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
+                _deals_table(),
+                width="100%",
+            ),
+        ),
+        spacing="5",
+        width="100%",
     )
 
 
 def today_content() -> rx.Component:
+    """Per role: a manager's team first, an executive's revenue summary, everyone's own work
+    (an executive sees theirs only when they have any)."""
+    has_own = (
+        (TodayState.open_tasks > 0)
+        | (TodayState.open_deals > 0)
+        | (TodayState.uncontacted_leads > 0)
+    )
     return rx.vstack(
         page_header("Today", "Welcome back, " + AuthState.user_name),
         rx.cond(
             TodayState.loading,
-            rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
             rx.vstack(
-                rx.flex(
-                    stat_card("Open tasks", TodayState.open_tasks.to_string(), "list-todo"),
-                    stat_card(
-                        "Overdue",
-                        TodayState.overdue_tasks.to_string(),
-                        "alarm-clock",
-                        "red",
-                    ),
-                    stat_card(
-                        "Leads to contact",
-                        TodayState.uncontacted_leads.to_string(),
-                        "phone-call",
-                        "amber",
-                    ),
-                    stat_card(
-                        "My weighted pipeline", TodayState.weighted_value, "trending-up", "green"
-                    ),
-                    gap="16px",
-                    wrap="wrap",
-                    width="100%",
-                ),
+                skeleton_cards(4, "96px"), skeleton_cards(2, "240px"), spacing="5", width="100%"
+            ),
+            rx.vstack(
+                rx.cond(TodayState.revenue.length() > 0, revenue_panel()),
                 _approvals(),
-                rx.grid(
-                    section_card(
-                        "My open tasks",
-                        TodayState.open_tasks.to_string(),
-                        rx.cond(
-                            TodayState.tasks.length() > 0,
-                            rx.vstack(
-                                rx.foreach(TodayState.tasks, _task_row), spacing="0", width="100%"
-                            ),
-                            empty_state("Nothing due. Enjoy the calm.", "circle-check"),
-                        ),
-                    ),
-                    section_card(
-                        "Leads not yet contacted",
-                        TodayState.uncontacted_leads.to_string(),
-                        rx.cond(
-                            TodayState.leads.length() > 0,
-                            rx.vstack(
-                                rx.foreach(TodayState.leads, _lead_row), spacing="0", width="100%"
-                            ),
-                            empty_state("Every lead assigned to you has been contacted.", "inbox"),
-                        ),
-                    ),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="4",
-                    width="100%",
-                ),
-                section_card(
-                    "My open deals",
-                    TodayState.open_deals.to_string(),
-                    rx.vstack(
-                        rx.text(
-                            "Pipeline ",
-                            rx.text.strong(TodayState.pipeline_value),
-                            " · weighted ",
-                            rx.text.strong(TodayState.weighted_value),
-                            size="2",
-                            color=rx.color("gray", 11),
-                        ),
-                        _deals_table(),
-                        width="100%",
-                    ),
-                ),
+                rx.cond(TodayState.lens == "team", team_panel()),
+                rx.cond((TodayState.lens != "revenue") | has_own, _my_work()),
                 spacing="5",
                 width="100%",
             ),

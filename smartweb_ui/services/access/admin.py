@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, or_, tuple_
+from sqlalchemy import delete, or_, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -27,6 +27,7 @@ from ..core.org import org_context
 from ..core.security import PERMISSIONS, Actor, holds_all, require
 from ..core.text import clean_text, contains_pattern
 from ..core.validate import clean_email_address
+from . import audit_text
 from .accounts import create_user, permissions_of, role_names_of
 from .auth import revoke_user_sessions
 
@@ -69,6 +70,7 @@ class AuditRow:
     entity: str
     changes: str
     ip: str
+    summary: str = ""  # "deal Hancock Painting moved from Discovery to Proposal by Morgan Reyes"
 
 
 @dataclass(frozen=True)
@@ -313,7 +315,8 @@ class AuditPage:
 def audit_page(
     session: Session, actor: Actor, *, cursor: str = "", search: str = "", limit: int = 50
 ) -> AuditPage:
-    """Newest first, keyset-paged on (created_at, id); ``search`` matches action or entity type."""
+    """Newest first, keyset-paged on (created_at, id); ``search`` matches the name of the thing
+    changed ("Hancock"), its kind ("deal") or the action. Rows read as sentences with names."""
     require(actor, "admin.audit")
     tz = org_context(session, actor).tz
     q = (
@@ -322,8 +325,17 @@ def audit_page(
         .where(AuditLog.organization_id == actor.organization_id)
     )
     if search.strip():
-        like = contains_pattern(search.strip())
-        q = q.where(or_(col(AuditLog.action).ilike(like), col(AuditLog.entity_type).ilike(like)))
+        words = search.strip()
+        like = contains_pattern(words)
+        kinds = [k for k, noun in audit_text.NOUNS.items() if noun.casefold() == words.casefold()]
+        q = q.where(
+            or_(
+                col(AuditLog.action).ilike(like),
+                col(AuditLog.entity_type).ilike(like),
+                col(AuditLog.entity_type).in_(kinds),
+                text(audit_text.NAME_SEARCH_SQL).bindparams(org=actor.organization_id, q=like),
+            )
+        )
     if cursor:
         try:
             ts, _, rid = cursor.partition("|")
@@ -337,14 +349,16 @@ def audit_page(
         q.order_by(col(AuditLog.created_at).desc(), col(AuditLog.id).desc()).limit(limit + 1)
     ).all()
     page = rows[:limit]
+    names = audit_text.names_for(session, actor, audit_text.wanted_names(a for a, _ in page))
     out = [
         AuditRow(
             id=str(a.id),
             when=format_datetime(a.created_at, tz),
             who=who or "System",
             action=a.action,
-            entity=f"{a.entity_type} {str(a.entity_id)[:8] if a.entity_id else ''}".strip(),
-            changes=_describe(a.changes),
+            summary=audit_text.sentence(a, who or "the system", names),
+            entity=audit_text.thing(a, names),
+            changes=audit_text.change_details(a, names),
             ip=str(a.ip_address or ""),
         )
         for a, who in page
@@ -354,10 +368,3 @@ def audit_page(
         last = page[-1][0]
         nxt = f"{last.created_at.isoformat()}|{last.id}"
     return AuditPage(rows=out, next_cursor=nxt)
-
-
-def _describe(changes: dict) -> str:
-    after = changes.get("after") or {}
-    before = changes.get("before") or {}
-    parts = [f"{k}: {before.get(k, '—')} → {v}" for k, v in list(after.items())[:4]]
-    return "; ".join(parts)

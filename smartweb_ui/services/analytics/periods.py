@@ -106,6 +106,9 @@ def month_end(d: date) -> date:
 
 
 def _fmt_range(a: date, b: date) -> str:
+    """As people say a span: "Mar 5, 2026", "Nov 1–30, 2025", "Oct 1 – Dec 31, 2026"."""
+    if a == b:
+        return f"{a:%b} {a.day}, {a.year}"
     if a.year == b.year:
         if a.month == b.month:
             return f"{a:%b} {a.day}–{b.day}, {a.year}"
@@ -162,7 +165,21 @@ def resolve_period(filters: DashboardFilters, today: date) -> Period:
         }[kind]
     elapsed = (min(end, today) - start).days if start <= today else (end - start).days
     prev_end = min(prev_full_end, prev_start + timedelta(days=elapsed))
-    return Period(start, end, prev_start, prev_end, today, label, _fmt_range(prev_start, prev_end))
+    return Period(
+        start, end, prev_start, prev_end, today, label, _prev_label(kind, prev_start, prev_end, prev_full_end)
+    )  # fmt: skip
+
+
+def _prev_label(kind: str, prev_start: date, prev_end: date, prev_full_end: date) -> str:
+    """The comparison span as people say it: the previous period's own name when it is
+    compared whole ("Q3 2026", "November 2025", "2025"), else its dates ("Feb 1–15, 2026")."""
+    if prev_end == prev_full_end and kind in ("month", "quarter", "year"):
+        return {
+            "month": f"{prev_start:%B %Y}",
+            "quarter": f"Q{(prev_start.month - 1) // 3 + 1} {prev_start.year}",
+            "year": f"{prev_start.year}",
+        }[kind]
+    return _fmt_range(prev_start, prev_end)
 
 
 def local_today(tz: ZoneInfo, now: datetime | None = None) -> date:
@@ -177,10 +194,9 @@ def utc_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime
 
 
 def chart_months(period: Period) -> tuple[date, date]:
-    """First months of the monthly revenue chart: the period's months, at least twelve."""
-    last = month_start(period.end)
-    first = min(month_start(period.start), add_months(last, -11))
-    return first, last
+    """First and last month of the monthly revenue chart: the chosen period's months (its
+    amounts are clipped to the period's own days, see ``queries.won_by_month``)."""
+    return month_start(period.start), month_start(period.end)
 
 
 def forecast_months(period: Period) -> tuple[date, date]:

@@ -127,6 +127,14 @@ def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
 
 
 # ------------------------------------------------------------------ monthly won revenue
+def _year_back(day: date) -> date:
+    """The same day a year earlier (Feb 29 -> Feb 28)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def won_by_month(session: Session, ctx: Ctx) -> list[MonthPoint]:
     first, last = chart_months(ctx.period)
     won = closed_deals(ctx.where(), "o.value", "= 'won'", "lo", "hi")
@@ -135,11 +143,18 @@ def won_by_month(session: Session, ctx: Ctx) -> list[MonthPoint]:
            sum(d.revenue) AS revenue, CAST(sum(d.deals) AS bigint) AS deals
     FROM (SELECT o.closed_on AS day, sum(o.value) AS revenue, count(*) AS deals
           FROM {won} GROUP BY 1) d
+    WHERE d.day BETWEEN :p_start AND :p_end OR d.day BETWEEN :y_start AND :y_end
     GROUP BY 1
     """
     lo, hi = add_months(first, -12), add_months(last, 1) - timedelta(days=1)
+    # Only the period's own days (and the same days a year before), not whole months.
+    p = ctx.period
+    year_back = {"y_start": _year_back(p.start), "y_end": _year_back(p.end)}
     lo_utc, hi_utc = utc_bounds(lo, hi, ctx.tz)
-    params = {**ctx.params(), "lo": lo, "hi": hi, "lo_utc": lo_utc, "hi_utc": hi_utc}
+    params = {
+        **ctx.params(), "lo": lo, "hi": hi, "lo_utc": lo_utc, "hi_utc": hi_utc,
+        "p_start": p.start, "p_end": p.end, **year_back,
+    }  # fmt: skip
     found = {r.month: (money(r.revenue), r.deals) for r in _rows(session, sql, params)}
     zero = (money(0), 0)
     out = []
@@ -210,6 +225,7 @@ FUNNEL_CTES = """
     ), fs AS (
         SELECT id, position FROM pipeline_stages
         WHERE organization_id = :org AND pipeline_id = :fp AND NOT is_lost
+          AND deleted_at IS NULL
     ), moved AS (
         SELECT c.id, max(fs.position) AS pos
         FROM fs
@@ -247,6 +263,7 @@ def funnel(session: Session, ctx: Ctx) -> Funnel:
            (SELECT COALESCE(sum(n), 0) FROM per_pos) AS cohort
     FROM pipeline_stages s LEFT JOIN per_pos pp ON pp.max_pos >= s.position
     WHERE s.organization_id = :org AND s.pipeline_id = :fp AND NOT s.is_lost
+      AND s.deleted_at IS NULL
     GROUP BY s.id, s.name, s.position, s.is_won
     ORDER BY s.position
     """

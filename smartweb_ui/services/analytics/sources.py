@@ -77,8 +77,12 @@ CAMPAIGN_CALLS_CTE = """
                bool_or(c.outcome IN ('interested', 'meeting_booked', 'callback')) AS interested
         FROM ai_calls c
         WHERE c.organization_id = :org AND c.created_at >= :s_utc AND c.created_at < :e_utc
+          AND (CAST(:owner AS uuid) IS NULL OR c.lead_id IN (
+               SELECT l.id FROM leads l WHERE l.organization_id = :org AND l.assigned_to = :owner))
         GROUP BY 1, 2
     )"""
+# With a team member chosen, the calls are those to the leads assigned to them (the deals
+# side already follows the member through ``Ctx.where``).
 
 
 def campaigns(session: Session, ctx: Ctx) -> list[CampaignRow]:

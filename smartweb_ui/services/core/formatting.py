@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from .money import CENT, quantize_money
+from .money import quantize_money
 
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
 
@@ -13,22 +13,26 @@ _SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
 def format_money(
     value: Decimal | int | str | None, currency: str = "USD", *, cents: bool = False
 ) -> str:
-    """``$12,500`` (or ``$12,500.00`` with cents) — never via float."""
-    amount = Decimal(value or 0).quantize(CENT if cents else Decimal(1), rounding=ROUND_HALF_UP)
+    """The one money format of the app: ``$12,500`` for whole amounts, ``$99,999.50`` when
+    there are cents (or always with ``cents=True``). It never rounds: the cents that are
+    there are shown (the amount itself is half-up to the cent, ``quantize_money``)."""
+    amount = quantize_money(value)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    body = f"{amount:,.2f}" if cents else f"{amount:,}"
+    whole = amount == amount.to_integral_value()
+    body = f"{amount:,.2f}" if cents or not whole else f"{amount.to_integral_value():,}"
     symbol = currency_symbol(currency)
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency.upper()}"
 
 
 def format_money_short(value: Decimal | int | str | None, currency: str = "USD") -> str:
-    """Compact money for tight spaces: ``$1.2M``, ``$85K``."""
+    """Compact money for tight spaces: ``$1.2M``, ``$85K``. Truncated, never rounded up:
+    $99,999.50 is ``$99.9K``, not ``$100K``."""
     amount = quantize_money(value)
     symbol = currency_symbol(currency)
     for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "K")):
         if abs(amount) >= limit:
-            scaled = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            scaled = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
             text = f"{scaled:f}".rstrip("0").rstrip(".")
             return f"{symbol}{text}{suffix}"
     return format_money(amount, currency)

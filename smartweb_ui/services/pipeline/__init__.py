@@ -17,9 +17,10 @@ from .kanban import (
     more_cards,
     remember_pipeline,
 )
-from .moves import MoveResult, move_deal
+from .moves import MoveResult, move_deal, undo_move
 from .patches import BoardPatch, ColumnTotals, PlacedCard, board_patch
 from .stages import StageSettings, StageView, stage_settings, update_stage
+from .structure import add_stage, create_pipeline, delete_stage, rename_pipeline
 
 __all__ = [
     "Board",
@@ -35,20 +36,25 @@ __all__ = [
     "PlacedCard",
     "StageSettings",
     "StageView",
+    "add_stage",
     "board",
     "board_params_for",
     "board_patch",
     "create_deal",
+    "create_pipeline",
     "deal_brief",
     "deal_detail",
     "deal_pipeline_id",
+    "delete_stage",
     "list_owners",
     "list_pipelines",
     "more_cards",
     "move_deal",
     "remember_pipeline",
+    "rename_pipeline",
     "search_companies",
     "stage_settings",
+    "undo_move",
     "update_deal",
     "update_stage",
     "weighted",

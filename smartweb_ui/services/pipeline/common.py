@@ -48,7 +48,7 @@ class BoardFilters(QueryFilters):
             value = raw.get(key)
             return None if value in (None, "") else parse_money(value, what)
 
-        return cls(
+        out = cls(
             owner=owner,
             q=q,
             close_from=parse_date(raw.get("close_from"), "The close-from date"),
@@ -56,6 +56,25 @@ class BoardFilters(QueryFilters):
             value_min=money("value_min", "The minimum value"),
             value_max=money("value_max", "The maximum value"),
         )
+        if out.close_from and out.close_to and out.close_from > out.close_to:
+            raise Invalid("The close-from date is after the close-to date.")
+        if (
+            out.value_min is not None
+            and out.value_max is not None
+            and out.value_min > out.value_max
+        ):
+            raise Invalid("The minimum value is more than the maximum value.")
+        return out
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> tuple[Self, list[str]]:
+        """As for every list page; an inverted range in a link is dropped and named too."""
+        try:
+            return super().from_query(params)
+        except Invalid:
+            ranges = ("close_from", "close_to", "value_min", "value_max")
+            kept, ignored = super().from_query({k: v for k, v in params.items() if k not in ranges})
+            return kept, [*ignored, *(k for k in ranges if params.get(k))]
 
 
 def filter_sql(

@@ -59,6 +59,7 @@ class Card:
     version: int
     can_move: bool
     owner_id: str = ""  # the board works out can_move from it for each viewer (live patches)
+    closed_on: str = ""  # ISO date a Won/Lost deal actually closed ("" while open)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Column:
     rotting_days: int | None
     cards: list[Card] = field(default_factory=list)
     has_more: bool = False
+    wip_hard: bool = False  # over the limit, drops are refused for people without manage
 
 
 @dataclass
@@ -143,6 +145,7 @@ def stages_of(session: Session, actor: Actor, pipeline_id: UUID) -> list[Pipelin
             .where(
                 PipelineStage.organization_id == actor.organization_id,
                 PipelineStage.pipeline_id == pipeline_id,
+                col(PipelineStage.deleted_at).is_(None),
             )
             .order_by(col(PipelineStage.position), col(PipelineStage.name))
         ).all()
@@ -191,7 +194,8 @@ def cards_sql(where: str) -> str:
     """First ``:lim`` cards (after ``:off``) of each listed stage, in board order."""
     cols = (
         "o.id, o.name, o.value, o.version, o.owner_id, o.expected_close_date, "
-        "o.stage_entered_at, o.status, c.name AS company, u.full_name AS owner_name"
+        "o.stage_entered_at, o.status, o.actual_close_date, c.name AS company, "
+        "u.full_name AS owner_name"
     )
     joins = f"{JOIN_COMPANY} LEFT JOIN users u ON u.id = o.owner_id"
     stage_match = f"o.current_stage_id = s.id AND {BASE} AND {where}"
@@ -246,6 +250,7 @@ def card_of(
         version=row.version,
         can_move=can_edit_deal(actor, row.owner_id),
         owner_id=str(row.owner_id or ""),
+        closed_on=row.actual_close_date.isoformat() if terminal and row.actual_close_date else "",
     )
 
 
@@ -344,6 +349,7 @@ def board(
                 rotting_days=s.rotting_days,
                 cards=stage_cards,
                 has_more=n > len(stage_cards),
+                wip_hard=bool(s.wip_hard and s.wip_limit),
             )
         )
     return Board(

@@ -55,6 +55,9 @@ class MoveResult:
     version: int
     moved: bool
     from_stage_id: str = ""
+    # A soft WIP limit the drop went over: "Proposal now holds 13 open deals; its WIP limit is 12."
+    wip_warning: str = ""
+    can_undo: bool = False  # a move to another stage: the mover can take it back (undo_move)
 
 
 def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
@@ -178,6 +181,7 @@ def move_deal(
     competitor: str | None = None,
     before_deal_id: str | UUID | None = None,
     after_deal_id: str | UUID | None = None,
+    audit_action: str = "opportunity.move",
 ) -> MoveResult:
     """Drop a deal at ``position`` (0 = top) of a stage's column.
 
@@ -196,6 +200,7 @@ def move_deal(
             PipelineStage.id == as_uuid(to_stage_id, "Stage"),
             PipelineStage.organization_id == actor.organization_id,
             PipelineStage.pipeline_id == deal.pipeline_id,
+            col(PipelineStage.deleted_at).is_(None),
         )
     ).first()
     if target is None:
@@ -222,6 +227,7 @@ def move_deal(
         )
     )
 
+    wip_warning = "" if same else _wip_check(session, actor, target, deal.id)
     old_pos = deal.position
     new_pos = (
         0
@@ -273,7 +279,7 @@ def move_deal(
     audit.record(
         session,
         actor,
-        "opportunity.reorder" if same else "opportunity.move",
+        "opportunity.reorder" if same else audit_action,
         "opportunity",
         deal.id,
         before=before,
@@ -282,8 +288,71 @@ def move_deal(
     session.flush()
     mark_changed(session, actor.organization_id, "stage", [source.id, target.id])
     return MoveResult(
-        str(deal.id), str(target.id), new_pos, deal.status.value, deal.version, True, str(source.id)
-    )
+        str(deal.id), str(target.id), new_pos, deal.status.value, deal.version, True,
+        str(source.id), wip_warning=wip_warning, can_undo=not same,
+    )  # fmt: skip
+
+
+def _wip_check(session: Session, actor: Actor, target: PipelineStage, deal_id: UUID) -> str:
+    """The WIP rule of a drop into an open column (the columns are locked): over a hard limit
+    only ``pipeline.manage`` may drop (Forbidden otherwise); over a soft one, a warning."""
+    if not target.wip_limit or target.is_won or target.is_lost:
+        return ""
+    after = _open_count(session, target.id, deal_id) + 1
+    if after <= target.wip_limit:
+        return ""
+    if target.wip_hard and not actor.can("pipeline.manage"):
+        raise Forbidden(
+            f"{target.name} is at its WIP limit of {target.wip_limit} open deals; "
+            "a manager can go over it."
+        )
+    return f"{target.name} now holds {after} open deals; its WIP limit is {target.wip_limit}."
+
+
+def undo_move(
+    session: Session, actor: Actor, deal_id: str | UUID, expected_version: int
+) -> MoveResult:
+    """Take back the actor's last move of a deal to another stage: a real move back to the
+    stage (and place) it came from, with its own history and audit rows. Refused when anyone
+    changed the deal since (its version moved on) or the last move was not the actor's."""
+    require(actor, "pipeline.move")
+    deal = load_deal(session, actor, deal_id)
+    if not can_edit_deal(actor, deal.owner_id):
+        raise Forbidden("You can move only your own deals.")
+    if deal.version != expected_version:
+        raise Conflict("This deal changed since your move, so it can't be undone.")
+    last = session.execute(
+        text(
+            "SELECT actor_id, action, changes FROM audit_logs WHERE organization_id = :org "
+            "AND entity_type = 'opportunity' AND entity_id = :d ORDER BY created_at DESC, id DESC "
+            "LIMIT 1"
+        ),
+        {"org": actor.organization_id, "d": deal.id},
+    ).first()
+    before = ((last.changes or {}).get("before") or {}) if last else {}
+    if (
+        last is None
+        or last.action != "opportunity.move"
+        or last.actor_id != actor.user_id
+        or "current_stage_id" not in before
+        or str(before["current_stage_id"]) == str(deal.current_stage_id)
+    ):
+        raise Conflict("There is no move of yours to undo on this deal.")
+    back_to = as_uuid(str(before["current_stage_id"]), "Stage")
+    source = session.get(PipelineStage, back_to)
+    if source is None or source.deleted_at is not None:
+        raise Conflict("The stage this deal came from is gone, so the move can't be undone.")
+    others = _open_count(session, back_to, deal.id)
+    index = others - max(0, min(int(before.get("position", deal.position) or 0), others))
+    closed_on = before.get("actual_close_date", deal.actual_close_date)
+    return move_deal(
+        session, actor, deal.id, back_to, index, expected_version,
+        close_date=date.fromisoformat(str(closed_on)) if closed_on else None,
+        final_value=before.get("value", deal.value),
+        lost_reason=before.get("closed_reason", deal.closed_reason),
+        competitor=before.get("competitor_won", deal.competitor_won),
+        audit_action="opportunity.undo_move",
+    )  # fmt: skip
 
 
 def _changed_by_message(session: Session, actor: Actor, deal: Opportunity) -> str:

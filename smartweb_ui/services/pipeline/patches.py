@@ -106,7 +106,8 @@ def _above_sql(where_a: str, join_a: str) -> str:
 def _cards_sql(where: str, where_a: str, join_a: str) -> str:
     cols = (
         "o.id, o.name, o.value, o.version, o.owner_id, o.expected_close_date, "
-        "o.stage_entered_at, o.status, o.current_stage_id AS stage_id, c.name AS company, "
+        "o.stage_entered_at, o.status, o.actual_close_date, o.current_stage_id AS stage_id, "
+        "c.name AS company, "
         "u.full_name AS owner_name"
     )
     return f"""

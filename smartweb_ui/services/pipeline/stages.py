@@ -15,7 +15,9 @@ from ..core import audit
 from ..core.errors import Invalid, NotFound, as_uuid
 from ..core.security import Actor, require
 
-STAGE_FIELDS = ["name", "position", "probability", "rotting_days", "wip_limit", "is_won", "is_lost"]
+STAGE_FIELDS = [
+    "name", "position", "probability", "rotting_days", "wip_limit", "wip_hard", "is_won", "is_lost",
+]  # fmt: skip
 KINDS = ("open", "won", "lost")
 
 
@@ -29,6 +31,7 @@ class StageSettings:
     rotting_days: str = ""
     wip_limit: str = ""
     kind: str = "open"  # open | won | lost
+    wip_hard: bool = False  # refuse drops over the limit for people without pipeline.manage
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class StageView:
     rotting_days: str
     wip_limit: str
     kind: str
+    wip_hard: bool = False
 
 
 def stage_settings(session: Session, actor: Actor, stage_id: str | UUID) -> StageView:
@@ -56,6 +60,7 @@ def stage_settings(session: Session, actor: Actor, stage_id: str | UUID) -> Stag
         rotting_days="" if stage.rotting_days is None else str(stage.rotting_days),
         wip_limit="" if stage.wip_limit is None else str(stage.wip_limit),
         kind="won" if stage.is_won else "lost" if stage.is_lost else "open",
+        wip_hard=stage.wip_hard,
     )
 
 
@@ -64,6 +69,7 @@ def _load(session: Session, actor: Actor, stage_id: str | UUID) -> PipelineStage
         select(PipelineStage).where(
             PipelineStage.id == as_uuid(stage_id, "Stage"),
             PipelineStage.organization_id == actor.organization_id,
+            col(PipelineStage.deleted_at).is_(None),
         )
     ).first()
     if stage is None or stage.organization_id != actor.organization_id:
@@ -131,6 +137,7 @@ def update_stage(
             .where(
                 PipelineStage.organization_id == actor.organization_id,
                 PipelineStage.pipeline_id == stage.pipeline_id,
+                col(PipelineStage.deleted_at).is_(None),
             )
             .order_by(col(PipelineStage.id))
             .with_for_update()
@@ -149,6 +156,7 @@ def update_stage(
     stage.probability = probability
     stage.rotting_days = rotting
     stage.wip_limit = wip
+    stage.wip_hard = bool(settings.wip_hard and wip)
     stage.is_won, stage.is_lost = is_won, is_lost
     stage.updated_at = utcnow()
     session.add(stage)

@@ -1,4 +1,5 @@
-"""The signed-in user's day: open tasks (overdue first), uncontacted leads, open deals."""
+"""The signed-in user's day: open tasks (overdue first), uncontacted leads, open deals; for a
+manager their team, for an executive the revenue in short (``team.py``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ from ..core.org import org_context
 from ..core.security import Actor
 from ..proposals import PendingApproval, pending_approvals
 from ..tasks.followups import complete_task
+from .team import (
+    RepLine,
+    RevenueLine,
+    StuckDeal,
+    can_convert,
+    lens_of,
+    revenue_summary,
+    stuck_deals,
+    team_lines,
+)
 
 LIMIT = 25
 
@@ -77,6 +88,12 @@ class Today:
     pipeline_value: str = ""
     weighted_value: str = ""
     approvals: list[PendingApproval] = field(default_factory=list)
+    # Beyond one's own work (team.py): which view, and what it holds.
+    lens: str = "own"  # own | team | revenue
+    can_convert: bool = False
+    team: list[RepLine] = field(default_factory=list)
+    stuck: list[StuckDeal] = field(default_factory=list)
+    revenue: list[RevenueLine] = field(default_factory=list)
 
 
 def today_for(session: Session, actor: Actor) -> Today:
@@ -187,6 +204,11 @@ def today_for(session: Session, actor: Actor) -> Today:
         for o, stage, company in deals
     ]
     out.approvals = pending_approvals(session, actor)  # empty unless the actor approves
+    out.lens, out.can_convert = lens_of(actor), can_convert(actor)
+    if out.lens == "team":
+        out.team, out.stuck = team_lines(session, actor), stuck_deals(session, actor)
+    if out.lens == "revenue" or (out.lens == "team" and actor.can("analytics.view")):
+        out.revenue = revenue_summary(session, actor)
     return out
 
 
