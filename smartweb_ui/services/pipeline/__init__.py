@@ -3,6 +3,7 @@
 "Move a deal" is ``moves.move_deal``; the board is ``kanban.board``.
 """
 
+from . import search_source
 from .common import BoardFilters, weighted
 from .deals import DealBrief, create_deal, deal_brief, update_deal
 from .drawer import CompanyMatch, DealDetail, deal_detail, deal_pipeline_id, search_companies
@@ -20,6 +21,8 @@ from .kanban import (
 from .moves import MoveResult, move_deal
 from .patches import BoardPatch, ColumnTotals, PlacedCard, board_patch
 from .stages import StageSettings, StageView, stage_settings, update_stage
+
+search_source.register()  # deals / leads and contacts in the global search
 
 __all__ = [
     "Board",

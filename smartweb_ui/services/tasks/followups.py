@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from ...models import Task, TaskPriority, TaskStatus, User
 from ...models.base import utcnow
+from ..access.abilities import load_holder
 from ..core import audit
 from ..core.changes import touch_deal
 from ..core.dates import parse_local_datetime
@@ -93,6 +94,8 @@ def add_task(
     )
     if assignee != actor.user_id and not (actor.can("leads.assign") or actor.can("leads.read_all")):
         raise Invalid("You can only give tasks to yourself.")
+    if assignee != actor.user_id:
+        load_holder(session, actor, assignee, "lead")  # the same people the picker lists
     task = Task(
         organization_id=actor.organization_id,
         title=title,
