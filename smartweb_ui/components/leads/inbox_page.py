@@ -44,10 +44,10 @@ def inbox_content() -> rx.Component:
             pager(),
             spacing="0",
             width="100%",
-            min_width="860px",
+            min_width=["0", "0", "860px"],
         ),
         width="100%",
-        overflow_x="auto",
+        overflow_x=["hidden", "hidden", "auto"],
     )
     return rx.vstack(
         page_header("Leads", rx.text(S.total_label, " in this view"), *actions),

@@ -12,7 +12,7 @@ from .actions import (
     user_choices,
 )
 from .convert import LeadDeal, convert_lead, convertible_pipelines
-from .dedup import DuplicateFound, create_lead
+from .dedup import DuplicateFound, create_lead, duplicate_matches
 from .detail import LeadDetail, lead_detail
 from .editing import (
     CONTACT_METHODS,
@@ -40,7 +40,15 @@ from .interactions import CALL_OUTCOMES, DIRECTIONS, log_call, log_email, log_me
 from .links import InboxLink, parse_query, query_for
 from .page import InboxPage, inbox_page
 from .round_robin import assign_round_robin
-from .views import BUILTIN_VIEWS, ViewItem, delete_view, list_views, save_view, view_definition
+from .views import (
+    BUILTIN_VIEWS,
+    ViewItem,
+    default_view,
+    delete_view,
+    list_views,
+    save_view,
+    view_definition,
+)
 
 search_sources.register()  # deals / leads and contacts in the global search
 
@@ -82,8 +90,10 @@ __all__ = [
     "convertible_pipelines",
     "count_leads",
     "create_lead",
+    "default_view",
     "delete_entry",
     "delete_view",
+    "duplicate_matches",
     "edit_entry",
     "export_lines",
     "guess_mapping",
