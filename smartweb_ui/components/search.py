@@ -76,7 +76,7 @@ def _item(item: rx.Var, index: rx.Var) -> rx.Component:
             min_width="0",
             flex="1",
         ),
-        on_click=Q.choose(index),
+        on_click=Q.choose(index, item["href"]),
         background=rx.cond(active, rx.color("accent", 4), "transparent"),
         _hover={"background": rx.color("gray", 4)},
         padding="6px 8px",

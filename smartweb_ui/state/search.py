@@ -12,7 +12,7 @@ from pydantic import BeforeValidator
 from ..services import leads as _leads  # noqa: F401  (registers the lead and contact sources)
 from ..services import pipeline as _pipeline  # noqa: F401  (registers the deal source)
 from ..services.core import search as global_search
-from ..services.core.inputs import Choices, Flag, Index, Search
+from ..services.core.inputs import Choices, Flag, Index, Line, Search
 from . import door
 from .auth import AuthState
 from .door import Events
@@ -87,9 +87,16 @@ class SearchState(rx.State):
         return None
 
     @door.event
-    async def choose(self, index: Index) -> Events:
-        """A click on a line (by its position: the address comes from the server's list)."""
-        if index >= len(self.items):
+    async def choose(self, index: Index, href: Line) -> Events:
+        """A click on a line: by its position, checked against the address the browser showed
+        (the list may have changed under the pointer); only addresses of the server's own list
+        are ever opened."""
+        items = self.items
+        if index < len(items) and items[index].href == href:
+            target = items[index].href
+        else:
+            target = next((i.href for i in items if i.href == href), "")
+        if not target:
             return None
         self.open = False
-        return rx.redirect(self.items[index].href)
+        return rx.redirect(target)

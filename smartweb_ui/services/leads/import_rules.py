@@ -9,7 +9,7 @@ from typing import Any
 
 from ...models import BusinessType, LeadSource
 from ..core.errors import Invalid
-from ..core.labels import label
+from ..core.labels import label as enum_label
 from ..core.text import has_control_chars
 from ..core.validate import EMAIL_RE, US_STATES, ZIP_RE, phone_digits
 from .actions import clean_tag
@@ -170,7 +170,7 @@ def validate_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     trade = get("business_type")
     kind = business_type_of(trade)
     if trade and kind == BusinessType.OTHER.value and trade.lower() != "other":
-        known = ", ".join(label(b) for b in BusinessType)
+        known = ", ".join(enum_label(b) for b in BusinessType)
         errors.append(f"trade “{_shown(trade)}” matches none of {known} (write Other to keep it)")
     clean["business_type"] = BusinessType(kind)
     for key, label in (
