@@ -14,6 +14,7 @@ from annotated_types import MaxLen
 from pydantic import BeforeValidator
 
 from ..services import leads
+from ..services.access.abilities import InboxAbilities, inbox_abilities
 from ..services.core.errors import DomainError
 from ..services.core.inputs import Choices, Flag, Form, Id, Key, Line, Name, ShortText, TextRule
 from ..services.core.results import Option
@@ -35,7 +36,6 @@ from ..services.leads import (
     ViewItem,
 )
 from . import door, live
-from .auth import AuthState
 from .door import Events
 from .navigation import backend_download, replace_url
 
@@ -107,6 +107,7 @@ class LeadInboxState(rx.State):
     bulk_reason: str = ""
     view_name: str = ""
     new_open: bool = False
+    abilities: InboxAbilities = InboxAbilities()  # what this user may do here (server-side)
     dupes: list[dict[str, str]] = []
     dupes_soft: bool = False  # only the website matches: may create anyway
     _filter: LeadFilter = LeadFilter()
@@ -169,6 +170,7 @@ class LeadInboxState(rx.State):
         """on_load: a link's query string (if any) sets the filters; else the last ones stay."""
         self.loading = True
         self.selected = []
+        self.abilities = await door.run(self, inbox_abilities)
         link = leads.parse_query(self.router.url.query_parameters)
         if link.present:
             await self._open_link(link)
@@ -179,11 +181,8 @@ class LeadInboxState(rx.State):
             self.active_view = key
         url = await self._fetch(counts=True)
         self._live += 1
-        if (
-            self.router.url.query_parameters.get("new") == "1"
-            and "leads.write" in (await self.get_state(AuthState)).permissions
-        ):  # the palette's "New lead"
-            self.new_open = True
+        if self.router.url.query_parameters.get("new") == "1" and self.abilities.can_create:
+            self.new_open = True  # the palette's "New lead"
         return [url, LeadInboxState.watch]
 
     # ------------------------------------------------------------ live

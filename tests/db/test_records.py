@@ -219,3 +219,34 @@ def test_global_search_ranks_and_respects_row_scope(org) -> None:  # type: ignor
     with system_session() as s:
         n = s.execute(sa.select(sa.func.count()).select_from(m.AuditLog)).scalar_one()
     assert n == 0  # searching writes nothing
+
+
+def test_inbox_offers_bulk_actions_only_to_who_may_use_them(org) -> None:  # type: ignore[no-untyped-def]
+    from smartweb_ui.services.access.abilities import inbox_abilities
+
+    with system_session() as s:
+        execu = inbox_abilities(s, org.actors["exec"])
+        rep = inbox_abilities(s, org.actors["rep"])
+        mgr = inbox_abilities(s, org.actors["manager"])
+    assert not execu.can_select and not execu.can_create
+    assert rep.can_select and rep.can_tag and not rep.can_assign and not rep.can_import
+    assert mgr.can_assign and mgr.can_import
+
+
+def test_an_import_trade_that_maps_to_nothing_is_reported() -> None:
+    from smartweb_ui.services.leads.import_rules import validate_row
+
+    clean, errors = validate_row({"name": "Smile Dental", "business_type": "Dentist"})
+    assert any("Dentist" in e and "Other" in e for e in errors)
+    clean, errors = validate_row({"name": "Odd Jobs", "business_type": "other"})
+    assert errors == [] and clean["business_type"].value == "other"
+    clean, errors = validate_row({"name": "Joe", "business_type": "Plumber"})
+    assert errors == [] and clean["business_type"].value == "plumbing"
+
+
+def test_a_rep_opens_the_inbox_on_own_open_leads(org) -> None:  # type: ignore[no-untyped-def]
+    from smartweb_ui.services.leads import default_view
+
+    with system_session() as s:
+        assert default_view(s, org.actors["rep"]) == "my_open"
+        assert default_view(s, org.actors["manager"]) == "all"

@@ -89,6 +89,8 @@ def test_selection_clears_when_the_search_or_the_view_changes(page: Page) -> Non
 def test_the_executive_is_offered_no_action_on_a_lead(page: Page) -> None:
     login(page, EXEC)
     _open_leads(page)
+    expect(page.locator(f"{ROW} [data-row-checkbox] button")).to_have_count(0)  # no bulk action
+    expect(page.locator("#new-lead")).to_have_count(0)
     lead_id = page.locator(ROW).first.get_attribute("data-lead-id")
     goto(page, f"/leads/{lead_id}")
     expect(page.get_by_test_id("profile-card")).to_be_visible()

@@ -12,7 +12,7 @@ from ...state.leads import (
     TYPE_OPTIONS,
 )
 from ...state.leads import LeadInboxState as S
-from ..common import can, label
+from ..common import label
 
 STATUS_COLORS = {
     "new": "blue",
@@ -201,8 +201,9 @@ def filter_bar() -> rx.Component:
 
 
 def bulk_bar() -> rx.Component:
+    can_do = S.abilities
     assign_menu = rx.cond(
-        can("leads.assign"),
+        can_do.can_assign,
         rx.hstack(
             rx.select.root(
                 rx.select.trigger(placeholder="Assign to…"),
@@ -226,31 +227,16 @@ def bulk_bar() -> rx.Component:
         rx.hstack(
             rx.text(S.selected.length(), " selected", weight="bold", size="2"),
             assign_menu,
-            rx.input(placeholder="Tag", value=S.bulk_tag, on_change=S.set_bulk_tag, width="110px"),
-            rx.button("Tag", variant="soft", on_click=S.bulk_tag_apply),
-            rx.select.root(
-                rx.select.trigger(placeholder="Status…"),
-                rx.select.content(
-                    *[rx.select.item(label(s), value=s) for s in BULK_STATUS_OPTIONS]
-                ),
-                value=S.bulk_status,
-                on_change=S.set_bulk_status,
-            ),
             rx.cond(
-                S.needs_reason,
-                rx.input(
-                    placeholder="Reason (required)",
-                    value=S.bulk_reason,
-                    on_change=S.set_bulk_reason,
-                    width="170px",
+                can_do.can_tag,
+                rx.hstack(
+                    rx.input(
+                        placeholder="Tag", value=S.bulk_tag, on_change=S.set_bulk_tag, width="110px"
+                    ),
+                    rx.button("Tag", variant="soft", on_click=S.bulk_tag_apply),
                 ),
             ),
-            rx.button(
-                "Set status",
-                variant="soft",
-                on_click=S.bulk_status_apply,
-                disabled=S.bulk_status == "",
-            ),
+            rx.cond(can_do.can_status, _bulk_status()),
             wrap="wrap",
             align="center",
             padding="8px 12px",
@@ -258,6 +244,34 @@ def bulk_bar() -> rx.Component:
             background=rx.color("accent", 3),
             width="100%",
         ),
+    )
+
+
+def _bulk_status() -> rx.Component:
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(placeholder="Status…"),
+            rx.select.content(*[rx.select.item(label(s), value=s) for s in BULK_STATUS_OPTIONS]),
+            value=S.bulk_status,
+            on_change=S.set_bulk_status,
+        ),
+        rx.cond(
+            S.needs_reason,
+            rx.input(
+                placeholder="Reason (required)",
+                value=S.bulk_reason,
+                on_change=S.set_bulk_reason,
+                width="170px",
+            ),
+        ),
+        rx.button(
+            "Set status",
+            variant="soft",
+            on_click=S.bulk_status_apply,
+            disabled=S.bulk_status == "",
+        ),
+        wrap="wrap",
+        align="center",
     )
 
 
@@ -269,13 +283,17 @@ CARDS = ["block", "block", "none"]  # ... a card list below it
 def _checkbox(row: rx.Var) -> rx.Component:
     """The row's checkbox: the one part of a row that does not open the lead."""
     return rx.box(
-        rx.checkbox(
-            checked=S.selected.contains(row["id"]),
-            on_change=lambda _v: S.toggle_row(row["id"]),
-            aria_label="Select lead",
+        rx.cond(
+            S.abilities.can_select,
+            rx.checkbox(
+                checked=S.selected.contains(row["id"]),
+                on_change=lambda _v: S.toggle_row(row["id"]),
+                aria_label="Select lead",
+            ),
         ),
         on_click=rx.stop_propagation,
         display="flex",
+        min_width="16px",
         data_row_checkbox="1",
     )
 
@@ -408,8 +426,14 @@ def lead_row(row: rx.Var) -> rx.Component:
 
 def list_header() -> rx.Component:
     return rx.box(
-        rx.checkbox(
-            checked=S.all_selected, on_change=lambda _v: S.toggle_page(), aria_label="Select page"
+        rx.cond(
+            S.abilities.can_select,
+            rx.checkbox(
+                checked=S.all_selected,
+                on_change=lambda _v: S.toggle_page(),
+                aria_label="Select page",
+            ),
+            rx.box(),
         ),
         *[
             rx.text(label, size="1", color=rx.color("gray", 10))

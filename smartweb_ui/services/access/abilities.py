@@ -126,3 +126,27 @@ def load_holder(session: Session, actor: Actor, user_id: UUID | str, kind: HoldK
         who = "leads" if kind == "lead" else "deals"
         raise NotFound(f"That person cannot hold {who}.")
     return uid
+
+
+@dataclass(frozen=True)
+class InboxAbilities:
+    """What the lead inbox offers this user (row scope is re-checked per lead by the services)."""
+
+    can_create: bool = False
+    can_tag: bool = False
+    can_status: bool = False
+    can_assign: bool = False
+    can_import: bool = False
+    can_select: bool = False  # any bulk action at all: otherwise no checkboxes
+
+
+def inbox_abilities(session: Session, actor: Actor) -> InboxAbilities:
+    tag, status, assign = may(actor, "tag"), may(actor, "status"), may(actor, "assign")
+    return InboxAbilities(
+        can_create=may(actor, "edit"),
+        can_tag=tag,
+        can_status=status,
+        can_assign=assign,
+        can_import=actor.can("leads.import"),
+        can_select=tag or status or assign,
+    )
