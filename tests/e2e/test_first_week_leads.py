@@ -46,8 +46,8 @@ OVERFLOW_JS = """
 
 
 def _open_leads(page: Page) -> None:
-    goto(page, "/leads")
-    expect(page.locator(ROW).first).to_be_visible()
+    goto(page, "/leads")  # rows from tablet width, cards at phone width
+    expect(page.locator(f"{ROW}:visible, [data-lead-card]:visible").first).to_be_visible()
 
 
 def _bulk_bar(page: Page):  # type: ignore[no-untyped-def]
@@ -127,8 +127,10 @@ def test_the_palette_offers_quick_actions(page: Page) -> None:
     login(page, REP)
     goto(page, "/leads")
     page.locator("#open-search").click()
-    page.locator("#palette-input").fill("new")
-    page.locator('[data-palette-kind="action"]', has_text="New lead").click()
+    page.locator("#palette-input").fill("new lead")  # "new" alone also finds "Renewal" deals
+    action = page.locator('[data-palette-kind="action"]', has_text="New lead")
+    expect(page.locator("[data-palette-kind]")).to_have_count(1)  # the list has settled
+    action.click()
     expect(page.get_by_role("dialog", name="New lead")).to_be_visible()
 
 
