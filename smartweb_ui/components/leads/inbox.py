@@ -275,7 +275,7 @@ def _bulk_status() -> rx.Component:
     )
 
 
-GRID = "28px minmax(220px, 3fr) 96px 44px 132px minmax(90px, 1fr) 104px minmax(70px, 1fr)"
+GRID = "28px minmax(220px, 3fr) 96px 44px 132px minmax(90px, 1fr) 124px minmax(80px, 1fr)"
 TABLE = ["none", "none", "grid"]  # the table from tablet width up ...
 CARDS = ["block", "block", "none"]  # ... a card list below it
 
@@ -299,24 +299,30 @@ def _checkbox(row: rx.Var) -> rx.Component:
 
 
 def _tags(row: rx.Var) -> rx.Component:
-    """Tags cut with an ellipsis; the whole tag in its tooltip."""
-    return rx.hstack(
-        rx.foreach(
-            row["tags"].to(list[str]),
-            lambda t: rx.badge(
-                rx.text(t, truncate=True),
+    """The first tag, cut with an ellipsis, and "+N" for the rest; every tag in the tooltip."""
+    tags = row["tags"].to(list[str])
+    return rx.cond(
+        tags.length() > 0,
+        rx.hstack(
+            rx.badge(
+                rx.text(tags[0], truncate=True),
                 variant="outline",
                 size="1",
-                title=t,
-                max_width="110px",
+                max_width="100%",
                 min_width="0",
-                flex_shrink="1",
+                overflow="hidden",
             ),
+            rx.cond(
+                tags.length() > 1,
+                rx.badge("+", tags.length() - 1, variant="soft", size="1", flex_shrink="0"),
+            ),
+            spacing="1",
+            min_width="0",
+            max_width="100%",
+            overflow="hidden",
+            title=tags.join(", "),
+            data_lead_tags="1",
         ),
-        spacing="1",
-        overflow="hidden",
-        min_width="0",
-        max_width="100%",
     )
 
 
