@@ -48,9 +48,7 @@ def upgrade() -> None:
     op.add_column(
         "interactions", sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True)
     )
-    op.add_column(
-        "interactions", sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True)
-    )
+    op.add_column("interactions", sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_opportunities_lead", "opportunities", ["lead_id"], unique=False)
     op.execute(DEALS_FN)
     op.execute(f"REVOKE ALL ON FUNCTION {FUNCTION} FROM PUBLIC")
