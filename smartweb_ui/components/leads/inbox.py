@@ -277,7 +277,7 @@ def _bulk_status() -> rx.Component:
 
 GRID = "28px minmax(220px, 3fr) 96px 44px 132px minmax(90px, 1fr) 124px minmax(80px, 1fr)"
 TABLE = ["none", "none", "grid"]  # the table from tablet width up ...
-CARDS = ["block", "block", "none"]  # ... a card list below it
+CARDS = ["flex", "flex", "none"]  # ... a card list below it
 
 
 def _checkbox(row: rx.Var) -> rx.Component:
