@@ -2,6 +2,7 @@
 manager and as a rep (row scope), over leads, contacts and deals, p50 / p95 per term.
 
     .venv/bin/python bench/search.py           # 200k leads, 40k deals (SMARTWEB_BENCH_LEADS=...)
+    SMARTWEB_BENCH_REUSE=1 .venv/bin/python bench/search.py   # the last run's data again
 
 Uses the data generator of ``bench/leads.py`` (its own embedded PostgreSQL and database, never
 DATABASE_URL), adds a pipeline and one deal for every fifth lead, then times each term REPEAT
@@ -10,6 +11,7 @@ times in a tenant session (RLS on, as the app runs it) and prints the ratio to t
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -86,12 +88,41 @@ def seed_deals() -> int:
     return len(deals)
 
 
+def reuse_database() -> tuple[object, object]:
+    """SMARTWEB_BENCH_REUSE=1: the last run's data, its search functions re-created (0010)."""
+    admin_url = db.start_embedded_server().replace("postgresql://", "postgresql+psycopg://", 1)
+    os.environ["DATABASE_URL"] = (
+        sa.make_url(admin_url).set(database=gen.BENCH_DB).render_as_string(hide_password=False)
+    )
+    from alembic import command
+    from alembic.config import Config
+
+    from smartweb_ui.config import Settings
+    from smartweb_ui.models import User
+    from smartweb_ui.services.access.accounts import actor_for
+
+    db.settings = Settings()
+    db.database_url.cache_clear()
+    db.get_engine.cache_clear()
+    cfg = Config(str(Path(__file__).resolve().parent.parent / "alembic.ini"))
+    command.downgrade(cfg, "0004")
+    command.upgrade(cfg, "head")
+    with db.system_session() as s:
+        users = {u.email: u for u in s.exec(sa.select(User)).scalars()}  # type: ignore[call-overload]
+        return actor_for(s, users["m@bench.test"]), actor_for(s, users["rep0@bench.test"])
+
+
 def main() -> None:
     t0 = time.perf_counter()
-    gen.setup_database()
-    mgr, rep, _ = gen.seed()
-    n_deals = seed_deals()
-    print(f"seeded {gen.N_LEADS:,} leads and {n_deals:,} deals in {time.perf_counter() - t0:.1f}s")
+    if os.environ.get("SMARTWEB_BENCH_REUSE") == "1":
+        mgr, rep = reuse_database()
+        print("reusing the last run's data", flush=True)
+    else:
+        gen.setup_database()
+        mgr, rep, _ = gen.seed()
+        n_deals = seed_deals()
+        took = time.perf_counter() - t0
+        print(f"seeded {gen.N_LEADS:,} leads and {n_deals:,} deals in {took:.1f}s", flush=True)
     from smartweb_ui.services import leads as _leads  # noqa: F401  (registers its sources)
     from smartweb_ui.services import pipeline as _pipeline  # noqa: F401
     from smartweb_ui.services.core.search import search

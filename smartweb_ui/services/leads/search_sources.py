@@ -4,7 +4,6 @@ contacts (a company's phone or e-mail), both within the actor's row scope."""
 from __future__ import annotations
 
 import re
-from uuid import UUID
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -17,30 +16,36 @@ from ..core.security import Actor
 from ..core.text import escape_like
 from .search import matching_companies
 
-CANDIDATES = 200  # matching companies looked at before row scope and ranking
+CANDIDATES = 60  # matching companies looked at before row scope and ranking
 
 
-def _candidates(term: str, *, digits: str | None = None, names: bool = True) -> list[sa.Select]:
-    """Company-id look-ups: name prefix first (so "Han" finds "Hancock …" among thousands of
-    "… Handyman"), then anywhere; trigram-indexed under RLS (see ``leads/search.py``)."""
-    like = escape_like(term)
+def palette_patterns(term: str) -> tuple[str, str | None]:
+    """(lower-case prefix pattern, contains pattern or None under 3 characters) for the
+    palette's look-up functions (migration 0010)."""
+    like = escape_like(term.lower())
+    return f"{like}%", (f"%{like}%" if len(term) >= 3 else None)
+
+
+def _names(term: str) -> sa.Select:
+    """Companies whose name starts with the term (btree), then contains it (trigram)."""
+    prefix, pattern = palette_patterns(term)
+    return sa.select(sa.func.palette_companies(prefix, pattern, CANDIDATES).column_valued())
+
+
+def _contact_lookups(term: str, digits: str | None, mail: bool) -> list[sa.Select]:
     out = []
-    if names:
-        out.append(matching_companies(f"{like}%", None, CANDIDATES))
-        out.append(matching_companies(f"%{like}%", None, CANDIDATES))
+    if mail:
+        out.append(matching_companies(f"%{escape_like(term)}%", None, CANDIDATES))
     if digits:
         out.append(matching_companies(None, f"%{digits}%", CANDIDATES))
     return out
 
 
 def _rows(session: Session, actor: Actor, lookups: list[sa.Select]) -> list[sa.Row]:
-    ids: list[UUID] = []
-    for lookup in lookups:
-        ids += [i for i in session.execute(lookup).scalars() if i not in ids]
-        if len(ids) >= CANDIDATES:
-            break
-    if not ids:
+    """The matching companies' leads in the actor's row scope: one statement."""
+    if not lookups:
         return []
+    ids = lookups[0] if len(lookups) == 1 else sa.union(*lookups)
     stmt = (
         sa.select(
             col(Lead.id),
@@ -56,7 +61,7 @@ def _rows(session: Session, actor: Actor, lookups: list[sa.Select]) -> list[sa.R
         .where(
             col(Lead.organization_id) == actor.organization_id,
             col(Lead.deleted_at).is_(None),
-            col(Company.id).in_(ids[:CANDIDATES]),
+            col(Lead.company_id).in_(ids),
             lead_scope(actor),
         )
     )
@@ -68,7 +73,7 @@ def _place(row: sa.Row) -> str:
 
 
 def find_leads(session: Session, actor: Actor, term: str, limit: int) -> list[Hit]:
-    rows = _rows(session, actor, _candidates(term))
+    rows = _rows(session, actor, [_names(term)])
     rows.sort(key=lambda r: (rank_of(term, r.name), r.name.lower()))
     return [
         Hit(
@@ -91,7 +96,7 @@ def find_contacts(session: Session, actor: Actor, term: str, limit: int) -> list
     by_mail = "@" in term or ("." in term and " " not in term)
     if not (by_phone or by_mail):
         return []
-    lookups = _candidates(term, digits=digits if by_phone else None, names=by_mail)
+    lookups = _contact_lookups(term, digits if by_phone else None, by_mail)
     out = []
     for r in _rows(session, actor, lookups):
         if by_phone and r.phone and digits in re.sub(r"\D", "", r.phone):

@@ -14,12 +14,13 @@ from ..core.search import Hit, Source, rank_of, register_source
 from ..core.security import Actor
 from ..core.text import escape_like
 
-CANDIDATES = 100
+CANDIDATES = 30
 
 
 def find_deals(session: Session, actor: Actor, term: str, limit: int) -> list[Hit]:
-    like = escape_like(term)
-    ids = sa.select(sa.func.global_search_deals(f"%{like}%", CANDIDATES).column_valued())
+    like = escape_like(term.lower())
+    pattern = f"%{like}%" if len(term) >= 3 else None  # trigrams need 3 characters
+    ids = sa.select(sa.func.palette_deals(f"{like}%", pattern, CANDIDATES).column_valued())
     rows = session.execute(
         sa.select(
             col(Opportunity.id),
