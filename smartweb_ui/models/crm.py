@@ -48,10 +48,6 @@ class Company(SQLModel, table=True):
             postgresql_ops={"name": "gin_trgm_ops"},
         ),
         Index("ix_companies_org_city_state", "organization_id", "state", "city"),
-        # the command palette's name prefix look-up (migration 0010, palette_companies)
-        Index(
-            "ix_companies_org_name_prefix", "organization_id", text("lower(name) text_pattern_ops")
-        ),
     )
 
     id: UUID = pk()
