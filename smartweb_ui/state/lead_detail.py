@@ -9,7 +9,7 @@ import reflex as rx
 from pydantic import BeforeValidator
 
 from ..services import leads, tasks
-from ..services.access.abilities import LeadAbilities
+from ..services.access.abilities import LeadAbilities, task_assignees
 from ..services.core.errors import NotFound
 from ..services.core.inputs import (
     Choices,
@@ -202,7 +202,7 @@ class LeadDetailState(rx.State):
             detail = leads.lead_detail(s, a, lid)
             can = detail.abilities
             pipes = leads.convertible_pipelines(s, a) if can.can_convert else []
-            people = leads.user_choices(s, a) if can.can_task else []
+            people = task_assignees(s, a) if can.can_task else []
             owners = list_owners(s, a) if can.can_convert and a.can("pipeline.manage") else []
             return detail, pipes, people, owners
 

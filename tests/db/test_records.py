@@ -184,6 +184,17 @@ def test_pickers_list_only_people_who_can_hold_leads_and_deals(org) -> None:  # 
     assert lead_row(lead).assigned_to is None
 
 
+def test_task_assignee_picker_lists_only_whom_the_actor_may_give_tasks(org) -> None:  # type: ignore[no-untyped-def]
+    from smartweb_ui.services.access.abilities import task_assignees
+
+    rep, mgr = org.actors["rep"], org.actors["manager"]
+    with tenant_session(rep) as s:
+        assert [o.id for o in task_assignees(s, rep)] == [str(org.users["rep"])]
+    with tenant_session(mgr) as s:
+        people = {o.id for o in task_assignees(s, mgr)}
+    assert str(org.users["rep2"]) in people and str(org.users["exec"]) not in people
+
+
 def test_convert_names_the_deal_and_takes_the_owner(org) -> None:  # type: ignore[no-untyped-def]
     lead = make_lead(
         org.id, "Hancock Painting", business_type=m.BusinessType.PAINTING, status="contacted"

@@ -150,3 +150,17 @@ def inbox_abilities(session: Session, actor: Actor) -> InboxAbilities:
         can_import=actor.can("leads.import"),
         can_select=tag or status or assign,
     )
+
+
+def may_delegate_tasks(actor: Actor) -> bool:
+    """Whether the actor may give a task to someone else (else only to themselves)."""
+    return actor.can("leads.assign") or actor.can("leads.read_all")
+
+
+def task_assignees(session: Session, actor: Actor) -> list[Option]:
+    """Who the actor may give a task to: lead holders for those who hand out work, else only
+    themselves (the rule ``tasks.add_task`` applies)."""
+    if may_delegate_tasks(actor):
+        return holders(session, actor, "lead")
+    me = session.get(User, actor.user_id)
+    return [Option(id=str(actor.user_id), name=(me.full_name or me.email) if me else "Me")]

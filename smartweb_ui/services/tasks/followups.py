@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from ...models import Task, TaskPriority, TaskStatus, User
 from ...models.base import utcnow
-from ..access.abilities import load_holder
+from ..access.abilities import load_holder, may_delegate_tasks
 from ..core import audit
 from ..core.changes import touch_deal
 from ..core.dates import parse_local_datetime
@@ -92,7 +92,7 @@ def add_task(
         if assignee_id in (None, "")
         else load_active_user(session, actor, assignee_id or "").id
     )
-    if assignee != actor.user_id and not (actor.can("leads.assign") or actor.can("leads.read_all")):
+    if assignee != actor.user_id and not may_delegate_tasks(actor):
         raise Invalid("You can only give tasks to yourself.")
     if assignee != actor.user_id:
         load_holder(session, actor, assignee, "lead")  # the same people the picker lists
