@@ -305,10 +305,10 @@ def _tags(row: rx.Var) -> rx.Component:
         tags.length() > 0,
         rx.hstack(
             rx.badge(
-                rx.text(tags[0], truncate=True),
+                rx.text(tags[0], truncate=True, min_width="0"),
                 variant="outline",
                 size="1",
-                max_width="100%",
+                flex="0 1 auto",
                 min_width="0",
                 overflow="hidden",
             ),
@@ -318,7 +318,7 @@ def _tags(row: rx.Var) -> rx.Component:
             ),
             spacing="1",
             min_width="0",
-            max_width="100%",
+            width="100%",
             overflow="hidden",
             title=tags.join(", "),
             data_lead_tags="1",
