@@ -305,12 +305,15 @@ def _tags(row: rx.Var) -> rx.Component:
         tags.length() > 0,
         rx.hstack(
             rx.badge(
-                rx.text(tags[0], truncate=True, min_width="0"),
+                tags[0],
                 variant="outline",
                 size="1",
                 flex="0 1 auto",
                 min_width="0",
+                display="block",  # a block box: text-overflow shows its ellipsis
                 overflow="hidden",
+                text_overflow="ellipsis",
+                white_space="nowrap",
             ),
             rx.cond(
                 tags.length() > 1,
