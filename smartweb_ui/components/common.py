@@ -5,11 +5,26 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.auth import AuthState
+from ..state.labels import LABELS
 
 
 def can(permission: str) -> rx.Var[bool]:
     """Whether the signed-in user holds ``permission`` (display only: services re-check)."""
     return AuthState.permissions.contains(permission) | AuthState.permissions.contains("*")
+
+
+def label(value: rx.Var | str) -> rx.Var | str:
+    """A stored enum value as people read it ("general_contractor" -> "General contractor")."""
+    if isinstance(value, str):
+        return LABELS.get(value, value)
+    text = value.to(str)
+    return rx.match(text, *LABELS.items(), text)
+
+
+def form_field(title: str | rx.Component, control: rx.Component) -> rx.Component:
+    """A label over its control; the control takes the whole width of its dialog or column."""
+    head = rx.text(title, size="2", weight="medium") if isinstance(title, str) else title
+    return rx.vstack(head, control, spacing="1", width="100%", min_width="0", align="stretch")
 
 
 def stat_card(label: str, value: rx.Var, icon: str, tone: str = "accent") -> rx.Component:

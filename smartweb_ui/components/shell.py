@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from ..state.auth import AuthState
+from ..state.search import SearchState
 from .common import can
+from .search import install_hotkey, palette, search_box
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def _nav(active: str) -> rx.Component:
 def sidebar(active: str) -> rx.Component:
     return rx.vstack(
         _brand(),
-        rx.box(height="12px"),
+        rx.box(height="4px"),
+        search_box(),
         _nav(active),
         rx.spacer(),
         _user_card(),
@@ -141,6 +144,13 @@ def mobile_bar(active: str) -> rx.Component:
     return rx.hstack(
         _brand(),
         rx.spacer(),
+        rx.icon_button(
+            rx.icon("search"),
+            variant="soft",
+            aria_label="Search",
+            on_click=SearchState.set_open(True),
+            id="open-search-mobile",
+        ),
         rx.drawer.root(
             rx.drawer.trigger(
                 rx.icon_button(rx.icon("menu"), variant="soft", aria_label="Open navigation")
@@ -205,9 +215,11 @@ def app_shell(content: rx.Component, active: str) -> rx.Component:
                 flex="1",
                 min_width="0",
             ),
+            palette(),
             width="100%",
             min_height="100vh",
             background=rx.color("gray", 1),
+            on_mount=install_hotkey(),
         ),
         loading_screen(),
     )

@@ -193,6 +193,8 @@ class Interaction(SQLModel, table=True):
     updated_at: datetime = updated_at()
     scheduled_for: datetime | None = opt_ts()
     completed_at: datetime | None = opt_ts()
+    edited_at: datetime | None = opt_ts()  # set when its author or a manager changes it
+    deleted_at: datetime | None = opt_ts()  # soft delete: gone from the timeline, kept for audit
 
 
 class LeadEnrichment(SQLModel, table=True):

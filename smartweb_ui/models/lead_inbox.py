@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from .base import count, created_at, jsonb_obj, org_fk, pk, table_name, updated_at
 from .crm import Company, Lead
+from .pipeline import Opportunity
 
 
 class SavedView(SQLModel, table=True):
@@ -84,3 +85,14 @@ Index(
     _leads.c.id,
 )
 Index("ix_leads_org_status_source", _leads.c.organization_id, _leads.c.status, _leads.c.source)
+
+# The command palette's name prefix look-ups (migration 0010: palette_companies, palette_deals).
+_opportunities = inspect(Opportunity).local_table
+for _table, _name in ((_companies, "ix_companies_org_name_prefix"),
+                      (_opportunities, "ix_opportunities_org_name_prefix")):  # fmt: skip
+    Index(
+        _name,
+        _table.c.organization_id,
+        func.lower(_table.c.name).label("lower_name"),
+        postgresql_ops={"lower_name": "text_pattern_ops"},
+    )

@@ -81,6 +81,7 @@ class Opportunity(SQLModel, table=True):
             postgresql_where=text("status = 'open' AND deleted_at IS NULL AND NOT is_archived"),
         ),
         Index("ix_opps_org_owner_status", "organization_id", "owner_id", "status"),
+        Index("ix_opportunities_lead", "lead_id"),  # a lead's deals; global search by company
         Index("ix_opps_org_status_close", "organization_id", "status", "actual_close_date"),
         Index("ix_opps_org_expected_close", "organization_id", "expected_close_date"),
         # Dashboard (services/analytics_*): covering indexes for index-only scans. Under RLS the

@@ -14,6 +14,7 @@ from annotated_types import MaxLen
 from pydantic import BeforeValidator
 
 from ..services import leads
+from ..services.access.abilities import InboxAbilities, inbox_abilities
 from ..services.core.errors import DomainError
 from ..services.core.inputs import Choices, Flag, Form, Id, Key, Line, Name, ShortText, TextRule
 from ..services.core.results import Option
@@ -107,10 +108,12 @@ class LeadInboxState(rx.State):
     bulk_reason: str = ""
     view_name: str = ""
     new_open: bool = False
+    abilities: InboxAbilities = InboxAbilities()  # what this user may do here (server-side)
     dupes: list[dict[str, str]] = []
     dupes_soft: bool = False  # only the website matches: may create anyway
     _filter: LeadFilter = LeadFilter()
     _new_form: NewLeadForm | None = None
+    _draft: dict[str, str] = {}  # the New lead dialog's phone / e-mail / website as typed
     _cursors: list[str] = []  # cursor that starts each page already visited (page 1: "")
     _live: int = 0
 
@@ -126,11 +129,15 @@ class LeadInboxState(rx.State):
         self.total_text = page.total_label
 
     async def _fetch(self, *, reset: bool = True, counts: bool = False) -> Events:
+        """Show the current page. A new view, search, filter or sort (``reset``) also clears the
+        selection, so a bulk action never hits rows the user no longer sees; ``counts`` refreshes
+        the total and the view counts (after a bulk action)."""
         if reset:
             self._cursors, self.page_no = [""], 1
+            self.selected = []
         cursor = self._cursors[self.page_no - 1] if self._cursors else ""
         page = await door.run(
-            self, leads.inbox_page, self._filter, self.sort, cursor, count=reset,
+            self, leads.inbox_page, self._filter, self.sort, cursor, count=reset or counts,
             views=counts or not self.views, people=not self.people,
         )  # fmt: skip
         self.rows = page.rows
@@ -168,13 +175,19 @@ class LeadInboxState(rx.State):
         """on_load: a link's query string (if any) sets the filters; else the last ones stay."""
         self.loading = True
         self.selected = []
+        self.abilities = await door.run(self, inbox_abilities)
         link = leads.parse_query(self.router.url.query_parameters)
         if link.present:
             await self._open_link(link)
-        elif not self.choices:
-            self._use(self._filter, self.sort)
+        elif not self.choices:  # first visit: the role's default view (a rep: own open leads)
+            key = await door.run(self, leads.default_view)
+            filters, sort = await door.run(self, leads.view_definition, key)
+            self._use(LeadFilter.parse(filters), sort)
+            self.active_view = key
         url = await self._fetch(counts=True)
         self._live += 1
+        if self.router.url.query_parameters.get("new") == "1" and self.abilities.can_create:
+            self.new_open = True  # the palette's "New lead"
         return [url, LeadInboxState.watch]
 
     # ------------------------------------------------------------ live
@@ -377,7 +390,7 @@ class LeadInboxState(rx.State):
     # ------------------------------------------------------------ new lead (with dedup warning)
     @door.event
     async def set_new_open(self, value: Flag) -> Events:
-        self.new_open, self.dupes, self.dupes_soft = value, [], False
+        self.new_open, self.dupes, self.dupes_soft, self._draft = value, [], False, {}
         return None
 
     async def _create(self, form: NewLeadForm, allow: bool) -> Events:
@@ -396,6 +409,23 @@ class LeadInboxState(rx.State):
             return rx.toast.warning(dup.message)
         self.new_open, self.dupes, self._new_form = False, [], None
         return [rx.toast.success("Lead created."), rx.redirect(f"/leads/{lead_id}")]
+
+    @door.event
+    async def check_duplicates(
+        self,
+        field: Annotated[str, BeforeValidator(Choices(("phone", "email", "website")))],
+        value: Annotated[str, BeforeValidator(TextRule(500))],
+    ) -> Events:
+        """While the user types a phone, e-mail or website: the companies that already have it."""
+        self._draft = {**self._draft, field: value}
+        draft = dict(self._draft)
+        matches = await door.run(self, leads.duplicate_matches, draft)
+        self.dupes = [
+            {"lead_id": m.lead_id, "name": m.company_name, "on": ", ".join(m.matched_on)}
+            for m in matches
+        ]
+        self.dupes_soft = all(m.matched_on == ["website"] for m in matches)
+        return None
 
     @door.event
     async def create_lead(self, form: NewLeadForm) -> Events:

@@ -12,7 +12,7 @@ from ...state.leads import (
     TYPE_OPTIONS,
 )
 from ...state.leads import LeadInboxState as S
-from ..common import can
+from ..common import label
 
 STATUS_COLORS = {
     "new": "blue",
@@ -27,7 +27,7 @@ STATUS_COLORS = {
 def status_badge(status: rx.Var) -> rx.Component:
     status = status.to(str)
     return rx.badge(
-        status,
+        label(status),
         color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
         variant="soft",
     )
@@ -122,7 +122,7 @@ def _select(key: str, placeholder: str, options: list[str], value: rx.Var) -> rx
         ),
         rx.select.content(
             rx.select.item(f"Any {placeholder.lower()}", value="any"),
-            *[rx.select.item(o.replace("_", " ").capitalize(), value=o) for o in options],
+            *[rx.select.item(label(o), value=o) for o in options],
         ),
         value=rx.cond(value == "", "any", value),
         on_change=lambda v: S.set_filter(key, v),
@@ -201,8 +201,9 @@ def filter_bar() -> rx.Component:
 
 
 def bulk_bar() -> rx.Component:
+    can_do = S.abilities
     assign_menu = rx.cond(
-        can("leads.assign"),
+        can_do.can_assign,
         rx.hstack(
             rx.select.root(
                 rx.select.trigger(placeholder="Assign to…"),
@@ -226,31 +227,16 @@ def bulk_bar() -> rx.Component:
         rx.hstack(
             rx.text(S.selected.length(), " selected", weight="bold", size="2"),
             assign_menu,
-            rx.input(placeholder="Tag", value=S.bulk_tag, on_change=S.set_bulk_tag, width="110px"),
-            rx.button("Tag", variant="soft", on_click=S.bulk_tag_apply),
-            rx.select.root(
-                rx.select.trigger(placeholder="Status…"),
-                rx.select.content(
-                    *[rx.select.item(s.capitalize(), value=s) for s in BULK_STATUS_OPTIONS]
-                ),
-                value=S.bulk_status,
-                on_change=S.set_bulk_status,
-            ),
             rx.cond(
-                S.needs_reason,
-                rx.input(
-                    placeholder="Reason (required)",
-                    value=S.bulk_reason,
-                    on_change=S.set_bulk_reason,
-                    width="170px",
+                can_do.can_tag,
+                rx.hstack(
+                    rx.input(
+                        placeholder="Tag", value=S.bulk_tag, on_change=S.set_bulk_tag, width="110px"
+                    ),
+                    rx.button("Tag", variant="soft", on_click=S.bulk_tag_apply),
                 ),
             ),
-            rx.button(
-                "Set status",
-                variant="soft",
-                on_click=S.bulk_status_apply,
-                disabled=S.bulk_status == "",
-            ),
+            rx.cond(can_do.can_status, _bulk_status()),
             wrap="wrap",
             align="center",
             padding="8px 12px",
@@ -261,18 +247,123 @@ def bulk_bar() -> rx.Component:
     )
 
 
-GRID = "28px minmax(220px, 3fr) 96px 44px 132px minmax(90px, 1fr) 104px minmax(70px, 1fr)"
+def _bulk_status() -> rx.Component:
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(placeholder="Status…"),
+            rx.select.content(*[rx.select.item(label(s), value=s) for s in BULK_STATUS_OPTIONS]),
+            value=S.bulk_status,
+            on_change=S.set_bulk_status,
+        ),
+        rx.cond(
+            S.needs_reason,
+            rx.input(
+                placeholder="Reason (required)",
+                value=S.bulk_reason,
+                on_change=S.set_bulk_reason,
+                width="170px",
+            ),
+        ),
+        rx.button(
+            "Set status",
+            variant="soft",
+            on_click=S.bulk_status_apply,
+            disabled=S.bulk_status == "",
+        ),
+        wrap="wrap",
+        align="center",
+    )
+
+
+GRID = "28px minmax(220px, 3fr) 96px 44px 132px minmax(90px, 1fr) 124px minmax(80px, 1fr)"
+TABLE = ["none", "none", "grid"]  # the table from tablet width up ...
+CARDS = ["flex", "flex", "none"]  # ... a card list below it
+
+
+def _checkbox(row: rx.Var) -> rx.Component:
+    """The row's checkbox: the one part of a row that does not open the lead."""
+    return rx.box(
+        rx.cond(
+            S.abilities.can_select,
+            rx.checkbox(
+                checked=S.selected.contains(row["id"]),
+                on_change=lambda _v: S.toggle_row(row["id"]),
+                aria_label="Select lead",
+            ),
+        ),
+        on_click=rx.stop_propagation,
+        display="flex",
+        min_width="16px",
+        data_row_checkbox="1",
+    )
+
+
+def _tags(row: rx.Var) -> rx.Component:
+    """The first tag, cut with an ellipsis, and "+N" for the rest; every tag in the tooltip."""
+    tags = row["tags"].to(list[str])
+    return rx.cond(
+        tags.length() > 0,
+        rx.hstack(
+            rx.badge(
+                tags[0],
+                variant="outline",
+                size="1",
+                flex="0 1 auto",
+                min_width="0",
+                display="block",  # a block box: text-overflow shows its ellipsis
+                overflow="hidden",
+                text_overflow="ellipsis",
+                white_space="nowrap",
+            ),
+            rx.cond(
+                tags.length() > 1,
+                rx.badge("+", tags.length() - 1, variant="soft", size="1", flex_shrink="0"),
+            ),
+            spacing="1",
+            min_width="0",
+            width="100%",
+            overflow="hidden",
+            title=tags.join(", "),
+            data_lead_tags="1",
+        ),
+    )
+
+
+def _sla(row: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.cond(
+            row["overdue"],
+            rx.badge(
+                rx.icon("alarm-clock", size=12), "Overdue", color_scheme="red", variant="solid"
+            ),
+            rx.cond(
+                row["sla_due"] != "",
+                rx.badge("Due ", row["sla_due"], color_scheme="amber", variant="soft"),
+            ),
+        ),
+    )
+
+
+def _row_style(row: rx.Var) -> dict:
+    return {
+        "border_bottom": f"1px solid {rx.color('gray', 4)}",
+        "border_left": rx.cond(
+            row["overdue"], f"3px solid {rx.color('red', 9)}", "3px solid transparent"
+        ),
+        "background": rx.cond(row["overdue"], rx.color("red", 2), "transparent"),
+        "_hover": {"background": rx.color("gray", 3)},
+        "cursor": "pointer",
+        "width": "100%",
+    }
 
 
 def lead_row(row: rx.Var) -> rx.Component:
-    """One lead; the root carries data-lead-id and the company name comes first."""
+    """One lead; clicking anywhere on it (but its checkbox) opens it. A table row from tablet
+    width, a card below; the table row carries data-lead-id and the company name comes first."""
     muted = {"size": "1", "color": rx.color("gray", 10), "truncate": True}
-    return rx.box(
-        rx.checkbox(
-            checked=S.selected.contains(row["id"]),
-            on_change=lambda _v: S.toggle_row(row["id"]),
-            aria_label="Select lead",
-        ),
+    open_lead = rx.redirect("/leads/" + row["id"].to(str))
+    table_row = rx.box(
+        _checkbox(row),
         rx.vstack(
             rx.link(
                 rx.text(row["company_name"], weight="bold", size="2", truncate=True),
@@ -288,54 +379,70 @@ def lead_row(row: rx.Var) -> rx.Component:
         ),
         rx.box(status_badge(row["status"]), data_lead_status=row["status"]),
         score_badge(row["score"]),
-        rx.box(
-            rx.cond(
-                row["overdue"],
-                rx.badge(
-                    rx.icon("alarm-clock", size=12), "Overdue", color_scheme="red", variant="solid"
-                ),
-                rx.cond(
-                    row["sla_due"] != "",
-                    rx.badge("Due ", row["sla_due"], color_scheme="amber", variant="soft"),
-                ),
-            ),
-        ),
+        _sla(row),
         rx.text(row["assignee"], size="1", truncate=True, data_lead_assignee=row["assignee_id"]),
         rx.text(row["last_contact"], **muted),
-        rx.hstack(
-            rx.foreach(
-                row["tags"].to(list[str]), lambda t: rx.badge(t, variant="outline", size="1")
-            ),
-            spacing="1",
-            overflow="hidden",
-            min_width="0",
-        ),
-        display="grid",
+        _tags(row),
+        display=TABLE,
         grid_template_columns=GRID,
         align_items="center",
         column_gap="12px",
         padding="9px 12px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        border_left=rx.cond(
-            row["overdue"], f"3px solid {rx.color('red', 9)}", "3px solid transparent"
-        ),
-        background=rx.cond(row["overdue"], rx.color("red", 2), "transparent"),
-        _hover={"background": rx.color("gray", 3)},
         _focus={
             "outline": f"2px solid {rx.color('accent', 8)}",
             "background": rx.color("accent", 3),
         },
         tab_index=0,
+        on_click=open_lead,
         data_lead_id=row["id"],
         data_lead_row="1",
-        width="100%",
+        **_row_style(row),
     )
+    card = rx.hstack(
+        _checkbox(row),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row["company_name"], weight="bold", size="2", truncate=True, flex="1"),
+                score_badge(row["score"]),
+                width="100%",
+                align="center",
+                min_width="0",
+            ),
+            rx.text(row["location"], " · ", row["business_type"], **muted, max_width="100%"),
+            rx.hstack(
+                status_badge(row["status"]),
+                _sla(row),
+                rx.text(row["assignee"], size="1", truncate=True, min_width="0"),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+                max_width="100%",
+            ),
+            _tags(row),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        display=CARDS,
+        padding="10px 12px",
+        align="start",
+        on_click=open_lead,
+        data_lead_card=row["id"],
+        **_row_style(row),
+    )
+    return rx.fragment(table_row, card)
 
 
 def list_header() -> rx.Component:
     return rx.box(
-        rx.checkbox(
-            checked=S.all_selected, on_change=lambda _v: S.toggle_page(), aria_label="Select page"
+        rx.cond(
+            S.abilities.can_select,
+            rx.checkbox(
+                checked=S.all_selected,
+                on_change=lambda _v: S.toggle_page(),
+                aria_label="Select page",
+            ),
+            rx.box(),
         ),
         *[
             rx.text(label, size="1", color=rx.color("gray", 10))
@@ -349,7 +456,7 @@ def list_header() -> rx.Component:
                 "Tags",
             )
         ],
-        display="grid",
+        display=TABLE,
         grid_template_columns=GRID,
         column_gap="12px",
         align_items="center",

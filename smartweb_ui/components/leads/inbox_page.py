@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.leads import LeadInboxState as S
-from ..common import can
 from ..shell import page_header
 from .import_dialog import import_dialog
 from .inbox import bulk_bar, filter_bar, lead_row, list_header, pager, views_panel
@@ -28,10 +27,10 @@ def total_caption() -> rx.Component:
 def inbox_content() -> rx.Component:
     actions = [
         shortcuts_popover(),
-        rx.cond(can("leads.write"), new_lead_dialog()),
-        rx.cond(can("leads.import"), import_dialog()),
+        rx.cond(S.abilities.can_create, new_lead_dialog()),
+        rx.cond(S.abilities.can_import, import_dialog()),
         rx.cond(
-            can("leads.import"),
+            S.abilities.can_import,
             rx.button(
                 rx.icon("download", size=16), "Export CSV", variant="soft", on_click=S.export
             ),
@@ -56,10 +55,10 @@ def inbox_content() -> rx.Component:
             pager(),
             spacing="0",
             width="100%",
-            min_width="860px",
+            min_width=["0", "0", "860px"],
         ),
         width="100%",
-        overflow_x="auto",
+        overflow_x=["hidden", "hidden", "auto"],
     )
     return rx.vstack(
         page_header("Leads", total_caption(), *actions),

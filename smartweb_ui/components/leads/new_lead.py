@@ -6,10 +6,17 @@ import reflex as rx
 
 from ...state.leads import SOURCE_OPTIONS, TYPE_OPTIONS
 from ...state.leads import LeadInboxState as S
+from ..common import form_field, label
+
+_field = form_field
 
 
-def _field(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", width="100%")
+def _checked(name: str, **kw: object) -> rx.Component:
+    """An input whose value is checked for duplicates while the user types."""
+    return rx.debounce_input(
+        rx.input(name=name, on_change=lambda v: S.check_duplicates(name, v), **kw),
+        debounce_timeout=400,
+    )
 
 
 def _dupes() -> rx.Component:
@@ -48,6 +55,15 @@ def _dupes() -> rx.Component:
     )
 
 
+def _labelled_select(options: list[str], name: str, default: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width="100%"),
+        rx.select.content(*[rx.select.item(label(o), value=o) for o in options]),
+        name=name,
+        default_value=default,
+    )
+
+
 def new_lead_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(rx.button(rx.icon("plus", size=16), "New lead", id="new-lead")),
@@ -57,20 +73,20 @@ def new_lead_dialog() -> rx.Component:
                 rx.vstack(
                     _field("Company name", rx.input(name="name", required=True, auto_focus=True)),
                     rx.grid(
-                        _field("Phone", rx.input(name="phone", placeholder="(512) 555-0100")),
-                        _field("E-mail", rx.input(name="email", type="email")),
-                        _field("Website", rx.input(name="website", placeholder="example.com")),
+                        _field("Phone", _checked("phone", placeholder="(512) 555-0100")),
+                        _field("E-mail", _checked("email", type="email")),
+                        _field("Website", _checked("website", placeholder="example.com")),
                         _field("City", rx.input(name="city")),
                         _field("State", rx.input(name="state", max_length=2, placeholder="TX")),
                         _field(
                             "Business type",
-                            rx.select(TYPE_OPTIONS, name="business_type", default_value="other"),
+                            _labelled_select(TYPE_OPTIONS, "business_type", "other"),
                         ),
                         _field(
                             "Source",
-                            rx.select(SOURCE_OPTIONS, name="source", default_value="manual"),
+                            _labelled_select(SOURCE_OPTIONS, "source", "manual"),
                         ),
-                        columns="2",
+                        columns=rx.breakpoints(initial="1", sm="2"),
                         spacing="3",
                         width="100%",
                     ),
@@ -84,11 +100,14 @@ def new_lead_dialog() -> rx.Component:
                         width="100%",
                     ),
                     spacing="3",
+                    width="100%",
                 ),
                 on_submit=S.create_lead,
                 reset_on_submit=False,
+                width="100%",
             ),
             max_width="560px",
+            width="calc(100vw - 24px)",
         ),
         open=S.new_open,
         on_open_change=S.set_new_open,

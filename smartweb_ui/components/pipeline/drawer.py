@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.pipeline_deal import DealDrawerState as D
-from ..common import can
+from ..common import can, label
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
@@ -167,7 +167,7 @@ def _proposals() -> rx.Component:
                     rx.hstack(
                         rx.text(p["number"], size="1", color=rx.color("gray", 10)),
                         rx.text(p["title"], size="2", flex="1"),
-                        rx.badge(p["status"], variant="soft"),
+                        rx.badge(label(p["status"]), variant="soft"),
                         rx.text(p["total"], size="2", weight="medium"),
                         width="100%",
                         align="center",
@@ -276,7 +276,7 @@ def deal_drawer() -> rx.Component:
                 rx.heading(D.deal["name"].to(str), size="5"),
                 rx.hstack(
                     rx.badge(D.deal["stage"].to(str), variant="soft"),
-                    rx.badge(D.deal["status"].to(str), variant="outline"),
+                    rx.badge(label(D.deal["status"]), variant="outline"),
                     rx.text(
                         D.deal["days_in_stage"].to(str),
                         " days in stage",

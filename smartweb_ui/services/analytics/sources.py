@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from ..core.labels import label
 from .queries import Ctx, _rows, closed_deals
 from .types import CampaignRow, SourceRow, money, pct
 
@@ -25,7 +26,7 @@ SOURCE_LABELS = {
 
 
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source.replace("_", " ").title())
+    return SOURCE_LABELS.get(source) or label(source)
 
 
 # ------------------------------------------------------------------ lead sources

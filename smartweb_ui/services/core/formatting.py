@@ -52,12 +52,14 @@ def format_date(value: date | datetime | None) -> str:
 def format_datetime(
     value: datetime | None, tz: tzinfo, *, with_year: bool = True, empty: str = ""
 ) -> str:
-    """``Mar 5, 2026, 14:05`` (or ``Mar 5, 14:05``) on the organization's wall clock."""
+    """``Mar 5, 2026, 14:05 EST`` (or ``Mar 5, 14:05 EST``) on the organization's wall clock,
+    the zone named — the one date-and-time format of the app."""
     if value is None:
         return empty
     local = value.astimezone(tz)
     day = format_date(local) if with_year else f"{local:%b} {local.day}"
-    return f"{day}, {local:%H:%M}"
+    zone = local.tzname() or ""
+    return f"{day}, {local:%H:%M} {zone}".rstrip()
 
 
 def initials(name: str) -> str:

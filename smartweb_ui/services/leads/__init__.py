@@ -1,6 +1,7 @@
 """Leads and companies: the inbox (filters, search, views, paging), lead actions, the lead page,
 interactions, conversion to a deal, scoring, SLA, round-robin, dedup, CSV import and export."""
 
+from . import search_sources
 from .actions import (
     MAX_BULK,
     NEEDS_REASON,
@@ -11,8 +12,17 @@ from .actions import (
     user_choices,
 )
 from .convert import LeadDeal, convert_lead, convertible_pipelines
-from .dedup import DuplicateFound, create_lead
+from .dedup import DuplicateFound, create_lead, duplicate_matches
 from .detail import LeadDetail, lead_detail
+from .editing import (
+    CONTACT_METHODS,
+    EDIT_FIELDS,
+    ProfileForm,
+    delete_entry,
+    edit_entry,
+    profile_form,
+    update_lead_profile,
+)
 from .export import export_lines
 from .export_tickets import (
     LEADS_CSV,
@@ -30,14 +40,26 @@ from .interactions import CALL_OUTCOMES, DIRECTIONS, log_call, log_email, log_me
 from .links import InboxLink, parse_query, query_for
 from .page import InboxPage, inbox_page
 from .round_robin import assign_round_robin
-from .views import BUILTIN_VIEWS, ViewItem, delete_view, list_views, save_view, view_definition
+from .views import (
+    BUILTIN_VIEWS,
+    ViewItem,
+    default_view,
+    delete_view,
+    list_views,
+    save_view,
+    view_definition,
+)
+
+search_sources.register()  # deals / leads and contacts in the global search
 
 __all__ = [
     "BUILTIN_VIEWS",
     "BUSINESS_TYPES",
     "CALL_OUTCOMES",
+    "CONTACT_METHODS",
     "COUNT_CAP",
     "DIRECTIONS",
+    "EDIT_FIELDS",
     "IMPORT_FIELDS",
     "LEADS_CSV",
     "LEADS_CSV_PATH",
@@ -58,6 +80,7 @@ __all__ = [
     "LeadFilter",
     "LeadPage",
     "LeadRow",
+    "ProfileForm",
     "Ticket",
     "ViewItem",
     "assign_leads",
@@ -67,7 +90,11 @@ __all__ = [
     "convertible_pipelines",
     "count_leads",
     "create_lead",
+    "default_view",
+    "delete_entry",
     "delete_view",
+    "duplicate_matches",
+    "edit_entry",
     "export_lines",
     "guess_mapping",
     "inbox_page",
@@ -81,6 +108,7 @@ __all__ = [
     "log_meeting",
     "log_note",
     "parse_query",
+    "profile_form",
     "query_for",
     "read_csv",
     "redeem",
@@ -89,6 +117,7 @@ __all__ = [
     "save_view",
     "set_status",
     "tag_leads",
+    "update_lead_profile",
     "user_choices",
     "view_definition",
 ]

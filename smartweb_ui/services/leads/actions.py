@@ -7,14 +7,15 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete
 
-from ...models import LeadStatus, LeadTag, User, UserStatus
+from ...models import LeadStatus, LeadTag
 from ...models.base import utcnow
+from ..access.abilities import ensure, holders, load_holder
 from ..core import audit
 from ..core.errors import Invalid
 from ..core.results import Option
-from ..core.scope import load_active_user, load_lead, load_leads
+from ..core.scope import load_lead, load_leads
 from ..core.security import Actor, require
 from ..core.text import clean_text
 
@@ -52,8 +53,10 @@ def assign_leads(
     """Assign the leads to one active person (None/'' unassigns). Returns how many changed."""
     require(actor, "leads.assign")
     _check_bulk(lead_ids)
-    target = load_active_user(session, actor, user_id).id if user_id not in (None, "") else None
+    target = load_holder(session, actor, user_id, "lead") if user_id not in (None, "") else None
     leads = load_leads(session, actor, lead_ids)
+    for lead in leads:
+        ensure(actor, "assign", lead)
     now = utcnow()
     changed = 0
     for lead in leads:
@@ -91,6 +94,8 @@ def tag_leads(
     _check_bulk(lead_ids)
     value = clean_tag(tag)
     leads = load_leads(session, actor, lead_ids)
+    for lead in leads:
+        ensure(actor, "tag", lead)
     ids = [lead.id for lead in leads]
     if remove:
         result = session.exec(
@@ -179,6 +184,7 @@ def set_status(
     require(actor, "leads.write")
     target = _status(status)
     lead = load_lead(session, actor, lead_id, for_update=True)
+    ensure(actor, "status", lead)
     reason = clean_text(reason, "The reason", max_length=500)
     _apply_status(session, actor, lead, target, reason, action="lead.status")
     session.flush()
@@ -210,14 +216,5 @@ def mark_contacted(session: Session, actor: Actor, lead: Any) -> None:
 
 
 def user_choices(session: Session, actor: Actor) -> list[Option]:
-    """Active people of the organization (for assign menus)."""
-    rows = session.exec(
-        select(User)
-        .where(
-            User.organization_id == actor.organization_id,
-            User.status == UserStatus.ACTIVE,
-            col(User.deleted_at).is_(None),
-        )
-        .order_by(User.full_name)
-    ).all()
-    return [Option(id=str(u.id), name=u.full_name or u.email) for u in rows]
+    """The people a lead may be assigned to (assign menus, task assignees, the owner filter)."""
+    return holders(session, actor, "lead")

@@ -16,9 +16,12 @@ from sqlmodel import Session, col, select
 
 from ...models import LeadStatus, Opportunity, Pipeline, PipelineStage
 from ...models.base import utcnow
+from ..access.abilities import ensure
 from ..core import audit
 from ..core.dates import parse_date
-from ..core.errors import Invalid
+from ..core.errors import Forbidden, Invalid, as_uuid
+from ..core.formatting import format_money
+from ..core.labels import label
 from ..core.money import parse_money
 from ..core.results import Option
 from ..core.scope import company_of, load_lead
@@ -36,6 +39,12 @@ def convertible_pipelines(session: Session, actor: Actor) -> list[Option]:
     return [Option(id=str(p.id), name=p.name) for p in rows]
 
 
+def default_deal_name(company: Any) -> str:
+    """``Hancock Painting – Painting`` (the company alone when its trade is unknown)."""
+    kind = label(company.business_type)
+    return f"{company.name} – {kind}" if kind and kind != "Other" else company.name
+
+
 def convert_lead(
     session: Session,
     actor: Actor,
@@ -45,24 +54,30 @@ def convert_lead(
     value: Any,
     expected_close: date | str | None = None,
     name: str | None = None,
+    owner_id: str | UUID | None = None,
 ) -> str:
-    """Create the deal, mark the lead converted (converted_at, conversion_value); returns deal id."""
-    require(actor, "leads.write")
-    require(actor, "pipeline.move")
+    """Create the deal (named ``name``, default "<company> – <trade>"; owned by ``owner_id``,
+    default the lead's owner), mark the lead converted; returns the deal id."""
     lead = load_lead(session, actor, lead_id, for_update=True)
+    ensure(actor, "convert", lead)
     if lead.status in (LeadStatus.CONVERTED, LeadStatus.LOST, LeadStatus.UNQUALIFIED):
         raise Invalid(f"A {lead.status.value} lead cannot be converted.")
     amount = parse_money(value)
     expected_close = parse_date(expected_close, "The expected close")
     company = company_of(session, lead)
-    owner = lead.assigned_to or actor.user_id
-    if owner != actor.user_id and not actor.can("pipeline.manage"):
-        owner = actor.user_id
+    if owner_id not in (None, ""):
+        owner = as_uuid(owner_id, "User")
+        if owner != actor.user_id and not actor.can("pipeline.manage"):
+            raise Forbidden("Only a manager can create a deal for someone else.")
+    else:
+        owner = lead.assigned_to or actor.user_id
+        if owner != actor.user_id and not actor.can("pipeline.manage"):
+            owner = actor.user_id
     deal_id = create_deal(
         session,
         actor,
         pipeline_id,
-        name=(name or "").strip() or company.name,
+        name=(name or "").strip() or default_deal_name(company),
         value=amount,
         company_id=company.id,
         expected_close_date=expected_close,
@@ -107,7 +122,9 @@ class LeadDeal:
     value: str
 
 
-def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[LeadDeal]:
+def lead_deals(
+    session: Session, lead_id: UUID, organization_id: UUID, currency: str = "USD"
+) -> list[LeadDeal]:
     """The deals made from a lead, with their current stage."""
     rows = session.exec(
         select(Opportunity, PipelineStage.name, Pipeline.name)
@@ -127,7 +144,7 @@ def lead_deals(session: Session, lead_id: UUID, organization_id: UUID) -> list[L
             stage=stage,
             pipeline=pipe,
             status=o.status.value,
-            value=f"{o.value:,.2f}",
+            value=format_money(o.value, currency, cents=True),
         )
         for o, stage, pipe in rows
     ]

@@ -113,6 +113,20 @@ def find_duplicates(
     return out
 
 
+def duplicate_matches(session: Session, actor: Actor, draft: dict[str, Any]) -> list[Match]:
+    """The companies sharing a half-typed company's phone, e-mail or website (New lead checks
+    while the user types; a value too short to mean anything matches nothing)."""
+    phone = draft.get("phone") or None
+    email = (draft.get("email") or "").strip() or None
+    if phone and len(phone_digits(phone)) < 7:
+        phone = None
+    if email and "@" not in email:
+        email = None
+    return find_duplicates(
+        session, actor, phone=phone, email=email, website=draft.get("website") or None
+    )
+
+
 class DuplicateFound(Conflict):
     """The company looks like one the organization already has."""
 

@@ -3,7 +3,8 @@ workflow, timeline (interactions, AI calls, stage moves of its deals; newest fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,48 +25,20 @@ from ...models import (
     User,
 )
 from ...models.base import utcnow
-from ..core.formatting import format_datetime, format_money
+from ..access.abilities import LeadAbilities, lead_abilities, may_change_entry
+from ..core.formatting import currency_symbol, format_date, format_datetime, format_money
+from ..core.labels import label
 from ..core.org import org_context
 from ..core.scope import company_of, load_lead
 from ..core.security import Actor
 from ..tasks.followups import TaskRow, task_list
 from .actions import NEEDS_REASON, next_statuses
 from .common import OPEN_STATUSES, user_names
-from .convert import LeadDeal, lead_deals
+from .convert import LeadDeal, default_deal_name, lead_deals
+from .editing import CONTACT_METHODS as CONTACT_LABELS
+from .editing import EDITABLE_KINDS
 from .interactions import CALL_OUTCOMES
 from .scoring import describe
-
-# (label, company column, kind) — the profile shows every company column of the seed.
-PROFILE: list[tuple[str, str, str]] = [
-    ("Name", "name", "text"),
-    ("DBA", "dba_name", "text"),
-    ("Business type", "business_type", "enum"),
-    ("Phone", "phone", "phone"),
-    ("E-mail", "email", "email"),
-    ("Website", "website", "url"),
-    ("Street", "street_address", "text"),
-    ("City", "city", "text"),
-    ("State", "state", "text"),
-    ("ZIP", "zip_code", "text"),
-    ("Country", "country", "text"),
-    ("Latitude", "latitude", "text"),
-    ("Longitude", "longitude", "text"),
-    ("Licence number", "license_number", "text"),
-    ("Licence state", "license_state", "text"),
-    ("Licence expiry", "license_expiry", "date"),
-    ("Years in business", "years_in_business", "int"),
-    ("Employees", "employee_count", "int"),
-    ("Annual revenue", "annual_revenue", "money"),
-    ("Google business id", "google_business_id", "text"),
-    ("Google rating", "google_rating", "text"),
-    ("Google reviews", "google_reviews_count", "int"),
-    ("Facebook", "facebook_url", "url"),
-    ("LinkedIn", "linkedin_url", "url"),
-    ("Instagram", "instagram_url", "url"),
-    ("External id", "external_id", "text"),
-    ("Active", "is_active", "bool"),
-    ("Last scraped", "last_scraped_at", "datetime"),
-]
 
 
 @dataclass(frozen=True)
@@ -86,6 +59,9 @@ class TimelineItem:
     details: str
     who: str
     when: str
+    subject: str = ""  # the raw subject and text, for the edit form
+    text: str = ""
+    can_change: bool = False  # its author or a manager may edit / delete it
 
 
 @dataclass(frozen=True)
@@ -127,18 +103,25 @@ class LeadDetail:
     converted: str
     conversion_value: str
     profile: list[ProfileField]
+    contact: list[ProfileField]
     tags: list[str]
     enrichment: list[Enrichment]
     timeline: list[TimelineItem]
     tasks: list[TaskRow]
     deals: list[LeadDeal]
+    trade: str = ""
+    abilities: LeadAbilities = field(default_factory=LeadAbilities)
+    deal_name: str = ""  # what "Convert to deal" proposes: "<company> – <trade>"
+    currency: str = "USD"
+    currency_symbol: str = "$"
+    timezone: str = ""
 
 
 def _display(value: Any, kind: str, tz: Any, currency: str) -> str:
     if value is None or value == "":
         return ""
     if kind == "enum":
-        return str(getattr(value, "value", value)).replace("_", " ")
+        return label(value)
     if kind == "money":
         return format_money(Decimal(value), currency)
     if kind == "int":
@@ -148,7 +131,7 @@ def _display(value: Any, kind: str, tz: Any, currency: str) -> str:
     if kind == "datetime" and isinstance(value, datetime):
         return format_datetime(value, tz, with_year=True)
     if kind == "date" and isinstance(value, date):
-        return value.strftime("%b %d %Y")
+        return format_date(value)
     return str(value)
 
 
@@ -183,14 +166,25 @@ def _attendee(value: Any) -> str:
 
 
 def timeline(
-    session: Session, lead_id: UUID, organization_id: UUID, tz: Any, limit: int = 200
+    session: Session,
+    lead_id: UUID,
+    organization_id: UUID,
+    tz: Any,
+    limit: int = 200,
+    *,
+    may_change: Callable[[UUID | None], bool] | None = None,
 ) -> list[TimelineItem]:
-    """Interactions, queued/unlogged AI calls and deal stage moves, newest first."""
+    """Interactions (not deleted), queued/unlogged AI calls and deal stage moves, newest first.
+    ``may_change(author_id)`` says which interactions the reader may edit or delete."""
     names = user_names(session, organization_id)
     items: list[tuple[datetime, TimelineItem]] = []
     for it in session.exec(
         select(Interaction)
-        .where(Interaction.organization_id == organization_id, Interaction.lead_id == lead_id)
+        .where(
+            Interaction.organization_id == organization_id,
+            Interaction.lead_id == lead_id,
+            col(Interaction.deleted_at).is_(None),
+        )
         .order_by(col(Interaction.created_at).desc())
         .limit(limit)
     ).all():
@@ -208,18 +202,25 @@ def timeline(
         if it.meeting_attendees:
             details.append("with " + ", ".join(_attendee(a) for a in it.meeting_attendees))
         if it.direction:
-            details.append(it.direction)
+            details.append(label(it.direction))
+        if it.edited_at:
+            details.append("edited")
         items.append(
             (
                 it.created_at,
                 TimelineItem(
                     id=str(it.id),
                     kind=it.type.value,
-                    title=it.subject or it.type.value.replace("_", " ").title(),
+                    title=it.subject or label(it.type),
                     body=it.content or it.summary or "",
                     details=" · ".join(details),
                     who=names.get(it.initiated_by, "") if it.initiated_by else "",
                     when=format_datetime(it.created_at, tz, with_year=True),
+                    subject=it.subject or "",
+                    text=it.content or "",
+                    can_change=bool(
+                        may_change and it.type in EDITABLE_KINDS and may_change(it.initiated_by)
+                    ),
                 ),
             )
         )
@@ -233,11 +234,7 @@ def timeline(
         .order_by(col(AICall.created_at).desc())
         .limit(50)
     ).all():
-        outcome = (
-            call.outcome.value.replace("_", " ")
-            if call.outcome
-            else call.status.value.replace("_", " ")
-        )
+        outcome = label(call.outcome) if call.outcome else label(call.status)
         items.append(
             (
                 call.created_at,
@@ -300,10 +297,7 @@ def lead_detail(session: Session, actor: Actor, lead_id: str | UUID) -> LeadDeta
     company = company_of(session, lead)
     org = org_context(session, actor)
     tz, currency = org.tz, org.currency
-    profile = []
-    for label, column, kind in PROFILE:
-        text = _display(getattr(company, column), kind, tz, currency)
-        profile.append(ProfileField(label=label, value=text, href=_href(text, kind)))
+    profile, contact = readable_profile(company, lead, tz, currency)
     assignee = session.get(User, lead.assigned_to) if lead.assigned_to else None
     tags = session.exec(
         select(LeadTag.tag)
@@ -342,7 +336,7 @@ def lead_detail(session: Session, actor: Actor, lead_id: str | UUID) -> LeadDeta
         next_statuses=next_statuses(lead.status),
         reason_statuses=[s.value for s in NEEDS_REASON],
         lost_reason=lead.lost_reason or "",
-        source=lead.source.value.replace("_", " "),
+        source=label(lead.source),
         score=lead.lead_score,
         breakdown=[describe(item) for item in lead.score_breakdown or []],
         assignee=(assignee.full_name or assignee.email) if assignee else "",
@@ -358,9 +352,82 @@ def lead_detail(session: Session, actor: Actor, lead_id: str | UUID) -> LeadDeta
         if lead.conversion_value is not None
         else "",
         profile=profile,
+        contact=contact,
         tags=list(tags),
         enrichment=enrichment,
-        timeline=timeline(session, lead.id, actor.organization_id, tz),
+        timeline=timeline(
+            session,
+            lead.id,
+            actor.organization_id,
+            tz,
+            may_change=lambda author: may_change_entry(actor, lead, author),
+        ),
         tasks=task_list(session, actor, lead_id=lead.id),
-        deals=lead_deals(session, lead.id, actor.organization_id),
+        deals=lead_deals(session, lead.id, actor.organization_id, currency),
+        trade=label(company.business_type),
+        abilities=lead_abilities(actor, lead),
+        deal_name=default_deal_name(company),
+        currency=currency,
+        currency_symbol=currency_symbol(currency) or currency,
+        timezone=org.tz.key,
     )
+
+
+def _field(name: str, value: str, kind: str = "text") -> ProfileField:
+    return ProfileField(label=name, value=value, href=_href(value, kind))
+
+
+def readable_profile(
+    company: Any, lead: Any, tz: Any, currency: str
+) -> tuple[list[ProfileField], list[ProfileField]]:
+    """(what the business is, how to reach it): the facts a rep reads at a glance, empty
+    ones left out; machine fields (coordinates, provider ids) are not shown."""
+    address = ", ".join(
+        p for p in (company.street_address, company.city,
+                    " ".join(x for x in (company.state, company.zip_code) if x)) if p
+    )  # fmt: skip
+    size = [
+        f"{company.employee_count:,} employees" if company.employee_count else "",
+        f"{company.years_in_business} years in business" if company.years_in_business else "",
+        f"{format_money(company.annual_revenue, currency)} revenue"
+        if company.annual_revenue
+        else "",
+    ]
+    licence = ""
+    if company.license_number:
+        licence = " · ".join(p for p in (company.license_number, company.license_state or "") if p)
+        if company.license_expiry:
+            expired = company.license_expiry < utcnow().astimezone(tz).date()
+            word = "expired" if expired else "valid until"
+            licence += f" ({word} {format_date(company.license_expiry)})"
+    rating = ""
+    if company.google_rating is not None:
+        reviews = company.google_reviews_count or 0
+        rating = f"{company.google_rating} ★ ({reviews:,} reviews)"
+    about = [
+        _field("Trade", label(company.business_type)),
+        _field("Doing business as", company.dba_name or ""),
+        _field("Address", address),
+        _field("Size", " · ".join(p for p in size if p)),
+        _field("Licence", licence),
+        _field("Google rating", rating),
+    ]
+    prefers = " · ".join(
+        p
+        for p in (
+            CONTACT_LABELS.get(lead.preferred_contact_method or "", ""),
+            lead.best_call_time or "",
+            lead.timezone or "",
+        )
+        if p
+    )
+    reach = [
+        _field("Phone", company.phone or "", "phone"),
+        _field("E-mail", company.email or "", "email"),
+        _field("Website", company.website or "", "url"),
+        _field("Prefers", prefers),
+        _field("Facebook", company.facebook_url or "", "url"),
+        _field("LinkedIn", company.linkedin_url or "", "url"),
+        _field("Instagram", company.instagram_url or "", "url"),
+    ]
+    return [f for f in about if f.value], [f for f in reach if f.value]

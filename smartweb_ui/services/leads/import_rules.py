@@ -9,6 +9,7 @@ from typing import Any
 
 from ...models import BusinessType, LeadSource
 from ..core.errors import Invalid
+from ..core.labels import label as enum_label
 from ..core.text import has_control_chars
 from ..core.validate import EMAIL_RE, US_STATES, ZIP_RE, phone_digits
 from .actions import clean_tag
@@ -166,7 +167,12 @@ def validate_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     for key in ("facebook_url", "linkedin_url", "instagram_url"):
         if get(key):
             clean[key] = get(key)
-    clean["business_type"] = BusinessType(business_type_of(get("business_type")))
+    trade = get("business_type")
+    kind = business_type_of(trade)
+    if trade and kind == BusinessType.OTHER.value and trade.lower() != "other":
+        known = ", ".join(enum_label(b) for b in BusinessType)
+        errors.append(f"trade “{_shown(trade)}” matches none of {known} (write Other to keep it)")
+    clean["business_type"] = BusinessType(kind)
     for key, label in (
         ("years_in_business", "years in business"),
         ("employee_count", "employees"),

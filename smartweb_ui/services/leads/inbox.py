@@ -25,6 +25,7 @@ from ...models import (
 from ...models.base import utcnow
 from ..core.errors import Invalid
 from ..core.formatting import format_datetime
+from ..core.labels import label
 from ..core.org import org_context
 from ..core.security import Actor, require
 from . import search as lead_search
@@ -183,13 +184,13 @@ def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> LeadRow:
     return LeadRow(
         id=str(row.id),
         company_name=row.name,
-        business_type=(row.business_type.value if row.business_type else "").replace("_", " "),
+        business_type=label(row.business_type),
         phone=row.phone or "",
         email=row.email or "",
         website=row.website or "",
         location=", ".join(p for p in (row.city, row.state) if p),
         status=row.status.value,
-        source=row.source.value.replace("_", " "),
+        source=label(row.source),
         score=int(row.lead_score),
         assignee=row.assignee_name or "",
         assignee_id=str(row.assigned_to or ""),

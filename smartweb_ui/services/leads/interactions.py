@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from ...models import Interaction, InteractionType, Lead
 from ...models.base import utcnow
+from ..access.abilities import ensure
 from ..core import audit
 from ..core.dates import parse_local_datetime
 from ..core.errors import Invalid
@@ -69,7 +70,7 @@ def _minutes(value: Any, what: str, *, maximum: int) -> int:
 
 def _record(session: Session, actor: Actor, lead: Lead, interaction: Interaction) -> dict[str, Any]:
     """Store the interaction, update the lead's contact stats, status and score; audit."""
-    require(actor, "leads.write")
+    ensure(actor, "log", lead)
     now = utcnow()
     interaction.organization_id = lead.organization_id
     interaction.lead_id = lead.id

@@ -187,7 +187,11 @@ def activity_of(session: Session, lead: Lead) -> Activity:
     """Reply speed (minutes from an outbound touch to the next inbound one) and meetings."""
     rows = session.exec(
         select(Interaction.created_at, Interaction.direction, Interaction.type)
-        .where(Interaction.lead_id == lead.id, Interaction.organization_id == lead.organization_id)
+        .where(
+            Interaction.lead_id == lead.id,
+            Interaction.organization_id == lead.organization_id,
+            col(Interaction.deleted_at).is_(None),
+        )
         .order_by(col(Interaction.created_at))
         .limit(1000)
     ).all()

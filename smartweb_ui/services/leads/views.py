@@ -19,9 +19,10 @@ from .inbox import SORTS
 
 # key -> (name, filters, sort)
 BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "my_open": ("My open leads", {"assignee": "me", "status": OPEN_VALUES}, "score"),
     "my_new": ("My new leads", {"assignee": "me", "status": ["new"]}, "sla_due"),
     "unassigned": ("Unassigned", {"assignee": "unassigned", "status": OPEN_VALUES}, "created"),
-    "hot": ("Hot (score ≥ 70)", {"score_min": 70, "status": OPEN_VALUES}, "score"),
+    "hot": ("Hot: open leads, score 70+", {"score_min": 70, "status": OPEN_VALUES}, "score"),
     "overdue": ("Overdue first contact", {"overdue": True}, "sla_due"),
     "follow_ups": ("Follow-ups due today", {"follow_up_due": True, "status": OPEN_VALUES}, "score"),
     "all": ("All leads", {}, "score"),
@@ -31,6 +32,12 @@ MAX_VIEWS = 30
 # these in the organization drops the cached counts (``core.cache``).
 COUNT_KINDS = ("lead", "task", "interaction", "company", "opportunity", "saved_view", "user",
                "role", "organization")  # fmt: skip
+
+
+def default_view(session: Session, actor: Actor) -> str:
+    """The view the inbox opens with: a rep's own open leads first; everyone else all leads."""
+    require(actor, "leads.read")
+    return "all" if actor.can("leads.read_all") else "my_open"
 
 
 def view_definition(session: Session, actor: Actor, key: str) -> tuple[dict[str, Any], str]:

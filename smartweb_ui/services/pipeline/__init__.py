@@ -3,6 +3,7 @@
 "Move a deal" is ``moves.move_deal``; the board is ``kanban.board``.
 """
 
+from . import search_source
 from .common import BoardFilters, weighted
 from .deals import DealBrief, create_deal, deal_brief, update_deal
 from .drawer import CompanyMatch, DealDetail, deal_detail, deal_pipeline_id, search_companies
@@ -21,6 +22,8 @@ from .moves import MoveResult, move_deal, undo_move
 from .patches import BoardPatch, ColumnTotals, PlacedCard, board_patch
 from .stages import StageSettings, StageView, stage_settings, update_stage
 from .structure import add_stage, create_pipeline, delete_stage, rename_pipeline
+
+search_source.register()  # deals / leads and contacts in the global search
 
 __all__ = [
     "Board",

@@ -19,6 +19,7 @@ from ...models import (
     PipelineStage,
 )
 from ...models.base import utcnow
+from ..access.abilities import load_holder
 from ..core import audit
 from ..core.changes import mark_changed
 from ..core.errors import Conflict, Forbidden, Invalid, as_uuid
@@ -68,9 +69,11 @@ def create_deal(
     """A new deal at the top of the pipeline's first open stage; returns its id."""
     require(actor, "pipeline.move")
     pipe = choose_pipeline(session, actor, as_uuid(pipeline_id, "Pipeline"))
-    owner = actor.user_id if owner_id in (None, "") else load_org_user(session, actor, owner_id).id
+    owner = actor.user_id if owner_id in (None, "") else as_uuid(owner_id, "User")
     if owner != actor.user_id and not actor.can("pipeline.manage"):
         raise Forbidden("Only a manager can create a deal for someone else.")
+    if owner != actor.user_id:
+        owner = load_holder(session, actor, owner, "deal")
     company = load_company(session, actor, company_id)  # a colleague's lead: not found
     clean_name, amount = _clean_name(name), parse_money(value)
     first = session.exec(
@@ -172,6 +175,8 @@ def update_deal(
     owner = None if owner_id in (None, "") else load_org_user(session, actor, owner_id).id
     if owner != deal.owner_id and not actor.can("pipeline.manage"):
         raise Forbidden("Only a manager can hand a deal to someone else.")
+    if owner is not None and owner != deal.owner_id:
+        owner = load_holder(session, actor, owner, "deal")
     before = audit.snapshot(deal, EDIT_FIELDS)
     deal.name = _clean_name(name)
     deal.value = parse_money(value)

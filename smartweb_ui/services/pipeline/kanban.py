@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from ...models import Pipeline, PipelineStage, User
 from ...models.base import utcnow
+from ..access.abilities import holders
 from ..core.errors import NotFound
 from ..core.formatting import format_money, initials
 from ..core.org import org_context
@@ -153,14 +154,9 @@ def stages_of(session: Session, actor: Actor, pipeline_id: UUID) -> list[Pipelin
 
 
 def list_owners(session: Session, actor: Actor) -> list[Option]:
-    """Active people of the organization (for the owner filter and the drawer)."""
+    """The people who may own deals (the owner filter and the drawer's owner picker)."""
     require(actor, "pipeline.read")
-    rows = session.exec(
-        select(User.id, User.full_name, User.email)
-        .where(User.organization_id == actor.organization_id, col(User.deleted_at).is_(None))
-        .order_by(col(User.full_name))
-    ).all()
-    return [Option(id=str(i), name=n or e) for i, n, e in rows]
+    return holders(session, actor, "deal")
 
 
 # ------------------------------------------------------------------ board

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from ...models import Task, TaskPriority, TaskStatus, User
 from ...models.base import utcnow
+from ..access.abilities import load_holder, may_delegate_tasks
 from ..core import audit
 from ..core.changes import touch_deal
 from ..core.dates import parse_local_datetime
@@ -91,8 +92,10 @@ def add_task(
         if assignee_id in (None, "")
         else load_active_user(session, actor, assignee_id or "").id
     )
-    if assignee != actor.user_id and not (actor.can("leads.assign") or actor.can("leads.read_all")):
+    if assignee != actor.user_id and not may_delegate_tasks(actor):
         raise Invalid("You can only give tasks to yourself.")
+    if assignee != actor.user_id:
+        load_holder(session, actor, assignee, "lead")  # the same people the picker lists
     task = Task(
         organization_id=actor.organization_id,
         title=title,
