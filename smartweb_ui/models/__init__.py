@@ -14,7 +14,7 @@ from .auth import (
     UserSession,
     VerificationToken,
 )
-from .automation import AICall, AICallCampaign, Task
+from .automation import AICall, AICallCampaign, CallEvent, CallWebhookSecret, Task
 from .crm import Company, Interaction, Lead, LeadEnrichment, LeadTag
 from .documents import Contract, Product, Proposal, ProposalLineItem
 from .enums import (
@@ -38,6 +38,8 @@ from .pipeline import Opportunity, OpportunityStageHistory, Pipeline, PipelineSt
 __all__ = [
     "AICall",
     "AICallCampaign",
+    "CallEvent",
+    "CallWebhookSecret",
     "AICallOutcome",
     "AICallStatus",
     "AuditLog",
