@@ -22,7 +22,7 @@ from starlette.routing import Route
 from ..config import settings
 from ..db import check_connection, schema_revision
 from ..services.core import changes
-from . import exports
+from . import exports, webhooks
 
 CHECK_TIMEOUT_S = 3.0
 
@@ -82,7 +82,7 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    return [Route("/api/health", health), *exports.routes()]
+    return [Route("/api/health", health), *exports.routes(), *webhooks.routes()]
 
 
 api = Starlette(routes=routes())
