@@ -63,6 +63,10 @@ class Settings:
     # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
     db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 5))
     db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 5))
+    # Where the built-in call simulator posts its events (this app's backend).
+    simulator_url: str = field(
+        default_factory=lambda: _env("SMARTWEB_SIMULATOR_URL", "http://localhost:8000")
+    )
 
     @cached_property
     def secret_key(self) -> str:
