@@ -24,7 +24,7 @@ from ..core import audit
 from ..core.changes import mark_changed
 from ..core.org import org_context, zone
 from .actor import campaign_actor
-from .provider import Dial
+from .provider import Dial, Provider, provider_for
 from .quota import quota
 from .targets import lead_filter, target_query
 from .windows import Window, in_window, lead_window
@@ -178,3 +178,29 @@ def running_campaigns(session: Session) -> list[tuple[UUID, UUID]]:
         )
     ).all()
     return [(r[0], r[1]) for r in rows]
+
+
+def dial_campaign(
+    organization_id: UUID, campaign_id: UUID, *, now: datetime | None = None,
+    provider: Provider | None = None,
+) -> DialPlan:  # fmt: skip
+    """The dialer job's body: plan in one tenant transaction, then hand each call to the
+    provider (outside it: a slow provider never holds the campaign lock)."""
+    from ...db import tenant_session
+
+    actor = campaign_actor(organization_id, campaign_id)
+    with tenant_session(actor) as s:
+        plan = plan_dials(s, organization_id, campaign_id, now)
+        name = s.exec(
+            select(AICallCampaign.provider).where(AICallCampaign.id == campaign_id)
+        ).first()
+    if not plan.dials:
+        return plan
+    provider = provider or provider_for(name or "simulator")
+    for dial in plan.dials:
+        try:
+            provider.place_call(dial)
+        except Exception as exc:  # noqa: BLE001 - the call fails, the campaign goes on
+            with tenant_session(actor) as s:
+                mark_failed(s, organization_id, dial.call_id, f"{type(exc).__name__}: {exc}")
+    return plan
