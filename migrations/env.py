@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import smartweb_ui.models  # noqa: F401  (registers every table)
-from smartweb_ui.db import get_engine
+from smartweb_ui.db import get_engine, include_in_migrations
 
 target_metadata = SQLModel.metadata
 
@@ -24,6 +24,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         compare_type=True,
         compare_server_default=False,
+        include_object=include_in_migrations,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,4 +1,4 @@
-"""`python -m smartweb_ui.cli <command>`: migrate, seed-demo, prepare, create-user, db-url, db-stop."""
+"""`python -m smartweb_ui.cli <command>`: migrate, seed-demo, prepare, create-user, worker, db-url, db-stop."""
 
 from __future__ import annotations
 
@@ -102,6 +102,18 @@ def check_port(port: int) -> None:
             )
 
 
+def run_worker(args: argparse.Namespace) -> None:
+    import asyncio
+    import contextlib
+    import logging
+
+    from .services.core import queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(queue.run_worker(wait=not args.until_idle, concurrency=args.concurrency))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m smartweb_ui.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--password")
     sub.add_parser("db-url", help="print the database URL (starting the embedded server)")
     sub.add_parser("db-stop", help="stop the embedded PostgreSQL server")
+    worker = sub.add_parser("worker", help="run a background-job worker (until Ctrl-C)")
+    worker.add_argument("--concurrency", type=int, help="jobs at once (SMARTWEB_JOB_CONCURRENCY)")
+    worker.add_argument("--until-idle", action="store_true", help="stop once the queue is empty")
     port = sub.add_parser("check-port", help="fail clearly when a TCP port is taken")
     port.add_argument("port", type=int)
     args = parser.parse_args(argv)
@@ -139,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         from .db import database_url
 
         print(database_url())
+    elif args.command == "worker":
+        run_worker(args)
     elif args.command == "check-port":
         check_port(args.port)
     elif args.command == "db-stop":

@@ -67,6 +67,10 @@ class Settings:
     simulator_url: str = field(
         default_factory=lambda: _env("SMARTWEB_SIMULATOR_URL", "http://localhost:8000")
     )
+    # Background jobs: a worker inside every app process unless turned off (separate workers
+    # then run `python -m smartweb_ui.cli worker`); jobs each worker runs at once.
+    jobs_in_app: bool = field(default_factory=lambda: _env("SMARTWEB_JOBS_IN_APP", "1") != "0")
+    job_concurrency: int = field(default_factory=lambda: _int("SMARTWEB_JOB_CONCURRENCY", 4))
 
     @cached_property
     def secret_key(self) -> str:

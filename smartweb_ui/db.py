@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, text
@@ -31,7 +31,7 @@ class Tenant(Protocol):
     def organization_id(self) -> UUID: ...
 
     @property
-    def user_id(self) -> UUID: ...
+    def user_id(self) -> UUID | None: ...  # None: a background job acting for the organization
 
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,13 @@ def check_connection() -> None:
         safe = get_engine().url.render_as_string(hide_password=True)
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise DatabaseUnavailable(f"Cannot connect to PostgreSQL at {safe}: {reason}") from exc
+
+
+def include_in_migrations(obj: Any, name: str | None, type_: str, *_: Any) -> bool:
+    """Alembic's autogenerate filter: the job queue's tables are procrastinate's own (applied
+    from its schema file by revision 0005), not models of ours."""
+    table = obj.table.name if type_ in {"index", "column", "unique_constraint"} else name
+    return not str(table or "").startswith("procrastinate_")
 
 
 @cache

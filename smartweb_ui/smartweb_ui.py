@@ -8,6 +8,7 @@ from reflex.utils.prerequisites import get_states_dir
 from . import pages  # noqa: F401  (registers every @rx.page)
 from .api.health import api
 from .config import settings
+from .services.core.queue import lifespan_worker
 from .state.live import start_feed
 
 
@@ -29,3 +30,4 @@ app = rx.App(
     toaster=rx.toast.provider(position="top-right", close_button=True, rich_colors=True),
 )
 app.register_lifespan_task(start_feed)
+app.register_lifespan_task(lifespan_worker)

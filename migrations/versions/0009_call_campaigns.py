@@ -2,7 +2,7 @@
 the call-event dedupe table, per-organization webhook secrets, do-not-call and invalid phones
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 04:40:00.000000
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 from smartweb_ui.config import settings
 
 revision: str = "0009"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """Plain HTTP routes mounted beside Reflex's backend: health, and the streaming exports.
 
 ``GET /api/health`` says whether this worker can serve: the database (a round trip, and the
-schema at the migration head), Redis when the app shares state through it, and the live change
-feed (this worker's LISTEN). 200 with ``"status": "ok"`` when all of them are fine, else 503
+schema at the migration head), Redis when the app shares state through it, the live change
+feed (this worker's LISTEN) and the job queue (workers alive, or no due job waiting long). 200 with ``"status": "ok"`` when all of them are fine, else 503
 with ``"status": "degraded"`` and what is wrong — for a load balancer or a monitor; it shows
 no data and needs no sign-in.
 """
@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 from ..config import settings
 from ..db import check_connection, schema_revision
-from ..services.core import changes
+from ..services.core import changes, queue
+from ..services.core.unit_of_work import in_system
 from . import exports, webhooks
 
 CHECK_TIMEOUT_S = 3.0
@@ -57,6 +58,10 @@ def _feed() -> dict[str, Any]:
     return changes.feed_status()
 
 
+def _jobs() -> dict[str, Any]:
+    return in_system(queue.status)
+
+
 async def _check(name: str, check: Any) -> tuple[str, dict[str, Any]]:
     try:
         return name, await asyncio.wait_for(check, CHECK_TIMEOUT_S)
@@ -73,6 +78,7 @@ async def health(_request: Request) -> JSONResponse:
             _check("database", run_in_threadpool(_database)),
             _check("redis", _redis()),
             _check("live_feed", feed()),
+            _check("job_queue", run_in_threadpool(_jobs)),
         )
     )
     ok = all(c["ok"] for c in checks.values())

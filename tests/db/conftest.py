@@ -70,7 +70,9 @@ def _root():  # type: ignore[no-untyped-def]
     return PROJECT_ROOT
 
 
-TENANT_TRUNCATE = "TRUNCATE organizations, sign_in_failures CASCADE"
+TENANT_TRUNCATE = (
+    "TRUNCATE organizations, sign_in_failures, procrastinate_jobs, procrastinate_workers CASCADE"
+)
 
 
 @pytest.fixture

@@ -177,3 +177,23 @@ def test_a_campaign_of_another_organization_is_not_found(org, other_org) -> None
         n = s.execute(sa.select(sa.func.count()).select_from(m.AuditLog)
                       .where(m.AuditLog.organization_id == org.id)).scalar_one()  # fmt: skip
         assert n == 0
+
+
+def test_starting_a_campaign_queues_its_dialer_and_the_worker_places_calls(org) -> None:
+    from smartweb_ui.services.core import queue
+
+    rec = Recorder()
+    campaigns.register("recorder", lambda: rec)
+    _leads(org.id, 3)
+    cid = make_campaign(org.id, provider="recorder", concurrency=2, **ALL_DAY)
+    manager = org.actors["manager"]
+    with tenant_session(manager) as s:
+        change = campaigns.change_status(s, manager, cid, "start")
+    assert change.status == "running" and "calls left" in change.message
+    queue.run_until_idle()
+    assert len(rec.dials) == 2
+    with system_session() as s:
+        waiting = s.execute(sa.text(
+            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'campaigns.dial' "
+            "AND status = 'todo'")).scalar_one()  # fmt: skip
+    assert waiting == 1  # the next round is queued while the campaign runs

@@ -6,9 +6,10 @@ import time
 from typing import Any
 from uuid import uuid4
 
+import warnings
+
 import pytest
 import sqlalchemy as sa
-from starlette.testclient import TestClient
 
 import smartweb_ui.models as m
 from smartweb_ui.db import system_session
@@ -18,6 +19,10 @@ from .builders.campaigns import count, event, make_campaign, secret_of, signed
 from .builders.leads import make_lead
 
 pytestmark = pytest.mark.db
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 URL = "/api/webhooks/calls/simulator"
 
 

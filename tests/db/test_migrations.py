@@ -12,13 +12,16 @@ from sqlmodel import SQLModel
 
 import smartweb_ui.models  # noqa: F401  (registers every table)
 from smartweb_ui.config import PROJECT_ROOT
+from smartweb_ui.db import include_in_migrations
 
 pytestmark = pytest.mark.db
 
 
 def _diff(engine: sa.Engine) -> list:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_in_migrations}
+        )
         return compare_metadata(ctx, SQLModel.metadata)
 
 

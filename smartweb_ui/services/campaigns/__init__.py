@@ -18,7 +18,6 @@ from .manage import (
     change_status,
     list_campaigns,
     load_campaign,
-    on_running,
     preview_targets,
     save_campaign,
     view_choices,
@@ -59,6 +58,7 @@ from .signing import (
     signed_headers,
     verify,
 )
+from . import jobs  # noqa: F401  (registers the dialer's tasks)
 from .windows import DAY_NAMES, Window, in_window, lead_window
 
 __all__ = [
@@ -112,7 +112,6 @@ __all__ = [
     "list_campaigns",
     "load_campaign",
     "monitor",
-    "on_running",
     "parse_event",
     "pipeline_drill",
     "pipeline_results",

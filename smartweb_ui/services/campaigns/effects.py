@@ -171,6 +171,10 @@ def apply_event(
     session.flush()
     if call.status in TERMINAL:
         _finish(session, actor, call)
+        if AICallStatus(before["status"]) not in TERMINAL and campaign.status == "running":
+            from .jobs import kick
+
+            kick(session, organization_id, campaign.id)  # a line is free: dial the next lead
     audit.record(
         session, actor, f"ai_call.{event.type}", "ai_call", call.id,
         before=before, after={**audit.snapshot(call, ["status", "outcome"]),

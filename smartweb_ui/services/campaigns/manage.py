@@ -3,7 +3,6 @@ preview of its targets, and the lifecycle (start, pause, resume, complete)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
@@ -37,11 +36,6 @@ ACTIONS: dict[str, tuple[tuple[CampaignStatus, ...], CampaignStatus]] = {
     "complete": ((CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.RUNNING,
                   CampaignStatus.PAUSED), CampaignStatus.COMPLETED),
 }  # fmt: skip
-
-# Called with (session, organization_id, campaign_id) when a campaign starts or resumes, in its
-# transaction (the job queue hooks the dialer in here).
-on_running: list[Callable[[Session, UUID, UUID], None]] = []
-
 
 def load_campaign(
     session: Session, actor: Actor, campaign_id: UUID | str, *, lock: bool = False,
@@ -294,8 +288,9 @@ def change_status(session: Session, actor: Actor, campaign_id: UUID | str, actio
     audit.record(session, actor, f"campaign.{action}", "campaign", row.id, before=before,
                  after=audit.snapshot(row, ["status"]))  # fmt: skip
     if target == CampaignStatus.RUNNING:
-        for hook in on_running:
-            hook(session, actor.organization_id, row.id)
+        from .jobs import kick
+
+        kick(session, actor.organization_id, row.id)
     verb = {"start": "started", "pause": "paused", "resume": "resumed", "complete": "completed"}
     message = f"Campaign {verb[action]}."
     if target == CampaignStatus.RUNNING:
