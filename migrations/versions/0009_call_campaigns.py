@@ -92,8 +92,16 @@ def upgrade() -> None:
         op.add_column("ai_call_campaigns", sa.Column(name, ts, nullable=True))
 
     for name in ("provider", "provider_call_id", "answered_by"):
-        op.add_column("ai_calls", sa.Column(name, sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-    for name in ("answered_at", "transferred_at", "callback_at", "outcome_applied_at", "last_event_at"):
+        op.add_column(
+            "ai_calls", sa.Column(name, sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
+    for name in (
+        "answered_at",
+        "transferred_at",
+        "callback_at",
+        "outcome_applied_at",
+        "last_event_at",
+    ):
         op.add_column("ai_calls", sa.Column(name, ts, nullable=True))
     op.add_column(
         "ai_calls",
@@ -133,7 +141,8 @@ def upgrade() -> None:
     )
 
     op.add_column(
-        "leads", sa.Column("do_not_call", sa.Boolean(), server_default=sa.text("false"), nullable=False)
+        "leads",
+        sa.Column("do_not_call", sa.Boolean(), server_default=sa.text("false"), nullable=False),
     )
     op.add_column("leads", sa.Column("do_not_call_at", ts, nullable=True))
     op.add_column(

@@ -24,6 +24,7 @@ NAV: list[NavItem] = [
     NavItem("today", "Today", "/", "sun"),
     NavItem("leads", "Leads", "/leads", "inbox", "leads.read"),
     NavItem("pipeline", "Pipeline", "/pipeline", "kanban", "pipeline.read"),
+    NavItem("campaigns", "Campaigns", "/campaigns", "phone-outgoing", "campaigns.view"),
     NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),
 ]

@@ -58,9 +58,7 @@ class AICallCampaign(SQLModel, table=True):
     # retries, calls at once, the saved inbox view the targets come from, the provider.
     window_days: list[int] = Field(
         default_factory=lambda: [0, 1, 2, 3, 4],
-        sa_column=Column(
-            ARRAY(SmallInteger), nullable=False, server_default=text("'{0,1,2,3,4}'")
-        ),
+        sa_column=Column(ARRAY(SmallInteger), nullable=False, server_default=text("'{0,1,2,3,4}'")),
     )
     window_start: time = Field(
         default=time(9, 0), sa_type=Time(), sa_column_kwargs={"server_default": "09:00"}

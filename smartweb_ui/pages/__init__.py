@@ -1,5 +1,5 @@
 """Every page module is imported here so Reflex compiles it."""
 
-from . import admin, dashboard, lead_detail, leads, login, pipeline, today
+from . import admin, campaigns, dashboard, lead_detail, leads, login, pipeline, today
 
-__all__ = ["admin", "dashboard", "lead_detail", "leads", "login", "pipeline", "today"]
+__all__ = ["admin", "campaigns", "dashboard", "lead_detail", "leads", "login", "pipeline", "today"]

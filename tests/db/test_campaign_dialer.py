@@ -53,7 +53,9 @@ def _dial(org_id: UUID, cid: UUID, now: datetime = NOW) -> list[campaigns.Dial]:
 
 def _end(org_id: UUID, dial: campaigns.Dial, outcome: str | None, at: datetime) -> None:
     fields: dict[str, Any] = {"outcome": outcome} if outcome else {}
-    ev = event(dial.campaign_id, dial.lead_id, "ended", call_id=dial.provider_call_id, at=at, **fields)
+    ev = event(
+        dial.campaign_id, dial.lead_id, "ended", call_id=dial.provider_call_id, at=at, **fields
+    )
     with tenant_session(campaigns.campaign_actor(org_id, None)) as s:
         campaigns.apply_event(s, org_id, "simulator", campaigns.parse_event("simulator", ev))
 

@@ -16,7 +16,6 @@ from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services import campaigns
 
 from .builders.campaigns import event, make_campaign
-
 from .builders.leads import lead_row, make_lead
 
 pytestmark = pytest.mark.db
@@ -30,8 +29,19 @@ def _apply(org_id: UUID, payload: dict[str, Any]) -> campaigns.EventResult:
 
 def _end(org_id: UUID, c: UUID, lead: UUID, outcome: str, **fields: Any) -> None:
     _apply(org_id, event(c, lead, "answered", answered_by="human"))
-    _apply(org_id, event(c, lead, "ended", outcome=outcome, duration_seconds=120,
-                         summary=f"Outcome {outcome}", sentiment="positive", **fields))
+    _apply(
+        org_id,
+        event(
+            c,
+            lead,
+            "ended",
+            outcome=outcome,
+            duration_seconds=120,
+            summary=f"Outcome {outcome}",
+            sentiment="positive",
+            **fields,
+        ),
+    )
 
 
 def _tasks(lead: UUID) -> list[m.Task]:
@@ -53,9 +63,15 @@ def test_interested_qualifies_assigns_by_round_robin_and_books_a_task(org) -> No
     (task,) = _tasks(lead)
     assert task.assigned_to == row.assigned_to and task.priority == m.TaskPriority.HIGH
     with system_session() as s:
-        audits = list(s.execute(sa.select(m.AuditLog).where(m.AuditLog.organization_id == org.id)).scalars())
-    assert audits and all(a.actor_id is None and a.changes["via"] == f"campaign:{c}" for a in audits)
-    assert {"lead.status", "lead.assign", "task.create", "interaction.ai_call"} <= {a.action for a in audits}
+        audits = list(
+            s.execute(sa.select(m.AuditLog).where(m.AuditLog.organization_id == org.id)).scalars()
+        )
+    assert audits and all(
+        a.actor_id is None and a.changes["via"] == f"campaign:{c}" for a in audits
+    )
+    assert {"lead.status", "lead.assign", "task.create", "interaction.ai_call"} <= {
+        a.action for a in audits
+    }
 
 
 def test_an_assigned_lead_keeps_its_rep(org) -> None:
@@ -67,7 +83,9 @@ def test_an_assigned_lead_keeps_its_rep(org) -> None:
 
 
 def test_a_callback_is_a_task_at_the_asked_time_on_the_leads_clock(org) -> None:
-    lead = make_lead(org.id, "Late Caller HVAC", timezone="America/Denver", assigned_to=org.users["rep"])
+    lead = make_lead(
+        org.id, "Late Caller HVAC", timezone="America/Denver", assigned_to=org.users["rep"]
+    )
     _end(org.id, make_campaign(org.id), lead, "callback", callback_at="2026-12-10T15:30:00")
     (task,) = _tasks(lead)
     assert task.due_at == datetime(2026, 12, 10, 15, 30, tzinfo=ZoneInfo("America/Denver"))
@@ -98,7 +116,9 @@ def test_outcomes_apply_once_even_when_analysis_repeats_them(org) -> None:
     _apply(org.id, event(c, lead, "analysis_ready", outcome="interested", summary="Again"))
     assert len(_tasks(lead)) == 1
     with system_session() as s:
-        (inter,) = s.execute(sa.select(m.Interaction).where(m.Interaction.lead_id == lead)).scalars()
+        (inter,) = s.execute(
+            sa.select(m.Interaction).where(m.Interaction.lead_id == lead)
+        ).scalars()
         assert inter.type == m.InteractionType.AI_CALL and inter.summary == "Again"
 
 

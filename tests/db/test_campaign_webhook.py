@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 from uuid import uuid4
-
-import warnings
 
 import pytest
 import sqlalchemy as sa
@@ -36,7 +35,12 @@ def client(migrated_db: str) -> TestClient:
 @pytest.fixture
 def setup(org: Any) -> dict[str, Any]:
     lead = make_lead(org.id, "Drip Fix Plumbing", phone="+15550001111", timezone="America/Chicago")
-    return {"org": org.id, "lead": lead, "campaign": make_campaign(org.id), "secret": secret_of(org.id)}
+    return {
+        "org": org.id,
+        "lead": lead,
+        "campaign": make_campaign(org.id),
+        "secret": secret_of(org.id),
+    }
 
 
 def _post(client: TestClient, s: dict[str, Any], payload: Any, **kw: Any) -> Any:
@@ -67,7 +71,9 @@ def test_unsigned_badly_signed_and_stale_requests_are_refused(client, setup) -> 
     stale = _post(client, setup, ev, at=time.time() - 301)
     future = _post(client, setup, ev, at=time.time() + 301)
     tampered = client.post(URL, content=body.replace(b"ringing", b"ended  "), headers=headers)
-    other_org = client.post(URL, content=body, headers={**headers, "X-SmartWeb-Organization": str(uuid4())})
+    other_org = client.post(
+        URL, content=body, headers={**headers, "X-SmartWeb-Organization": str(uuid4())}
+    )
     for response in (unsigned, bad, stale, future, tampered, other_org):
         assert response.status_code == 401
         assert response.json()["error"]
@@ -87,8 +93,18 @@ def test_the_previous_secret_works_for_the_grace_period_only(client, setup, org)
 
         apply_tenant(s, actor.organization_id, actor.user_id)
         new = campaigns.rotate_secret(s, actor)
-    assert _post(client, setup, event(setup["campaign"], setup["lead"], "queued"), secret=old).status_code == 200
-    assert _post(client, setup, event(setup["campaign"], setup["lead"], "ringing"), secret=new).status_code == 200
+    assert (
+        _post(
+            client, setup, event(setup["campaign"], setup["lead"], "queued"), secret=old
+        ).status_code
+        == 200
+    )
+    assert (
+        _post(
+            client, setup, event(setup["campaign"], setup["lead"], "ringing"), secret=new
+        ).status_code
+        == 200
+    )
     with system_session() as s:
         s.execute(
             sa.text("UPDATE call_webhook_secrets SET previous_valid_until = now() - interval '1 s'")
@@ -99,9 +115,13 @@ def test_the_previous_secret_works_for_the_grace_period_only(client, setup, org)
 
 def test_malformed_json_wrong_schema_and_big_bodies(client, setup) -> None:
     assert _post(client, setup, b"{not json").status_code == 400
-    wrong = _post(client, setup, {**event(setup["campaign"], setup["lead"], "ringing"), "type": "exploded"})
+    wrong = _post(
+        client, setup, {**event(setup["campaign"], setup["lead"], "ringing"), "type": "exploded"}
+    )
     assert wrong.status_code == 422 and wrong.json()["details"]
-    extra = _post(client, setup, {**event(setup["campaign"], setup["lead"], "ringing"), "admin": True})
+    extra = _post(
+        client, setup, {**event(setup["campaign"], setup["lead"], "ringing"), "admin": True}
+    )
     assert extra.status_code == 422
     big = _post(client, setup, {"pad": "x" * (1024 * 1024)})
     assert big.status_code == 413
@@ -109,12 +129,16 @@ def test_malformed_json_wrong_schema_and_big_bodies(client, setup) -> None:
 
 
 def test_unknown_provider_is_404(client, setup) -> None:
-    body, headers = signed(setup["org"], setup["secret"], event(setup["campaign"], setup["lead"], "queued"))
+    body, headers = signed(
+        setup["org"], setup["secret"], event(setup["campaign"], setup["lead"], "queued")
+    )
     response = client.post("/api/webhooks/calls/nosuch", content=body, headers=headers)
     assert response.status_code == 404 and response.json()["error"]
 
 
-def test_ids_of_another_organization_are_not_found_and_nothing_is_written(client, setup, other_org) -> None:
+def test_ids_of_another_organization_are_not_found_and_nothing_is_written(
+    client, setup, other_org
+) -> None:
     foreign_lead = make_lead(other_org.id, "Elsewhere Roofing")
     foreign_campaign = make_campaign(other_org.id)
     audits = count(m.AuditLog, setup["org"])
@@ -130,9 +154,15 @@ def test_ids_of_another_organization_are_not_found_and_nothing_is_written(client
 
 def test_an_ended_before_answered_still_ends_the_call(client, setup) -> None:
     c, lead = setup["campaign"], setup["lead"]
-    ended = event(c, lead, "ended", duration_seconds=95, outcome="not_interested",
-                  summary="Not now.", transcript=[{"speaker": "agent", "text": "Hi"},
-                                                  {"speaker": "lead", "text": "No thanks"}])
+    ended = event(
+        c,
+        lead,
+        "ended",
+        duration_seconds=95,
+        outcome="not_interested",
+        summary="Not now.",
+        transcript=[{"speaker": "agent", "text": "Hi"}, {"speaker": "lead", "text": "No thanks"}],
+    )
     assert _post(client, setup, ended).status_code == 200
     assert _post(client, setup, event(c, lead, "answered", answered_by="human")).status_code == 200
     assert _post(client, setup, event(c, lead, "ringing")).status_code == 200
@@ -142,6 +172,8 @@ def test_an_ended_before_answered_still_ends_the_call(client, setup) -> None:
         assert call.answered_by == "human" and call.duration_seconds == 95
         assert call.interaction_id is not None
         interactions = s.execute(
-            sa.select(sa.func.count()).select_from(m.Interaction).where(m.Interaction.lead_id == lead)
+            sa.select(sa.func.count())
+            .select_from(m.Interaction)
+            .where(m.Interaction.lead_id == lead)
         ).scalar_one()
         assert interactions == 1

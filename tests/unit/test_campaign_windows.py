@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 from smartweb_ui.services.campaigns import Window, in_window, lead_window
 
 WEEKDAYS = Window(frozenset({0, 1, 2, 3, 4}), time(9, 0), time(17, 0))
-NY, LA, CHI = ZoneInfo("America/New_York"), ZoneInfo("America/Los_Angeles"), ZoneInfo("America/Chicago")
+NY, LA, CHI = (
+    ZoneInfo("America/New_York"),
+    ZoneInfo("America/Los_Angeles"),
+    ZoneInfo("America/Chicago"),
+)
 
 
 def test_the_same_moment_is_inside_for_one_zone_and_outside_for_another() -> None:

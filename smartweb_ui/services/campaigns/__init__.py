@@ -2,6 +2,7 @@
 and their effects on leads, tasks and the pipeline, and the live monitor's numbers."""
 
 from ..core.security import NO_USER
+from . import jobs, simulator  # noqa: F401  (the dialer's tasks, the built-in provider)
 from .actor import campaign_actor
 from .dialer import DialPlan, dial_campaign, plan_dials, running_campaigns
 from .effects import EventResult, apply_event
@@ -58,7 +59,6 @@ from .signing import (
     signed_headers,
     verify,
 )
-from . import jobs  # noqa: F401  (registers the dialer's tasks)
 from .windows import DAY_NAMES, Window, in_window, lead_window
 
 __all__ = [

@@ -51,9 +51,7 @@ def plan_dials(
     now = now or utcnow()
     campaign = session.exec(
         select(AICallCampaign)
-        .where(
-            AICallCampaign.id == campaign_id, AICallCampaign.organization_id == organization_id
-        )
+        .where(AICallCampaign.id == campaign_id, AICallCampaign.organization_id == organization_id)
         .with_for_update()
     ).first()
     if campaign is None or campaign.status != CampaignStatus.RUNNING:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ...models import (
@@ -22,7 +23,6 @@ from ...models import (
     AICallCampaign,
     AICallOutcome,
     AICallStatus,
-    CallEvent as CallEventRow,
     Company,
     Interaction,
     InteractionType,
@@ -30,6 +30,9 @@ from ...models import (
     LeadStatus,
     Task,
     TaskPriority,
+)
+from ...models import (
+    CallEvent as CallEventRow,
 )
 from ...models.base import utcnow
 from ..core import audit
@@ -123,7 +126,7 @@ def _call_for(
     try:
         with session.begin_nested():
             session.flush()
-    except sa.exc.IntegrityError:
+    except IntegrityError:
         raise Conflict("That lead's attempt is already a different call.") from None
     return call, campaign
 

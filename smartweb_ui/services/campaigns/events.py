@@ -47,7 +47,9 @@ class CallEvent(BaseModel):
     call: CallRef
     answered_by: Literal["human", "voicemail"] | None = None
     duration_seconds: Annotated[int, Field(ge=0, le=86_400)] | None = None
-    recording_url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://")] | None = None
+    recording_url: (
+        Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://")] | None
+    ) = None
     transcript: Annotated[list[Turn], Field(max_length=500)] | None = None
     summary: Text | None = None
     sentiment: Literal["positive", "neutral", "negative"] | None = None

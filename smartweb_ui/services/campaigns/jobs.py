@@ -70,5 +70,3 @@ def _sweep(session: Session) -> int:
 async def sweep(timestamp: int) -> None:
     """Every minute: every running campaign has a dial queued (a lost chain restarts)."""
     await asyncio.to_thread(in_system, _sweep)
-
-

@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[tuple[CampaignStatus, ...], CampaignStatus]] = {
                   CampaignStatus.PAUSED), CampaignStatus.COMPLETED),
 }  # fmt: skip
 
+
 def load_campaign(
     session: Session, actor: Actor, campaign_id: UUID | str, *, lock: bool = False,
     permission: str = "campaigns.view",
@@ -76,12 +77,14 @@ def list_campaigns(session: Session, actor: Actor) -> list[CampaignRow]:
         sa.select(
             col(AICall.campaign_id).label("cid"),
             sa.func.count().label("calls"),
-            sa.func.count().filter(col(AICall.status).in_(["queued", "dialing", "in_progress"]))
+            sa.func.count()
+            .filter(col(AICall.status).in_(["queued", "dialing", "in_progress"]))
             .label("in_flight"),
             sa.func.count().filter(col(AICall.answered_by) == "human").label("answered"),
-            sa.func.count().filter(col(AICall.outcome).in_(["interested", "meeting_booked"]))
+            sa.func.count()
+            .filter(col(AICall.outcome).in_(["interested", "meeting_booked"]))
             .label("interested"),
-        )  # fmt: skip
+        )
         .where(col(AICall.organization_id) == actor.organization_id)
         .group_by(col(AICall.campaign_id))
         .subquery()
@@ -163,7 +166,9 @@ def _time(raw: str, what: str) -> time:
         raise Invalid(f"{what} must be a time like 09:00.") from None
 
 
-def _targets(session: Session, actor: Actor, data: CampaignInput) -> tuple[dict[str, Any], str | None]:
+def _targets(
+    session: Session, actor: Actor, data: CampaignInput
+) -> tuple[dict[str, Any], str | None]:
     """The filter the campaign calls (a view is copied: later edits of it do not move targets)."""
     if data.view:
         filters, _sort = view_definition(session, actor, data.view)
@@ -262,7 +267,9 @@ class StatusChange:
     calls_left: int
 
 
-def change_status(session: Session, actor: Actor, campaign_id: UUID | str, action: str) -> StatusChange:
+def change_status(
+    session: Session, actor: Actor, campaign_id: UUID | str, action: str
+) -> StatusChange:
     """start / pause / resume / complete. Starting needs calls left in the month's quota."""
     require(actor, "campaigns.manage")
     if action not in ACTIONS:

@@ -90,19 +90,21 @@ def monitor(session: Session, actor: Actor, campaign_id: UUID | str) -> MonitorD
             f.count().filter(status == "dialing").label("dialing"),
             f.count().filter(status == "in_progress").label("in_call"),
             f.count().filter(col(AICall.answered_by) == "human").label("human"),
-            f.count().filter(sa.or_(col(AICall.answered_by) == "voicemail",
-                                    status == "voicemail")).label("voicemail"),
+            f.count()
+            .filter(sa.or_(col(AICall.answered_by) == "voicemail", status == "voicemail"))
+            .label("voicemail"),
             f.count().filter(col(AICall.transferred_at).is_not(None)).label("transferred"),
             f.count().filter(outcome.in_(["interested", "meeting_booked"])).label("interested"),
             f.count().filter(outcome == "callback").label("callbacks"),
             f.count().filter(outcome == "do_not_call").label("dnc"),
-            f.count().filter(status.in_(["completed", "no_answer", "voicemail", "failed"]))
+            f.count()
+            .filter(status.in_(["completed", "no_answer", "voicemail", "failed"]))
             .label("ended"),
             f.avg(AICall.duration_seconds).filter(col(AICall.duration_seconds) > 0).label("avg_s"),
             f.sum(AICall.cost).label("cost"),
-        )  # fmt: skip
-        .where(col(AICall.organization_id) == actor.organization_id,
-               col(AICall.campaign_id) == c.id)  # fmt: skip
+        ).where(
+            col(AICall.organization_id) == actor.organization_id, col(AICall.campaign_id) == c.id
+        )
     ).one()
     q = quota(session, actor.organization_id)
     avg = int(r.avg_s or 0)
@@ -156,9 +158,10 @@ def _hours(session: Session, actor: Actor, campaign_id: UUID, tz: Any) -> list[H
     hour = sa.func.date_trunc("hour", col(AICall.created_at))
     rows = session.execute(
         sa.select(
-            hour.label("h"), sa.func.count().label("n"),
+            hour.label("h"),
+            sa.func.count().label("n"),
             sa.func.count().filter(col(AICall.answered_by) == "human").label("a"),
-        )  # fmt: skip
+        )
         .where(
             col(AICall.organization_id) == actor.organization_id,
             col(AICall.campaign_id) == campaign_id,

@@ -39,6 +39,5 @@ def register(name: str, factory: Callable[[], Provider]) -> None:
 
 
 def provider_for(name: str) -> Provider:
-    if name not in _registry:
-        from . import simulator  # noqa: F401  (registers the built-in provider)
+    """The provider registered as ``name`` (the package registers the simulator on import)."""
     return _registry[name]()

@@ -57,7 +57,11 @@ def pipeline_results(
     rows = session.execute(sa.text(sql), {"org": organization_id, "cids": list(campaign_ids)})
     return {
         str(r.campaign_id): PipelineResult(
-            str(r.campaign_id), int(r.qualified), int(r.deals), int(r.won_n), quantize_money(r.revenue)
+            str(r.campaign_id),
+            int(r.qualified),
+            int(r.deals),
+            int(r.won_n),
+            quantize_money(r.revenue),
         )
         for r in rows
     }

@@ -79,7 +79,7 @@ def call_script(
     ref: CallRef, rng: random.Random, start: datetime, *, shuffle: float = 0.1, dupes: float = 0.1
 ) -> list[tuple[float, dict[str, Any]]]:
     """(seconds after the first event to send it, event payload) for one call, in send order."""
-    call = {"campaign_id": str(ref.campaign_id), "lead_id": str(ref.lead_id)}
+    call: dict[str, Any] = {"campaign_id": str(ref.campaign_id), "lead_id": str(ref.lead_id)}
     if ref.attempt is not None:
         call["attempt"] = ref.attempt
     events: list[tuple[float, dict[str, Any]]] = []
@@ -114,7 +114,9 @@ def call_script(
         extra: dict[str, Any] = {}
         if outcome == "callback":
             local_next = (start + timedelta(days=1)).replace(tzinfo=None)
-            extra["callback_at"] = local_next.replace(hour=14, minute=0, second=0, microsecond=0).isoformat()
+            extra["callback_at"] = local_next.replace(
+                hour=14, minute=0, second=0, microsecond=0
+            ).isoformat()
         add(5 + secs, "ended", duration_seconds=secs, outcome=outcome,
             recording_url=f"https://recordings.simulator.test/{ref.call_id}.mp3",
             transcript=turns,
@@ -164,7 +166,9 @@ def run_call(
             wait = offset / speed - (time.monotonic() - began)
             if wait > 0:
                 time.sleep(wait)
-            codes += post_events(client, webhook_url(base_url), ref.organization_id, secret, [payload])
+            codes += post_events(
+                client, webhook_url(base_url), ref.organization_id, secret, [payload]
+            )
     finally:
         if own:
             client.close()

@@ -38,14 +38,17 @@ def callable_clauses(actor: Actor) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def target_query(session: Session, actor: Actor, flt: LeadFilter) -> sa.Select[Any]:
+def target_query(session: Session, actor: Actor, flt: LeadFilter) -> Any:
     """SELECT leads.id, score, timezone, best_call_time, phone of every callable target."""
     tz = org_context(session, actor).tz
     return (
         sa.select(
-            col(Lead.id), col(Lead.lead_score), col(Lead.timezone), col(Lead.best_call_time),
+            col(Lead.id),
+            col(Lead.lead_score),
+            col(Lead.timezone),
+            col(Lead.best_call_time),
             col(Company.phone),
-        )  # fmt: skip
+        )
         .select_from(Lead)
         .join(Company, col(Company.id) == Lead.company_id)
         .where(*where_clauses(actor, flt, tz), *callable_clauses(actor))

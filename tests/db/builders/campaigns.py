@@ -40,7 +40,9 @@ def event(
     }
 
 
-def signed(org_id: UUID, secret: str, payload: Any, *, at: float | None = None) -> tuple[bytes, dict[str, str]]:
+def signed(
+    org_id: UUID, secret: str, payload: Any, *, at: float | None = None
+) -> tuple[bytes, dict[str, str]]:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return body, campaigns.signed_headers(org_id, secret, body, time.time() if at is None else at)
 
