@@ -24,6 +24,7 @@ depends_on: str | Sequence[str] | None = None
 APP_ROLE = settings.app_role
 ORG_EXPR = "NULLIF(current_setting('app.org_id', true), '')::uuid"
 VIEW = "campaigns.view"
+VIEW_DESCRIPTION = "See AI call campaigns and their calls"
 VIEW_ID = uuid.uuid5(uuid.NAMESPACE_URL, f"smartweb:perm:{VIEW}")
 GRANTED_TO = ("Admin", "Sales Manager", "Executive")
 NEW_TABLES = ("call_events", "call_webhook_secrets")
@@ -33,9 +34,8 @@ def upgrade() -> None:
     op.execute(
         sa.text(
             "INSERT INTO permissions (id, code, category, description) "
-            "VALUES (:id, :code, 'campaigns', 'See AI call campaigns and their calls') "
-            "ON CONFLICT (code) DO NOTHING"
-        ).bindparams(id=VIEW_ID, code=VIEW)
+            "VALUES (:id, :code, 'campaigns', :description) ON CONFLICT (code) DO NOTHING"
+        ).bindparams(id=VIEW_ID, code=VIEW, description=VIEW_DESCRIPTION)
     )
     op.execute(
         sa.text(
