@@ -49,7 +49,7 @@ def _chart(title: str, figure: rx.Var, name: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(title, size="3"),
-            rx.plotly(
+            rx.plotly.finance(
                 data=figure,
                 template=rx.color_mode_cond(light=LIGHT, dark=DARK).to(Template),
                 config=plot_config(name),

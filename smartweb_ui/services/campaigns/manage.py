@@ -80,7 +80,14 @@ def list_campaigns(session: Session, actor: Actor) -> list[CampaignRow]:
             sa.func.count()
             .filter(col(AICall.status).in_(["queued", "dialing", "in_progress"]))
             .label("in_flight"),
-            sa.func.count().filter(col(AICall.answered_by) == "human").label("answered"),
+            sa.func.count()
+            .filter(
+                sa.or_(
+                    col(AICall.answered_by) == "human",
+                    sa.and_(col(AICall.answered_by).is_(None), col(AICall.status) == "completed"),
+                )
+            )
+            .label("answered"),
             sa.func.count()
             .filter(col(AICall.outcome).in_(["interested", "meeting_booked"]))
             .label("interested"),

@@ -74,6 +74,14 @@ class MonitorData:
     timezone: str
 
 
+def answered_by_person() -> sa.ColumnElement[bool]:
+    """Answered by a person: as the provider said, or (older calls without it) a conversation."""
+    return sa.or_(
+        col(AICall.answered_by) == "human",
+        sa.and_(col(AICall.answered_by).is_(None), col(AICall.status) == "completed"),
+    )
+
+
 def _rate(part: int, whole: int) -> str:
     return f"{Decimal(part * 100) / whole:.1f}%" if whole else "–"
 
@@ -89,7 +97,7 @@ def monitor(session: Session, actor: Actor, campaign_id: UUID | str) -> MonitorD
             f.count().filter(status == "queued").label("queued"),
             f.count().filter(status == "dialing").label("dialing"),
             f.count().filter(status == "in_progress").label("in_call"),
-            f.count().filter(col(AICall.answered_by) == "human").label("human"),
+            f.count().filter(answered_by_person()).label("human"),
             f.count()
             .filter(sa.or_(col(AICall.answered_by) == "voicemail", status == "voicemail"))
             .label("voicemail"),
@@ -160,7 +168,7 @@ def _hours(session: Session, actor: Actor, campaign_id: UUID, tz: Any) -> list[H
         sa.select(
             hour.label("h"),
             sa.func.count().label("n"),
-            sa.func.count().filter(col(AICall.answered_by) == "human").label("a"),
+            sa.func.count().filter(answered_by_person()).label("a"),
         )
         .where(
             col(AICall.organization_id) == actor.organization_id,
