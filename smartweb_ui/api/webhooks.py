@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..db import system_session, tenant_session
+from ..db import tenant_session
 from ..models.base import utcnow
 from ..services import campaigns
 from ..services.core.errors import Conflict, DomainError, NotFound
@@ -48,20 +48,53 @@ async def _body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def _secrets(organization_id: UUID) -> campaigns.Secrets | None:
-    with system_session() as s:
-        return campaigns.secrets_of(s, organization_id)
-
-
 class _Tenant:
     def __init__(self, organization_id: UUID) -> None:
         self.organization_id = organization_id
         self.user_id = campaigns.NO_USER
 
 
-def _apply(organization_id: UUID, provider: str, event: campaigns.CallEvent) -> Any:
-    with tenant_session(_Tenant(organization_id)) as s:
-        return campaigns.apply_event(s, organization_id, provider, event)
+def _handle(
+    org_id: UUID, provider: str, timestamp: str, sent: str, body: bytes
+) -> tuple[int, dict[str, Any]]:
+    """Verify, parse and apply in ONE tenant transaction of the claimed organization (its
+    secret is readable there and nowhere else); nothing is written before the signature holds,
+    and a refusal raises so the transaction rolls back."""
+    try:
+        with tenant_session(_Tenant(org_id)) as s:
+            keys = campaigns.secrets_of(s, org_id)
+            if keys is None or not campaigns.verify(keys, timestamp, sent, body, utcnow()):
+                raise _Refusal(401, {"error": "Missing or invalid signature."})
+            try:
+                raw = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                raise _Refusal(400, {"error": "The body is not JSON."}) from None
+            try:
+                event = campaigns.parse_event(provider, raw)
+            except ValidationError as exc:
+                details = [
+                    {"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                    for e in exc.errors()[:20]
+                ]
+                raise _Refusal(
+                    422, {"error": "The event does not match the schema.", "details": details}
+                ) from None
+            result = campaigns.apply_event(s, org_id, provider, event)
+    except _Refusal as refusal:
+        return refusal.status, refusal.body
+    except NotFound as exc:
+        return 404, {"error": exc.message}
+    except Conflict as exc:
+        return 409, {"error": exc.message}
+    except DomainError as exc:
+        return 422, {"error": exc.message}
+    return 200, {"status": result.status, "call_id": result.call_id}
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status)
+        self.status, self.body = status, body
 
 
 async def call_events(request: Request) -> JSONResponse:
@@ -75,33 +108,12 @@ async def call_events(request: Request) -> JSONResponse:
         org_id = UUID(request.headers.get(campaigns.ORG_HEADER, ""))
     except ValueError:
         return _error(401, "Missing or invalid signature.")
-    keys = await run_in_threadpool(_secrets, org_id)
     timestamp = request.headers.get(campaigns.TIMESTAMP_HEADER, "")
     sent = request.headers.get(campaigns.SIGNATURE_HEADER, "")
-    if keys is None or not campaigns.verify(keys, timestamp, sent, body, utcnow()):
+    if not timestamp or not sent:
         return _error(401, "Missing or invalid signature.")
-    try:
-        raw = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "The body is not JSON.")
-    try:
-        event = campaigns.parse_event(provider, raw)
-    except ValidationError as exc:
-        details = [
-            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()[:20]
-        ]
-        return _error(422, "The event does not match the schema.", details=details)
-    try:
-        result = await run_in_threadpool(_apply, org_id, provider, event)
-    except NotFound as exc:
-        return _error(404, exc.message)
-    except Conflict as exc:
-        return _error(409, exc.message)
-    except DomainError as exc:
-        return _error(422, exc.message)
-    return JSONResponse(
-        {"status": result.status, "call_id": result.call_id}, status_code=200, headers=NO_STORE
-    )
+    status, answer = await run_in_threadpool(_handle, org_id, provider, timestamp, sent, body)
+    return JSONResponse(answer, status_code=status, headers=NO_STORE)
 
 
 def routes() -> list[Route]:

@@ -80,7 +80,7 @@ class CampaignsState(rx.State):
     draft_status: str = "draft"
     days: list[int] = [0, 1, 2, 3, 4]
     views: list[ViewChoice] = []
-    target_view: str = "open"
+    target_view: str = "hot"
     target_trade: str = ""
     target_score_min: str = ""
     preview_label: str = ""
@@ -137,7 +137,7 @@ class CampaignsState(rx.State):
         self.draft_start, self.draft_end = "09:00", "17:00"
         self.draft_attempts, self.draft_retry, self.draft_concurrency = "3", "240", "5"
         self.draft_status, self.days = "draft", [0, 1, 2, 3, 4]
-        self.target_view, self.target_trade, self.target_score_min = "open", "", ""
+        self.target_view, self.target_trade, self.target_score_min = "hot", "", ""
 
     @door.event
     async def open_new(self) -> Events:

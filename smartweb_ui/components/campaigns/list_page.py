@@ -67,7 +67,9 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _field(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", width="100%")
+    control.style.update({"width": "100%"})
+    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", width="100%",
+                     flex="1", min_width="120px")  # fmt: skip
 
 
 def _day_toggle(day: int, name: str) -> rx.Component:
