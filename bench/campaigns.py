@@ -49,7 +49,7 @@ BENCH_DB = "campbench"
 
 def p(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def setup_database() -> None:

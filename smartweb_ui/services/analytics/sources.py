@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from ..campaigns.results import calls_cte
 from .queries import Ctx, _rows, closed_deals
 from .types import CampaignRow, SourceRow, money, pct
 
@@ -70,15 +71,7 @@ def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
 
 
 # ------------------------------------------------------------------ AI campaigns
-CAMPAIGN_CALLS_CTE = """
-    calls AS (
-        SELECT c.campaign_id, c.lead_id, min(c.created_at) AS first_call,
-               bool_or(c.status = 'completed') AS reached,
-               bool_or(c.outcome IN ('interested', 'meeting_booked', 'callback')) AS interested
-        FROM ai_calls c
-        WHERE c.organization_id = :org AND c.created_at >= :s_utc AND c.created_at < :e_utc
-        GROUP BY 1, 2
-    )"""
+CAMPAIGN_CALLS_CTE = calls_cte("c.created_at >= :s_utc AND c.created_at < :e_utc")
 
 
 def campaigns(session: Session, ctx: Ctx) -> list[CampaignRow]:
