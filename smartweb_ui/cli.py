@@ -129,7 +129,7 @@ def simulate_campaign(args: argparse.Namespace) -> None:
     except NotFound as exc:
         sys.exit(f"error: {exc.message}")
     url = args.url or settings.simulator_url
-    print(f"simulating {args.calls} calls of {plan.campaign_name!r} against {url} ...")
+    print(f"simulating {args.calls} calls of {plan.campaign_name!r} against {url} ...", flush=True)
     codes = simulate(plan, url, calls=args.calls, rate=args.rate, speed=args.speed, seed=args.seed)
     print("webhook answers: " + ", ".join(f"{c}: {n}" for c, n in sorted(codes.items())))
     if any(c >= 500 for c in codes):

@@ -8,6 +8,7 @@ of calls it shows (one query set per burst, shared by every monitor of this work
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ from . import door, live
 from .charts import GREEN, INDIGO, STAGE_COLORS, TEAL, _base, esc
 from .door import Events
 
+log = logging.getLogger(__name__)
 OUTCOME_FILTERS = [("", "All calls"), *OUTCOME_LABELS.items(),
                    *[(k, v) for k, v in CALL_STATUS_LABELS.items() if k in ("queued", "dialing", "in_progress", "failed")]]  # fmt: skip
 SENTIMENT_FILTERS = [("", "Any sentiment"), *SENTIMENT_LABELS.items()]

@@ -3,6 +3,7 @@ the leads it would call (``campaigns.view`` reads, ``campaigns.manage`` edits)."
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 import reflex as rx
@@ -28,6 +29,7 @@ from ..services.leads import BUSINESS_TYPES
 from . import door, live
 from .door import Events
 
+log = logging.getLogger(__name__)
 CUSTOM = "custom"
 STATUS_CHOICES = [("draft", "Draft"), ("scheduled", "Scheduled")]
 DAY_OPTIONS = list(enumerate(DAY_NAMES))
@@ -118,7 +120,8 @@ class CampaignsState(rx.State):
         key = ("campaign-list", actor.organization_id, tuple(c.seq for c in changes))
         try:
             return await live.shared.get(key, lambda: door.run(self, camp.list_campaigns))
-        except Exception:  # noqa: BLE001 - a failed refresh keeps what is shown
+        except Exception:
+            log.warning("campaign list: live refresh failed", exc_info=True)
             return None
 
     async def _live_apply(self, rows: list[CampaignRow] | None) -> None:

@@ -46,16 +46,19 @@ def test_the_monitor_follows_fifty_simulated_calls_live(page: Page, base_url: st
          "--calls", "50", "--rate", "10", "--speed", "40", "--seed", "7", "--url", base_url],
         cwd=REPO_ROOT, env=served.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    started = time.monotonic()
     try:
-        # The first calls show up within a couple of seconds of being posted (pushed, no reload).
+        assert sim.stdout is not None
+        first_line = sim.stdout.readline()  # printed once it has the campaign; posts follow
+        assert first_line.startswith("simulating"), first_line
+        started = time.monotonic()
+        # The first calls show up within seconds of being posted (pushed, no reload).
         expect(page.get_by_text(re.compile(r"^[\d,]+ calls$"))).not_to_have_text(
-            f"{before_total:,} calls", timeout=15_000
+            f"{before_total:,} calls", timeout=10_000
         )
         print(
             f"first calls on screen {time.monotonic() - started:.2f}s after the simulator started"
         )
-        out, _ = sim.communicate(timeout=180)
+        out = first_line + sim.communicate(timeout=180)[0]
     finally:
         if sim.poll() is None:
             sim.kill()
