@@ -1,4 +1,5 @@
-"""`python -m smartweb_ui.cli <command>`: migrate, seed-demo, prepare, create-user, worker, db-url, db-stop."""
+"""`python -m smartweb_ui.cli <command>`: migrate, seed-demo, prepare, create-user, worker,
+simulate-campaign, db-url, db-stop."""
 
 from __future__ import annotations
 
@@ -114,6 +115,27 @@ def run_worker(args: argparse.Namespace) -> None:
         asyncio.run(queue.run_worker(wait=not args.until_idle, concurrency=args.concurrency))
 
 
+def simulate_campaign(args: argparse.Namespace) -> None:
+    from .config import settings
+    from .db import system_session
+    from .services.campaigns.simulate import plan_simulation, simulate
+    from .services.core.errors import NotFound
+
+    if args.calls < 1 or args.rate <= 0 or args.speed <= 0:
+        sys.exit("error: --calls, --rate and --speed must be positive")
+    try:
+        with system_session() as s:
+            plan = plan_simulation(s, args.campaign, args.calls)
+    except NotFound as exc:
+        sys.exit(f"error: {exc.message}")
+    url = args.url or settings.simulator_url
+    print(f"simulating {args.calls} calls of {plan.campaign_name!r} against {url} ...", flush=True)
+    codes = simulate(plan, url, calls=args.calls, rate=args.rate, speed=args.speed, seed=args.seed)
+    print("webhook answers: " + ", ".join(f"{c}: {n}" for c, n in sorted(codes.items())))
+    if any(c >= 500 for c in codes):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m smartweb_ui.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +150,13 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--name", required=True)
     user.add_argument("--role", default="Sales Rep")
     user.add_argument("--password")
+    sim = sub.add_parser("simulate-campaign", help="post simulated AI-call events to a running app")
+    sim.add_argument("campaign", help="campaign id or name")
+    sim.add_argument("--calls", type=int, default=20, help="how many calls to play")
+    sim.add_argument("--rate", type=float, default=2.0, help="calls started per second")
+    sim.add_argument("--speed", type=float, default=20.0, help="time compression of each call")
+    sim.add_argument("--url", default="", help="the app's base URL (SMARTWEB_SIMULATOR_URL)")
+    sim.add_argument("--seed", type=int, help="make the calls reproducible")
     sub.add_parser("db-url", help="print the database URL (starting the embedded server)")
     sub.add_parser("db-stop", help="stop the embedded PostgreSQL server")
     worker = sub.add_parser("worker", help="run a background-job worker (until Ctrl-C)")
@@ -150,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
         print_logins()
     elif args.command == "create-user":
         create_user(args)
+    elif args.command == "simulate-campaign":
+        simulate_campaign(args)
     elif args.command == "db-url":
         from .db import database_url
 

@@ -76,6 +76,10 @@ class Settings:
     # Several workers (Redis): how long one event may hold a tab's state before Reflex gives
     # the lock up (and fails the event). Reflex's 10 s fails sign-ins on a saturated machine.
     state_lock_ms: int = field(default_factory=lambda: _int("SMARTWEB_STATE_LOCK_MS", 30_000))
+    # Where the built-in call simulator posts its events (this app's backend).
+    simulator_url: str = field(
+        default_factory=lambda: _env("SMARTWEB_SIMULATOR_URL", "http://localhost:8000")
+    )
     # Background jobs: a worker inside every app process unless turned off (separate workers
     # then run `python -m smartweb_ui.cli worker`); jobs each worker runs at once.
     jobs_in_app: bool = field(default_factory=lambda: _env("SMARTWEB_JOBS_IN_APP", "1") != "0")

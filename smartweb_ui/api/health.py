@@ -23,7 +23,7 @@ from ..config import settings
 from ..db import check_connection, schema_revision
 from ..services.core import changes, queue
 from ..services.core.unit_of_work import in_system
-from . import exports, public_proposals
+from . import exports, public_proposals, webhooks
 
 CHECK_TIMEOUT_S = 3.0
 
@@ -88,7 +88,12 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    return [Route("/api/health", health), *exports.routes(), *public_proposals.routes()]
+    return [
+        Route("/api/health", health),
+        *exports.routes(),
+        *public_proposals.routes(),
+        *webhooks.routes(),
+    ]
 
 
 api = Starlette(routes=routes())

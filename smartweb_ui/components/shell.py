@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("proposals", "Proposals", "/proposals", "file-text", "pipeline.read"),
     NavItem("contracts", "Contracts", "/contracts", "signature", "pipeline.read"),
     NavItem("products", "Products", "/products", "package", "proposals.write"),
+    NavItem("campaigns", "Campaigns", "/campaigns", "phone-outgoing", "campaigns.view"),
     NavItem("dashboard", "Dashboard", "/dashboard", "chart-column", "analytics.view"),
     NavItem("admin", "Admin", "/admin", "shield", "admin.users"),
 ]

@@ -14,7 +14,7 @@ from .auth import (
     UserSession,
     VerificationToken,
 )
-from .automation import AICall, AICallCampaign, Task
+from .automation import AICall, AICallCampaign, CallEvent, CallWebhookSecret, Task
 from .crm import Company, Contact, Interaction, Lead, LeadEnrichment, LeadTag
 from .delivery import ApprovalRequest, OutboxEmail, ProposalLink
 from .documents import Contract, DocumentCounter, Product, Proposal, ProposalLineItem
@@ -44,6 +44,8 @@ __all__ = [
     "ApprovalRequest",
     "AuditLog",
     "BusinessType",
+    "CallEvent",
+    "CallWebhookSecret",
     "CampaignStatus",
     "Company",
     "Contact",

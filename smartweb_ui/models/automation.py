@@ -1,17 +1,19 @@
 """AI call campaigns, individual AI calls, and follow-up tasks."""
 
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Index, Numeric, text
+from sqlalchemy import Column, Index, Numeric, SmallInteger, Time, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from .base import (
     count,
     created_at,
     fk,
+    jsonb_list,
     jsonb_obj,
     opt_fk,
     opt_ts,
@@ -52,6 +54,25 @@ class AICallCampaign(SQLModel, table=True):
     created_by: UUID | None = opt_fk("users.id")
     created_at: datetime = created_at()
     updated_at: datetime = updated_at()
+    # The dialer's rules (migration 0009): the calling window on each lead's own clock,
+    # retries, calls at once, the saved inbox view the targets come from, the provider.
+    window_days: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        sa_column=Column(ARRAY(SmallInteger), nullable=False, server_default=text("'{0,1,2,3,4}'")),
+    )
+    window_start: time = Field(
+        default=time(9, 0), sa_type=Time(), sa_column_kwargs={"server_default": "09:00"}
+    )
+    window_end: time = Field(
+        default=time(17, 0), sa_type=Time(), sa_column_kwargs={"server_default": "17:00"}
+    )
+    retry_minutes: int = count(240)
+    concurrency: int = count(5)
+    target_view: str | None = None
+    provider: str = Field(default="simulator", sa_column_kwargs={"server_default": "simulator"})
+    started_at: datetime | None = opt_ts()
+    paused_at: datetime | None = opt_ts()
+    completed_at: datetime | None = opt_ts()
 
 
 class AICall(SQLModel, table=True):
@@ -67,6 +88,21 @@ class AICall(SQLModel, table=True):
             "organization_id",
             "created_at",
             postgresql_include=["campaign_id", "lead_id", "status", "outcome"],
+        ),
+        # One dial per lead and attempt, however many dialer workers race for it.
+        UniqueConstraint("campaign_id", "lead_id", "attempt", name="uq_ai_calls_lead_attempt"),
+        Index(
+            "uq_ai_calls_provider_call",
+            "organization_id",
+            "provider",
+            "provider_call_id",
+            unique=True,
+            postgresql_where=text("provider_call_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_ai_calls_campaign_active",
+            "campaign_id",
+            postgresql_where=text("status IN ('queued', 'dialing', 'in_progress')"),
         ),
     )
 
@@ -99,6 +135,51 @@ class AICall(SQLModel, table=True):
     error: str | None = None
     created_at: datetime = created_at()
     updated_at: datetime = updated_at()
+    # From the provider's events (migration 0009).
+    provider: str | None = None
+    provider_call_id: str | None = None
+    answered_by: str | None = None  # human | voicemail
+    answered_at: datetime | None = opt_ts()
+    transferred_at: datetime | None = opt_ts()
+    callback_at: datetime | None = opt_ts()
+    turns: list[dict[str, Any]] = jsonb_list()
+    outcome_applied_at: datetime | None = opt_ts()
+    last_event_at: datetime | None = opt_ts()
+
+
+class CallEvent(SQLModel, table=True):
+    """One provider event as received: the dedupe key (a replay is answered, not applied)."""
+
+    __tablename__ = table_name("call_events")
+    __table_args__ = (
+        UniqueConstraint("organization_id", "provider", "event_id", name="uq_call_events_event"),
+        Index("ix_call_events_call", "organization_id", "ai_call_id"),
+    )
+
+    id: UUID = pk()
+    organization_id: UUID = org_fk()
+    provider: str
+    event_id: str
+    provider_call_id: str
+    ai_call_id: UUID | None = opt_fk("ai_calls.id", ondelete="CASCADE", index=False)
+    type: str
+    occurred_at: datetime | None = opt_ts()
+    received_at: datetime = created_at()
+
+
+class CallWebhookSecret(SQLModel, table=True):
+    """An organization's webhook signing secret; the previous one is accepted until
+    ``previous_valid_until`` after a rotation."""
+
+    __tablename__ = table_name("call_webhook_secrets")
+
+    organization_id: UUID = Field(
+        foreign_key="organizations.id", ondelete="CASCADE", primary_key=True
+    )
+    current_secret: str
+    previous_secret: str | None = None
+    previous_valid_until: datetime | None = opt_ts()
+    rotated_at: datetime = created_at()
 
 
 class Task(SQLModel, table=True):

@@ -86,6 +86,7 @@ class Company(SQLModel, table=True):
     last_scraped_at: datetime | None = opt_ts()
     is_active: bool = flag(True)
     deleted_at: datetime | None = opt_ts()
+    phone_invalid: bool = flag(False)  # an AI call reached a wrong number (migration 0009)
 
 
 class Lead(SQLModel, table=True):
@@ -149,6 +150,8 @@ class Lead(SQLModel, table=True):
     created_at: datetime = created_at()
     updated_at: datetime = updated_at()
     deleted_at: datetime | None = opt_ts()
+    do_not_call: bool = flag(False)  # asked not to be called: no campaign dials it again
+    do_not_call_at: datetime | None = opt_ts()
 
 
 class Interaction(SQLModel, table=True):

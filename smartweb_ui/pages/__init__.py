@@ -2,6 +2,7 @@
 
 from . import (
     admin,
+    campaigns,
     contracts,
     dashboard,
     lead_detail,
@@ -18,6 +19,7 @@ from .registry import add_pages
 __all__ = [
     "add_pages",
     "admin",
+    "campaigns",
     "contracts",
     "dashboard",
     "lead_detail",

@@ -59,18 +59,23 @@ class AutomationMixin(OrgContext):
             rng.shuffle(other)
             targets = match + other
             span = min(spec["length_days"], spec["start_days_ago"])
+            used: dict[int, set[int]] = defaultdict(set)  # one call per lead and attempt
             for k, st in enumerate(
                 allocate(rng, spec["calls"] * self.spec["scale"], spec["statuses"])
             ):
                 i = targets[k % len(targets)]
                 retry = k // len(targets)
+                attempt = retry + 1 if retry else rng.choice([1, 1, 1, 1, 2, 3])
+                while attempt in used[i]:
+                    attempt += 1
+                used[i].add(attempt)
                 call = self.add(
                     "ai_calls",
                     id=self.g.uid(),
                     campaign_id=cid,
                     lead_id=self.lead_ids[i],
                     status=st,
-                    attempt=retry + 1 if retry else rng.choice([1, 1, 1, 1, 2, 3]),
+                    attempt=attempt,
                     phone_number=self.companies[i]["phone"],
                 )
                 if st == "queued":

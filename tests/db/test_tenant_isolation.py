@@ -99,6 +99,14 @@ def _fill_every_table(org_id: uuid.UUID, user_id: uuid.UUID) -> None:
                 ),
                 m.AICall(organization_id=org_id, campaign_id=camp.id, lead_id=lead.id),
                 m.Task(organization_id=org_id, title="T", lead_id=lead.id),
+                m.CallEvent(
+                    organization_id=org_id,
+                    provider="simulator",
+                    event_id=uuid.uuid4().hex,
+                    provider_call_id="c",
+                    type="queued",
+                ),
+                m.CallWebhookSecret(organization_id=org_id, current_secret=uuid.uuid4().hex),
                 m.VerificationToken(
                     organization_id=org_id,
                     user_id=user_id,

@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -158,6 +158,7 @@ class ServedApp:
     log_path: Path
     redis_url: str = ""  # Reflex's state manager ("" = in-memory, one worker)
     workers: int = 1
+    env: dict[str, str] = field(default_factory=dict)  # what it runs with (its database)
     pgdata: str = ""  # the embedded PostgreSQL's data folder (the fault tests stop it)
 
     def database_url(self) -> str:
@@ -187,6 +188,9 @@ class ServedApp:
                 ):
                     workers.append(child)
         return workers
+
+
+SERVED: dict[str, ServedApp] = {}  # base URL -> the app this session serves there
 
 
 def wait_until(ready: Callable[[], bool], *, timeout_s: float, poll_s: float = 0.2) -> bool:
@@ -264,6 +268,7 @@ def serve_app(
             *(("--backend-only",) if backend_only else ()),
         ]
         server_env = dict(env)
+        server_env["SMARTWEB_SIMULATOR_URL"] = base_url  # the built-in call provider posts here
         if redis_url:
             server_env.update(REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers))
         with log_path.open("wb") as log:
@@ -301,8 +306,9 @@ def serve_app(
 
         app = ServedApp(
             base_url, proc.pid, log_path, redis_url=redis_url, workers=workers,
-            pgdata=env["SMARTWEB_PGDATA"],
+            pgdata=env["SMARTWEB_PGDATA"], env=server_env,
         )  # fmt: skip
+        SERVED[base_url] = app
         if workers > 1:
             _wait_for_workers(app)
         yield app

@@ -72,6 +72,8 @@ def test_only_the_sign_in_handlers_are_public() -> None:
         "AuthState.open_sign_in",
         "AuthState.sign_in",
         "AuthState.sign_out",
+        "CampaignMonitorState.stop_watch",
+        "CampaignsState.stop_watch",
         "DashboardState.stop_watch",
         "LeadInboxState.stop_watch",
         "PipelineState.stop_watch",

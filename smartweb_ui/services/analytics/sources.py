@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from ..campaigns.results import calls_cte
 from ..core.labels import label
 from .queries import Ctx, _rows, closed_deals
 from .types import CampaignRow, SourceRow, money, pct
@@ -71,19 +72,13 @@ def sources(session: Session, ctx: Ctx) -> list[SourceRow]:
 
 
 # ------------------------------------------------------------------ AI campaigns
-CAMPAIGN_CALLS_CTE = """
-    calls AS (
-        SELECT c.campaign_id, c.lead_id, min(c.created_at) AS first_call,
-               bool_or(c.status = 'completed') AS reached,
-               bool_or(c.outcome IN ('interested', 'meeting_booked', 'callback')) AS interested
-        FROM ai_calls c
-        WHERE c.organization_id = :org AND c.created_at >= :s_utc AND c.created_at < :e_utc
-          AND (CAST(:owner AS uuid) IS NULL OR c.lead_id IN (
-               SELECT l.id FROM leads l WHERE l.organization_id = :org AND l.assigned_to = :owner))
-        GROUP BY 1, 2
-    )"""
 # With a team member chosen, the calls are those to the leads assigned to them (the deals
 # side already follows the member through ``Ctx.where``).
+CAMPAIGN_CALLS_CTE = calls_cte(
+    "c.created_at >= :s_utc AND c.created_at < :e_utc AND (CAST(:owner AS uuid) IS NULL OR "
+    "c.lead_id IN (SELECT l.id FROM leads l WHERE l.organization_id = :org "
+    "AND l.assigned_to = :owner))"
+)
 
 
 def campaigns(session: Session, ctx: Ctx) -> list[CampaignRow]:

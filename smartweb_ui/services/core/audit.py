@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -20,7 +20,7 @@ def _jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, (UUID, Decimal)):
         return str(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -62,17 +62,21 @@ def record(
     org = organization_id or (actor.organization_id if actor else None)
     if org is None:
         raise ValueError("audit row needs an organization")
+    person = actor.user_id if actor is not None and actor.is_person else None
+    changes = diff(before, after)
+    if actor is not None and actor.via:
+        changes["via"] = actor.via  # who acted when it was not a person (a campaign)
     row = AuditLog(
         organization_id=org,
-        actor_id=actor.user_id if actor else None,
+        actor_id=person,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        changes=diff(before, after),
+        changes=changes,
         ip_address=ip or (actor.ip if actor else None),
         user_agent=user_agent,
     )
     session.add(row)
     # What the audit trail records is what open pages hear about, once the transaction commits.
-    mark_changed(session, org, entity_type, [entity_id], actor.user_id if actor else None)
+    mark_changed(session, org, entity_type, [entity_id], person)
     return row

@@ -43,7 +43,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Every module that declares tasks (imported by workers before they fetch jobs).
-TASK_MODULES: list[str] = ["smartweb_ui.services.proposals.jobs"]
+TASK_MODULES: list[str] = [
+    "smartweb_ui.services.campaigns.jobs",
+    "smartweb_ui.services.proposals.jobs",
+]
 
 # Retry a failing job with growing pauses: 5 s, 10 s, 20 s … up to 8 attempts.
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=5)

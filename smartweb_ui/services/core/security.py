@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "pipeline.manage": ("pipeline", "Edit pipelines, stages, and anyone's deals"),
     "proposals.write": ("proposals", "Build and send proposals"),
     "proposals.approve": ("proposals", "Approve discounts and contracts"),
+    "campaigns.view": ("campaigns", "See AI call campaigns and their calls"),
     "campaigns.manage": ("campaigns", "Run AI call campaigns"),
     "analytics.view": ("analytics", "See revenue dashboards"),
     "tasks.write": ("tasks", "Create and complete tasks"),
@@ -45,6 +46,7 @@ SYSTEM_ROLES: dict[str, tuple[str, frozenset[str]]] = {
                 "pipeline.manage",
                 "proposals.write",
                 "proposals.approve",
+                "campaigns.view",
                 "campaigns.manage",
                 "analytics.view",
                 "tasks.write",
@@ -66,9 +68,14 @@ SYSTEM_ROLES: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "Executive": (
         "Reads everything, changes nothing",
-        frozenset({"leads.read", "leads.read_all", "pipeline.read", "analytics.view"}),
+        frozenset(
+            {"leads.read", "leads.read_all", "pipeline.read", "analytics.view", "campaigns.view"}
+        ),
     ),
 }
+
+
+NO_USER = UUID(int=0)  # the user id of an actor that is not a person (a campaign's calls)
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,11 @@ class Actor:
     is_super_admin: bool = False
     ip: str | None = None
     session_id: UUID | None = None  # the sign-in session acting (None for jobs and the seed)
+    via: str | None = None  # a non-person acting ("campaign:<id>"); then user_id is NO_USER
+
+    @property
+    def is_person(self) -> bool:
+        return self.user_id != NO_USER
 
     def can(self, permission: str) -> bool:
         return self.is_super_admin or permission in self.permissions

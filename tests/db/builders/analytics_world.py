@@ -233,7 +233,10 @@ def build_world(org: Any, other_org: Any) -> World:
             s.flush()
             w.campaigns[key] = c.id
 
+        attempts: dict[tuple[str, str], int] = {}
+
         def call(camp: str, lead: str, at: datetime, status: str, outcome: str | None) -> None:
+            attempts[camp, lead] = attempts.get((camp, lead), 0) + 1  # one call per attempt
             s.add(
                 m.AICall(
                     organization_id=org.id,
@@ -241,6 +244,7 @@ def build_world(org: Any, other_org: Any) -> World:
                     lead_id=w.leads[lead],
                     status=m.AICallStatus(status),
                     outcome=m.AICallOutcome(outcome) if outcome else None,
+                    attempt=attempts[camp, lead],
                     created_at=at,
                 )
             )
