@@ -195,7 +195,8 @@ def timed(fn: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def bench_board(actor, pipeline_id) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    from smartweb_ui.services.pipeline.kanban import board, change_marker
+    from smartweb_ui.services.pipeline import BoardFilters, board_patch
+    from smartweb_ui.services.pipeline.kanban import board
 
     def service() -> None:
         with db.tenant_session(actor) as s:
@@ -211,12 +212,15 @@ def bench_board(actor, pipeline_id) -> tuple[float, float, float]:  # type: igno
             conn.execute(sa.text(RAW_TOTALS), p).all()
             conn.execute(sa.text(RAW_CARDS), p).all()
 
-    def marker() -> None:
+    with db.tenant_session(actor) as s:
+        one = next(c.cards[0].id for c in board(s, actor, pipeline_id).columns if c.cards)
+
+    def patch() -> None:  # what every open board gets after a colleague's move
         with db.tenant_session(actor) as s:
-            change_marker(s, actor)
+            board_patch(s, actor, pipeline_id, BoardFilters(), [one])
 
     board_ms, raw_ms = timed_pair(service, raw)
-    return board_ms, raw_ms, timed(marker)
+    return board_ms, raw_ms, timed(patch)
 
 
 LIVE = "status = 'open' AND deleted_at IS NULL AND NOT is_archived"
@@ -333,7 +337,7 @@ def main() -> None:
         print(f"  {target} open deals measured in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     print()
     print(
-        "| open deals | board() ms | raw SQL ms | ratio | move_deal ms | raw txn ms | ratio | change_marker ms |"
+        "| open deals | board() ms | raw SQL ms | ratio | move_deal ms | raw txn ms | ratio | board_patch ms |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, b, r, mv, rmv, mk in rows:

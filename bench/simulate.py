@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import random
+import re
 import statistics
 import time
 import uuid
@@ -240,7 +241,17 @@ def _var(r: Received, state: str, name: str) -> Any:
 class Tab:
     """One simulated browser tab of one user."""
 
-    def __init__(self, base_url: str, user: SimUser, tally: Tally, rng: random.Random) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        user: SimUser,
+        tally: Tally,
+        rng: random.Random,
+        *,
+        own_board: bool = True,
+    ) -> None:
+        # A rep's board shows their own deals (the owner filter "me"); False: everyone's.
+        self.own_board = own_board
         self.sock = ReflexSocket(base_url, f"{ROOT}.{ON_LOAD.split('.')[0]}.set_is_hydrated")
         self.user, self.tally, self.rng = user, tally, rng
         self.token = ""
@@ -290,7 +301,8 @@ class Tab:
             return ""
         for event in r.data.get("events") or []:
             text = json.dumps(event)
-            if "toast" in text and "error" in text:
+            # refs['__toast']?.["error"](...) — not a success toast whose Undo code says "error"
+            if re.search(r"__toast[^(]{0,24}error", text):
                 return text
         return ""
 
@@ -339,9 +351,16 @@ class Tab:
 
     async def open_board(self) -> float:
         # A state reset (the user changed) sends an empty board first: wait for the real one.
+        mark = len(self.sock.received)
         seconds = await self._navigate("/pipeline", lambda r: bool(_var(r, BOARD, "columns")))
+        if self.own_board:
+            mark = len(self.sock.received)  # the whole board before the filter is not read
+            event = self._event(f"{PIPELINE}.set_owner_filter", {"owner": "me"})
+            more, _ = await self._answer([event], lambda r: bool(_var(r, BOARD, "columns")))
+            seconds += more
         columns = next(
-            _var(r, BOARD, "columns") for r in reversed(self.sock.received) if _var(r, BOARD, "columns")
+            _var(r, BOARD, "columns") for r in reversed(self.sock.received[mark:])
+            if _var(r, BOARD, "columns")
         )  # fmt: skip
         self.open_stages = [c["id"] for c in columns if not c["is_won"] and not c["is_lost"]]
         self.mine = {

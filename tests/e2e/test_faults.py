@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,14 @@ from bench.simulate import (
     prepare_world,
 )
 from tests.security.protocol import ProtocolError
+
+
+def _run(coro: Any) -> Any:
+    """``asyncio.run`` on a thread of its own: the browser tests' Playwright keeps an event loop
+    running on this one when they share the session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 REDIS_SERVER = "/usr/bin/redis-server"
 SLOW = bool(os.environ.get("SMARTWEB_SLOW"))
@@ -357,7 +366,7 @@ def test_postgres_restart_under_load_recovers_within_five_seconds_and_loses_noth
         await movers.run(20.0 if SLOW else 8.0, restart)
         return movers
 
-    movers = asyncio.run(scenario())
+    movers = _run(scenario())
     up = marks["up"]
     # A refused version ("X changed this deal") is the board's concurrency check, not the
     # restart's doing (the simulated tab keeps the version its last answer carried): counted
@@ -488,7 +497,7 @@ def test_a_killed_worker_s_tabs_reconnect_and_keep_session_and_page(
             await tab.sock.close()
         return held, len(dropped), problems
 
-    held, dropped, problems = asyncio.run(scenario())
+    held, dropped, problems = _run(scenario())
     print(f"killed a worker holding {held} sockets; {dropped} tabs reconnected")
     assert dropped >= 1, "no tab lost its socket with the worker"
     assert not problems, problems
@@ -530,7 +539,7 @@ def test_after_a_redis_restart_a_tab_resumes_its_session_from_the_stored_token(
             await tab.sock.close()
         return problems
 
-    problems = asyncio.run(scenario())
+    problems = _run(scenario())
     assert not problems, problems
 
 
@@ -552,7 +561,7 @@ def test_redis_restarted_twice_under_load_loses_no_acknowledged_move(
         await movers.run(10.0, restarts)
         return movers
 
-    movers = asyncio.run(scenario())
+    movers = _run(scenario())
     check = check_database(dsn, world, movers.tally, since)
     print(check)
     assert check["acked_moves_missing_a_row"] == 0

@@ -33,7 +33,10 @@ def test_inbox_link_opens_only_new_unassigned_leads(page: Page) -> None:
     rows = page.locator(ROW)
     expect(rows.first).to_be_visible()
     for i in range(rows.count()):
-        expect(rows.nth(i).locator("[data-lead-status]")).to_have_text("new")
+        expect(rows.nth(i).locator("[data-lead-status]")).to_have_attribute(
+            "data-lead-status", "new"
+        )
+        expect(rows.nth(i).locator("[data-lead-status]")).to_have_text("New")  # a label
         expect(rows.nth(i).locator("[data-lead-assignee]")).to_have_attribute(
             "data-lead-assignee", ""
         )
