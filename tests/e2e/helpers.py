@@ -73,7 +73,7 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
 # ------------------------------------------------------------------ pipeline board
 # The board is wider than the default viewport: board tests use their own wide contexts
 # (every column visible, no auto-scrolling mid-drag).
-BOARD_VIEWPORT = {"width": 2300, "height": 1000}
+BOARD_VIEWPORT = {"width": 2800, "height": 1000}  # 8 columns without scrolling (a test adds one)
 
 
 def board_context(browser: Browser, base_url: str) -> tuple[BrowserContext, Page]:
