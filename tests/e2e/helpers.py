@@ -106,7 +106,10 @@ def column(page: Page, name: str) -> Locator:
 
 
 def column_names(page: Page) -> list[str]:
-    return page.locator("[data-stage-id] .kb-col-head .kb-col-name").all_inner_texts()
+    """The board's column names, once the board (not its loading skeleton) is on screen."""
+    names = page.locator("[data-stage-id] .kb-col-head .kb-col-name")
+    expect(names.first).to_be_visible()
+    return names.all_inner_texts()
 
 
 def drag(page: Page, card: Locator, target: Locator, *, release: bool = True) -> None:

@@ -75,6 +75,7 @@ def test_the_dashboard_redraws_when_a_deal_moves_on_the_board(browsers) -> None:
     expect(weighted).not_to_have_text("–")
     before = weighted.inner_text()
     board = browsers(MANAGER, "/pipeline")
+    expect(board.locator("[data-deal-id]").first).to_be_visible()  # the board, not its skeleton
     names = column_names(board)
     src, dst = column(board, names[0]), column(board, names[2])
     card = movable_card(src)
