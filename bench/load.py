@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -164,6 +165,71 @@ def _ms(values: list[float], p: float) -> float:
     return round(ordered[k] * 1000, 2)
 
 
+def server_cpu_seconds(app: ServedApp) -> dict[str, float]:
+    """CPU seconds used so far by the backend workers and by the database server's processes
+    (the connections stay open in the pool, so their counters cover the run)."""
+    out = {"backend": 0.0, "database": 0.0}
+    procs = []
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(app.pid)
+        procs += [("backend", p) for p in [root, *root.children(recursive=True)]]
+    for proc in psutil.process_iter(["name"]):
+        if proc.info["name"] == "postgres":
+            procs.append(("database", proc))
+    for kind, proc in procs:
+        with contextlib.suppress(psutil.Error):
+            if kind == "backend" and proc.name() in ("node", "bun"):
+                continue
+            times = proc.cpu_times()
+            out[kind] += times.user + times.system
+    return out
+
+
+ACTIONS = ("board", "move", "inbox", "search", "call", "dashboard")
+
+
+async def costs(
+    app: ServedApp, world: Any, repeat: int = 30, actions: tuple[str, ...] = ACTIONS
+) -> dict[str, Any]:
+    """Server CPU per action: one rep does each action of the mix ``repeat`` times, alone, and
+    the backend's and the database's CPU seconds are read before and after (what bounds the
+    number of users 2 cores can serve)."""
+    import random
+
+    tally = Tally()
+    tab = Tab(app.base_url, world.users[0], tally, random.Random(5))
+    await tab.sign_in()
+    await tab.open_board()
+    # What the servers burn doing nothing (the job queue's worker, the live tasks waiting):
+    # subtracted per action for the time the action's rounds took.
+    before, t0 = server_cpu_seconds(app), time.perf_counter()
+    await asyncio.sleep(10)
+    after, idle_wall = server_cpu_seconds(app), time.perf_counter() - t0
+    idle = {k: (after[k] - before[k]) / idle_wall for k in after}
+    out: dict[str, Any] = {"idle_cores": {k: round(v, 3) for k, v in idle.items()}}
+    for action in actions:
+        if action == "move":
+            await tab.open_board()
+        before, t0, done = server_cpu_seconds(app), time.perf_counter(), 0
+        for _ in range(repeat):
+            if action == "move" and tab.path != "/pipeline":
+                await tab.open_board()
+            with contextlib.suppress(RuntimeError, TimeoutError):
+                await getattr(tab, action)()
+                done += 1
+            await asyncio.sleep(0.3)  # let live updates land (they count too)
+        after, wall = server_cpu_seconds(app), time.perf_counter() - t0
+        used = {k: after[k] - before[k] - idle[k] * wall for k in after}
+        out[action] = {
+            "n": done,
+            "backend_ms": round(used["backend"] / max(done, 1) * 1000, 1),
+            "database_ms": round(used["database"] / max(done, 1) * 1000, 1),
+            "wall_s": round(wall, 1),
+        }
+    await tab.sock.close()
+    return out
+
+
 async def solo(base_url: str, world: Any, rounds: int = 40) -> dict[str, Any]:
     import random
 
@@ -278,6 +344,9 @@ def main() -> None:
         "e.g. 20,200 (default: --users minus the solo user)",
     )  # fmt: skip
     parser.add_argument("--solo-only", action="store_true")
+    parser.add_argument("--costs", action="store_true", help="server CPU per action, then stop")
+    parser.add_argument("--costs-actions", default=",".join(ACTIONS))
+    parser.add_argument("--costs-repeat", type=int, default=30)
     parser.add_argument("--no-solo", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -301,6 +370,12 @@ def main() -> None:
             ]  # fmt: skip
         memory = Memory(app)
         report["rss_mb_start"] = round(memory.now() / 2**20)
+        if args.costs:
+            report["cpu_per_action"] = asyncio.run(
+                costs(app, world, args.costs_repeat, tuple(args.costs_actions.split(",")))
+            )
+            print(json.dumps(report["cpu_per_action"], indent=1), flush=True)
+            args.solo_only = args.no_solo = True
         if not args.no_solo:
             report["solo"] = asyncio.run(solo(app.base_url, world))
             print(json.dumps(report["solo"], indent=1), flush=True)

@@ -154,6 +154,10 @@ def prepare_world(
                     rows,
                 )
         conn.commit()
+        # Fresh statistics: the planner would otherwise plan the board for the empty tables.
+        for table in ("opportunities", "leads", "companies", "users", "user_roles"):
+            conn.execute(f"ANALYZE {table}")
+        conn.commit()
     return World(out, deals)
 
 
@@ -256,6 +260,7 @@ class Tab:
         self.user, self.tally, self.rng = user, tally, rng
         self.token = ""
         self.path = "/"
+        self.query: dict[str, str] = {}  # the page's link parameters (?owner=me)
         self.mine: dict[str, tuple[str, int]] = {}  # my deal -> (stage, version)
         self.open_stages: list[str] = []
 
@@ -264,7 +269,7 @@ class Tab:
         return {
             "name": name,
             "payload": dict(payload),
-            "router_data": Router(path or self.path).data(),
+            "router_data": Router(path or self.path, dict(self.query)).data(),
         }
 
     async def _answer(
@@ -306,8 +311,10 @@ class Tab:
                 return text
         return ""
 
-    async def _navigate(self, path: str, done: Callable[[Received], bool]) -> float:
-        self.path = path
+    async def _navigate(
+        self, path: str, done: Callable[[Received], bool], query: Mapping[str, str] | None = None
+    ) -> float:
+        self.path, self.query = path, dict(query or {})
         events = [
             self._event(f"{ROOT}.{UPDATE_VARS}", {"vars": {TOKEN_VAR: self.token}}),
             self._event(f"{ROOT}.{ON_LOAD}", {}),
@@ -351,13 +358,13 @@ class Tab:
 
     async def open_board(self) -> float:
         # A state reset (the user changed) sends an empty board first: wait for the real one.
+        # A rep's own board is a link with the owner filter (what the board keeps in its URL).
         mark = len(self.sock.received)
-        seconds = await self._navigate("/pipeline", lambda r: bool(_var(r, BOARD, "columns")))
-        if self.own_board:
-            mark = len(self.sock.received)  # the whole board before the filter is not read
-            event = self._event(f"{PIPELINE}.set_owner_filter", {"owner": "me"})
-            more, _ = await self._answer([event], lambda r: bool(_var(r, BOARD, "columns")))
-            seconds += more
+        seconds = await self._navigate(
+            "/pipeline",
+            lambda r: bool(_var(r, BOARD, "columns")),
+            {"owner": "me"} if self.own_board else None,
+        )
         columns = next(
             _var(r, BOARD, "columns") for r in reversed(self.sock.received[mark:])
             if _var(r, BOARD, "columns")

@@ -61,8 +61,11 @@ class Settings:
     app_role: str = field(default_factory=lambda: _role("SMARTWEB_APP_ROLE", "smartweb_app"))
     session_days: int = field(default_factory=lambda: _int("SMARTWEB_SESSION_DAYS", 14))
     # Per backend worker: keep workers × (pool + overflow) under the server's max_connections.
-    db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 5))
-    db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 5))
+    # One door thread per connection. No overflow by default: an overflow connection is closed
+    # when it goes back, so under load every burst opened new PostgreSQL backends (a fork, a
+    # sign-in and cold caches each) — measured as a third of the database's CPU.
+    db_pool_size: int = field(default_factory=lambda: _int("SMARTWEB_DB_POOL_SIZE", 10))
+    db_max_overflow: int = field(default_factory=lambda: _int("SMARTWEB_DB_MAX_OVERFLOW", 0))
     # Outgoing e-mail (proposals to clients): smtp://user:pass@host:587 (STARTTLS when offered)
     # or smtps://... (TLS from the start). Unset: e-mails wait in the outbox (admin page).
     smtp_url: str = field(default_factory=lambda: _env("SMARTWEB_SMTP_URL"))

@@ -106,6 +106,20 @@ def skeleton_cards(count: int = 3, height: str = "180px") -> rx.Component:
     )
 
 
+def skeleton_record() -> rx.Component:
+    """A record page (lead, proposal, contract): its header, two cards, the timeline."""
+    return rx.vstack(
+        skeleton_lines(1, "64px"),
+        skeleton_cards(2, "220px"),
+        skeleton_lines(3, "56px"),
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading",
+        id="record-skeleton",
+    )
+
+
 def skeleton_board(columns: int = 5) -> rx.Component:
     """Kanban columns with a few cards each."""
     return rx.hstack(

@@ -31,7 +31,7 @@ from ..services.core.errors import Forbidden, NotFound
 from ..services.core.inputs import Choices, Flag, Id, Index
 from ..services.core.security import Actor
 from . import door, live
-from .charts import GREEN, INDIGO, STAGE_COLORS, TEAL, _base, esc
+from .charts import BLANK, GREEN, INDIGO, STAGE_COLORS, TEAL, _base, as_json, esc
 from .door import Events
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ class View:
     outcome: str
     sentiment: str
     page: int
-
-
-def _blank() -> go.Figure:
-    return go.Figure(layout={"template": None})
 
 
 def funnel_figure(data: MonitorData) -> go.Figure:
@@ -110,8 +106,8 @@ class CampaignMonitorState(rx.State):
     rates: list[Counter] = []
     pipeline: list[Counter] = []
     calls_total: int = 0
-    fig_funnel: go.Figure = _blank()
-    fig_hours: go.Figure = _blank()
+    fig_funnel: dict[str, Any] = BLANK
+    fig_hours: dict[str, Any] = BLANK
     calls: list[CallRow] = []
     calls_count: int = 0
     page: int = 0
@@ -141,9 +137,9 @@ class CampaignMonitorState(rx.State):
             if getattr(self, name) != value:
                 setattr(self, name, value)
         if old is None or old.funnel != data.funnel:
-            self.fig_funnel = funnel_figure(data)
+            self.fig_funnel = as_json(funnel_figure(data))
         if old is None or old.hours != data.hours:
-            self.fig_hours = hours_figure(data)
+            self.fig_hours = as_json(hours_figure(data))
 
     def _show_calls(self, page: camp.CallsPage) -> None:
         if page.rows != self.calls:
@@ -178,7 +174,7 @@ class CampaignMonitorState(rx.State):
         self._show(data)
         self._show_calls(page)
         self.loading, self.allowed = False, True
-        self._live += 1
+        live.restart(self)
         return CampaignMonitorState.watch
 
     @door.event(background=True)
@@ -217,7 +213,7 @@ class CampaignMonitorState(rx.State):
 
     @door.event(public=True)  # only ends a live task
     async def stop_watch(self) -> Events:
-        self._live += 1
+        live.restart(self)
         return None
 
     async def _reload_calls(self) -> None:

@@ -97,7 +97,7 @@ class CampaignsState(rx.State):
             self.allowed, self.loading, self.rows = False, False, []
             return None
         self.allowed, self.loading = True, False
-        self._live += 1
+        live.restart(self)
         return CampaignsState.watch
 
     @door.event(background=True)
@@ -130,7 +130,7 @@ class CampaignsState(rx.State):
 
     @door.event(public=True)  # only ends a live task
     async def stop_watch(self) -> Events:
-        self._live += 1
+        live.restart(self)
         return None
 
     # ------------------------------------------------------------ the form

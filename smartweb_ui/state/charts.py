@@ -9,6 +9,7 @@ static props of the chart component, switched by the colour mode.
 from __future__ import annotations
 
 import html
+import json
 import math
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,16 @@ from ..services.analytics import (
 from ..services.core.formatting import currency_symbol
 
 Keys = list[list[str]]
+# What a chart var holds: the figure as plain JSON (what Reflex would send for a Figure). A
+# ``go.Figure`` in state costs 10-15 ms to copy or unpickle — each new tab copies every
+# default, each load of the state from Redis unpickles them — all of it on the event loop.
+BLANK: dict[str, Any] = {"data": [], "layout": {"template": None}}
+
+
+def as_json(fig: go.Figure) -> dict[str, Any]:
+    return json.loads(fig.to_json())
+
+
 FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
 INDIGO, SLATE, TEAL, AMBER, GREEN, ROSE, SKY = (
     "#6366f1", "#94a3b8", "#14b8a6", "#f59e0b", "#10b981", "#f43f5e", "#0ea5e9",

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import plotly.graph_objects as go
 import reflex as rx
 from annotated_types import Interval, MaxLen
 from pydantic import BaseModel, BeforeValidator, ConfigDict
@@ -38,6 +37,7 @@ Drill = Annotated[str, BeforeValidator(Choices(("won", "lost", "open", "proposal
 ACCEPTED_PROPOSALS_URL = "/proposals?status=accepted"
 # What a change must touch for an open dashboard to redraw, and how often at most it does.
 DASHBOARD_KINDS = ("opportunity", "lead", "proposal", "ai_call", "campaign", "pipeline", "*")
+OTHER_KINDS = tuple(k for k in DASHBOARD_KINDS if k != "opportunity")
 LIVE_SPACING = 3.0
 
 
@@ -77,10 +77,6 @@ class DrillRow:
     value: str
     date: str
     href: str
-
-
-def _blank() -> go.Figure:
-    return go.Figure(layout={"template": None})
 
 
 def _signed(value: Decimal | None, suffix: str) -> str:
@@ -180,13 +176,13 @@ class DashboardState(rx.State):
     timezone: str = ""
     tiles: list[KpiTile] = []
     empty: dict[str, bool] = {}
-    fig_monthly: go.Figure = _blank()
-    fig_forecast: go.Figure = _blank()
-    fig_funnel: go.Figure = _blank()
-    fig_reasons: go.Figure = _blank()
-    fig_reps: go.Figure = _blank()
-    fig_sources: go.Figure = _blank()
-    fig_campaigns: go.Figure = _blank()
+    fig_monthly: dict[str, Any] = charts.BLANK
+    fig_forecast: dict[str, Any] = charts.BLANK
+    fig_funnel: dict[str, Any] = charts.BLANK
+    fig_reasons: dict[str, Any] = charts.BLANK
+    fig_reps: dict[str, Any] = charts.BLANK
+    fig_sources: dict[str, Any] = charts.BLANK
+    fig_campaigns: dict[str, Any] = charts.BLANK
     drill_open: bool = False
     drill_loading: bool = False
     drill_title: str = ""
@@ -244,7 +240,7 @@ class DashboardState(rx.State):
             if same_frame and old is not None and getattr(old, name) == getattr(data, name):
                 continue
             fig, keys[name] = build()
-            setattr(self, f"fig_{name}", fig)
+            setattr(self, f"fig_{name}", charts.as_json(fig))
         self._keys = keys
         empty = {
             "monthly": not any(m.deals or m.prev_year_deals for m in data.monthly),
@@ -261,9 +257,9 @@ class DashboardState(rx.State):
     def _refuse(self) -> None:
         self.allowed = False
         self._data, self._keys, self.tiles = None, {}, []
-        self._live += 1
+        live.restart(self)
         for name in CHART_NAMES:
-            setattr(self, f"fig_{name}", _blank())
+            setattr(self, f"fig_{name}", charts.BLANK)
 
     async def _refresh(self, *, options: bool = False) -> AsyncIterator[Events]:
         self.loading = True
@@ -303,7 +299,7 @@ class DashboardState(rx.State):
         async for update in self._refresh(options=True):
             yield update
         if self.allowed:
-            self._live += 1
+            live.restart(self)
             yield DashboardState.watch
 
     # ------------------------------------------------------------ live
@@ -328,12 +324,20 @@ class DashboardState(rx.State):
 
     @door.event(public=True)  # only ends a live task: harmless signed out too
     async def stop_watch(self) -> Events:
-        self._live += 1
+        live.restart(self)
         return None
 
     async def _live_fetch(
         self, filters: an.DashboardFilters, changes: list[live.Change], actor: Any
-    ) -> DashboardData | None:
+    ) -> DashboardData | Any | None:
+        # One person's figures (a rep's own, or the person filter): other people's deal moves
+        # change nothing here (``live.SKIP``: no query, no state lock).
+        owner = filters.owner_id if an.sees_everyone(actor) else actor.user_id
+        if owner is not None and not any(
+            c.touches(*OTHER_KINDS) or (c.touches("opportunity") and c.may_show_owner(owner))
+            for c in changes
+        ):
+            return live.SKIP
         key = (
             "dashboard",
             actor.organization_id,

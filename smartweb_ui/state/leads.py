@@ -39,7 +39,8 @@ from .door import Events
 from .navigation import backend_download, replace_url
 
 # What a change must touch for an open inbox to look again (the rows, the total, the counts).
-INBOX_KINDS = ("lead", "interaction", "task", "opportunity", "saved_view", "*")
+# (not "opportunity": no row, count or view of the inbox shows a deal; a conversion is a lead change)
+INBOX_KINDS = ("lead", "interaction", "task", "saved_view", "*")
 
 # What the filter bar offers (components read these, never the services).
 STATUS_OPTIONS = [OPEN, *STATUS_VALUES]
@@ -185,7 +186,7 @@ class LeadInboxState(rx.State):
             self._use(LeadFilter.parse(filters), sort)
             self.active_view = key
         url = await self._fetch(counts=True)
-        self._live += 1
+        live.restart(self)
         if self.router.url.query_parameters.get("new") == "1" and self.abilities.can_create:
             self.new_open = True  # the palette's "New lead"
         return [url, LeadInboxState.watch]
@@ -210,7 +211,7 @@ class LeadInboxState(rx.State):
     @door.event(public=True)  # only ends a live task: harmless signed out too
     async def stop_watch(self) -> Events:
         """The inbox left the page: its live task ends."""
-        self._live += 1
+        live.restart(self)
         return None
 
     def _live_view(self) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 QUEUE_SIZE = 64
 OVERFLOW = Change(UUID(int=0), {"*": None})  # too many changes at once: reload instead
+SKIP: Any = object()  # a page's fetch found nothing it shows: no update, no state lock
 
 
 class Hub:
@@ -140,6 +141,28 @@ async def start_feed() -> None:
 
 # ------------------------------------------------------------------ one loop for every live page
 RECHECK_SECONDS = 60.0  # a live page re-checks its session this often while idle
+# A page whose fetches keep finding nothing it shows (``SKIP``) never takes its state lock (it
+# knows from ``restart`` when to stop); it still reads its state this often, in case the tab's
+# events went to another worker meanwhile.
+SKIP_RECHECK_SECONDS = 60.0
+# The live generation of each (tab, page state) as this worker last set it (``restart``): a
+# live task whose generation moved on stops without loading the tab's state.
+_generations: dict[tuple[str, str], int] = {}
+
+
+def _tab_key(state: Any) -> tuple[str, str]:
+    return (state.router.session.client_token, state.get_full_name())
+
+
+def restart(state: Any) -> None:
+    """The page (re)starts or stops following the feed (a load, a new view, leaving the page):
+    its running live task ends at its next step, without taking the state lock to find out."""
+    state._live += 1
+    _generations[_tab_key(state)] = state._live
+
+
+def _moved_on(state: Any, generation: int) -> bool:
+    return _generations.get(_tab_key(state), generation) != generation
 
 
 @dataclasses.dataclass
@@ -149,7 +172,8 @@ class Follow:
     ``wanted(change)``: does the page show anything this change touched? ``view()`` (called
     under the state lock): what the page shows now (its filters, its page), so an answer
     computed for an older view is dropped. ``fetch(view, changes, actor)`` (off the lock): the
-    page's update; ``apply(result)`` (under the lock): show it. ``settle``: wait this long after
+    page's update, or ``SKIP`` when the view shows none of it; ``apply(result)`` (under the
+    lock): show it. ``settle``: wait this long after
     a first change to take a burst as one; ``spacing``: at least this long between two updates
     while changes keep coming (a dashboard need not redraw for every drop).
     """
@@ -176,36 +200,55 @@ async def follow(state: Any, how: Follow) -> None:
     async with state:
         generation = state._live
         view = how.view()
+    key = _tab_key(state)
+    _generations[key] = generation  # the newest task of this tab and page
     loop = asyncio.get_running_loop()
     last = 0.0
-    async with watching(actor.organization_id) as queue:
-        while True:
-            changes = await next_changes(queue, RECHECK_SECONDS)
-            if changes is None or any(c.affects_access(actor.user_id) for c in changes):
-                if not await door.recheck(state):
+    looked = loop.time()  # when the state (its ``_live`` and view) was last read
+    try:
+        async with watching(actor.organization_id) as queue:
+            while True:
+                changes = await next_changes(queue, RECHECK_SECONDS)
+                if _moved_on(state, generation):
                     return
-                actor = door.actor_of(state)
-                if changes is None:
+                if changes is None or any(c.affects_access(actor.user_id) for c in changes):
+                    if not await door.recheck(state):
+                        return
+                    actor = door.actor_of(state)
+                    if changes is None:
+                        async with state:
+                            if state._live != generation:
+                                return
+                            view, looked = how.view(), loop.time()
+                        continue
+                changes = [c for c in changes if c is OVERFLOW or how.wanted(c)]
+                if not changes:
+                    continue
+                wait = max(how.settle, how.spacing - (loop.time() - last))
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
+                for _attempt in range(3):
+                    result = await how.fetch(view, changes, actor)
+                    if _moved_on(state, generation):
+                        return
+                    if result is SKIP:
+                        if loop.time() - looked > SKIP_RECHECK_SECONDS:
+                            async with state:
+                                if state._live != generation:
+                                    return
+                                view, looked = how.view(), loop.time()
+                        break
                     async with state:
+                        looked = loop.time()
                         if state._live != generation:
                             return
-                        view = how.view()
-                    continue
-            changes = [c for c in changes if c is OVERFLOW or how.wanted(c)]
-            if not changes:
-                continue
-            wait = max(how.settle, how.spacing - (loop.time() - last))
-            if wait > 0:
-                await asyncio.sleep(wait)
-                changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
-            for _attempt in range(3):
-                result = await how.fetch(view, changes, actor)
-                async with state:
-                    if state._live != generation:
-                        return
-                    shown = how.view()
-                    if shown == view:
-                        await how.apply(result)
-                        break
-                    view = shown  # the page moved on meanwhile: compute for what it shows
-            last = loop.time()
+                        shown = how.view()
+                        if shown == view:
+                            await how.apply(result)
+                            last = loop.time()
+                            break
+                        view = shown  # the page moved on meanwhile: compute for what it shows
+    finally:
+        if _generations.get(key) == generation:
+            del _generations[key]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -80,9 +79,16 @@ class CloseForm(Form):
     competitor: Annotated[str, BeforeValidator(TextRule(200))] = ""
 
 
+def flat(item: Any) -> dict[str, Any]:
+    """A dataclass of plain fields as a dict (``asdict`` recurses and deep-copies every value:
+    a fifth of a board's build for 300 cards)."""
+    return dict(vars(item))
+
+
 def column_dict(column: Column) -> dict[str, Any]:
     """What the kanban component gets for one column (money as strings, never floats)."""
-    out = asdict(column)
+    out = flat(column)
+    out["cards"] = [flat(c) for c in column.cards]
     out["total_value"] = f"{column.total_value:f}"
     out["weighted_value"] = f"{column.weighted_value:f}"
     out["collapsed"] = False
@@ -93,11 +99,11 @@ def patch_dict(patch: BoardPatch) -> dict[str, Any]:
     return {
         "kind": "cards",
         "cards": [
-            {"stage_id": p.stage_id, "above_id": p.above_id, "card": asdict(p.card)}
+            {"stage_id": p.stage_id, "above_id": p.above_id, "card": flat(p.card)}
             for p in patch.cards
         ],
         "removed": patch.removed,
-        "columns": [asdict(c) for c in patch.columns],
+        "columns": [flat(c) for c in patch.columns],
     }
 
 
@@ -255,7 +261,7 @@ class PipelineState(rx.State):
             notes.append(f"The link's {labels} could not be used, so the board ignores it.")
         url = await self._show(board)
         self.loading = False
-        self._live += 1
+        live.restart(self)
         return [*(rx.toast.error(n) for n in notes), url, PipelineState.watch]
 
     @door.event
@@ -278,7 +284,7 @@ class PipelineState(rx.State):
         self._appends += 1
         self.appended = {
             "rev": self.rev, "n": self._appends, "stage_id": str(stage_id),
-            "cards": [asdict(c) for c in more],
+            "cards": [flat(c) for c in more],
         }  # fmt: skip
         return None
 
@@ -290,9 +296,13 @@ class PipelineState(rx.State):
     async def _set_filters(self, filters: BoardFilters) -> Events:
         self._filters = filters
         self.filter_error = ""
-        return await self._show(
+        url = await self._show(
             await door.run(self, deals.board, self.pipeline_id or None, self._filters)
         )
+        # A new view: a new live task (the old one, which may be skipping changes that the
+        # old view did not show, stops at its next look).
+        live.restart(self)
+        return [url, PipelineState.watch]
 
     @door.event(on_refused="_filter_refused")
     async def apply_filters(self, form: BoardFilterForm) -> Events:
@@ -460,7 +470,7 @@ class PipelineState(rx.State):
     @door.event(public=True)  # only ends a live task: harmless signed out too
     async def stop_watch(self) -> Events:
         """The board left the page: the live task ends."""
-        self._live += 1
+        live.restart(self)
         return None
 
     @door.event(background=True)
@@ -482,9 +492,16 @@ class PipelineState(rx.State):
 
     async def _patch_for(
         self, view: tuple[str, BoardFilters], changes: list[live.Change], actor: Actor
-    ) -> BoardPatch | None:
-        """The patch for a burst of changes (None: reload the whole board)."""
+    ) -> BoardPatch | Any | None:
+        """The patch for a burst of changes (None: reload the whole board; ``live.SKIP``: a
+        board of one owner's deals, and none of the changed deals was or is theirs)."""
         pipeline_id, filters = view
+        if filters.owner != "all" and not any(
+            c.touches("*", "pipeline", "pipeline_stage") for c in changes
+        ):
+            owner = actor.user_id if filters.owner == "me" else UUID(filters.owner)
+            if not any(c.may_show_owner(owner) for c in changes):
+                return live.SKIP
         ids: set[UUID] = set()
         stages: set[UUID] = set()
         for change in changes:

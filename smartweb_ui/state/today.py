@@ -57,7 +57,7 @@ class TodayState(rx.State):
     async def load(self) -> Events:
         self.loading = True
         self._show(await door.run(self, today_service.today_for))
-        self._live += 1
+        live.restart(self)
         return TodayState.watch
 
     @door.event(background=True)
@@ -77,7 +77,7 @@ class TodayState(rx.State):
 
     @door.event(public=True)  # only ends a live task: harmless signed out too
     async def stop_watch(self) -> Events:
-        self._live += 1
+        live.restart(self)
         return None
 
     async def _live_fetch(self, _view: Any, _changes: Any, _actor: Any) -> Today | None:

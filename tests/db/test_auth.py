@@ -48,6 +48,22 @@ def test_sign_in_opens_a_hashed_session_and_audits(org) -> None:  # type: ignore
     assert "auth.sign_in" in _actions()
 
 
+def test_a_hash_made_with_older_settings_is_replaced_at_sign_in(org) -> None:  # type: ignore[no-untyped-def]
+    from passlib.hash import argon2
+
+    old = argon2.using(memory_cost=65536, rounds=3, parallelism=4).hash(PASSWORD)
+    with system_session() as s:
+        user = s.get(User, org.users["rep"])
+        user.password_hash = old
+        s.add(user)
+        s.commit()
+    _sign_in("rep@acme-plumbing.test")
+    with system_session() as s:
+        stored = s.get(User, org.users["rep"]).password_hash
+    assert stored != old and "m=19456,t=2,p=1" in stored
+    assert _sign_in("rep@acme-plumbing.test").actor.user_id == org.users["rep"]
+
+
 def test_email_is_case_insensitive(org) -> None:  # type: ignore[no-untyped-def]
     assert _sign_in("  Manager@ACME-plumbing.test ").actor.user_id == org.users["manager"]
 

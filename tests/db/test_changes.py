@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from smartweb_ui.db import get_engine, tenant_session
-from smartweb_ui.services.core.changes import CHANNEL, Change, decode, listen
+from smartweb_ui.services.core.changes import CHANNEL, Change, decode, encode, listen
 from smartweb_ui.services.pipeline.moves import move_deal
 
 from .builders.pipeline import make_pipeline
@@ -76,3 +76,35 @@ def test_the_async_feed_yields_changes(org) -> None:  # type: ignore[no-untyped-
 
     change = asyncio.run(first_change())
     assert change.ids("opportunity") == {data.deals["r2"]}
+
+
+def test_a_change_names_the_owners_of_the_deals_it_wrote(org) -> None:  # type: ignore[no-untyped-def]
+    """A board of one owner's deals skips other people's moves: the feed says whose deals a
+    transaction wrote (before and after a reassignment), or nothing when it cannot know."""
+    from smartweb_ui.services.core.changes import touch_deal
+    from smartweb_ui.services.pipeline import update_deal
+
+    data = make_pipeline(org)
+    mgr, rep, rep2 = (org.actors[k] for k in ("manager", "rep", "rep2"))
+    conn = _listener()
+    with tenant_session(mgr) as s:
+        move_deal(s, mgr, data.deals["r1"], data.stages["Qualified"], 0, 1)
+    (moved,) = _received(conn)
+    assert moved.deal_owners == {rep.user_id}
+    assert moved.may_show_owner(rep.user_id) and not moved.may_show_owner(rep2.user_id)
+
+    with tenant_session(mgr) as s:
+        update_deal(s, mgr, data.deals["r1"], 2, name="Reassigned", value="1000.00",
+                    expected_close_date=None, owner_id=rep2.user_id)  # fmt: skip
+    (reassigned,) = _received(conn)
+    assert reassigned.deal_owners == {rep.user_id, rep2.user_id}  # it leaves one board for another
+
+    with tenant_session(mgr) as s:
+        touch_deal(s, data.deals["m1"], org.id)
+    (touched,) = _received(conn)
+    assert touched.deal_owners == {mgr.user_id}
+
+    # Not known for every deal of the change: every board looks.
+    unknown = Change(org.id, {"opportunity": None, "stage": frozenset()})
+    assert decode(encode(unknown)).deal_owners is None and unknown.may_show_owner(rep2.user_id)
+    assert decode(encode(moved)).deal_owners == moved.deal_owners

@@ -4,6 +4,7 @@ loop every live page runs (``live.follow``), with a stand-in for a Reflex state.
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -81,8 +82,15 @@ class FakeState:
         self.view = "page 1"
         self.applied: list[Any] = []
         self.fetched: list[tuple[Any, int]] = []
+        self.locks = 0
+        self.router = SimpleNamespace(session=SimpleNamespace(client_token=str(uuid4())))
+
+    @classmethod
+    def get_full_name(cls) -> str:
+        return "fake_state"
 
     async def __aenter__(self) -> FakeState:
+        self.locks += 1
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -176,5 +184,33 @@ def test_access_changes_recheck_the_session_and_an_ended_one_stops(fake_door) ->
         live.hub.publish(change(user=[USER]))  # this user suspended
         await asyncio.wait_for(task, 1)
         assert fake_door["rechecks"] == 1 and state.applied == []
+
+    asyncio.run(run())
+
+
+def test_a_view_that_shows_none_of_it_takes_no_lock_and_restart_ends_it(fake_door) -> None:  # type: ignore[no-untyped-def]
+    """A board of one rep's deals skips everyone else's moves (``SKIP``) without loading the
+    tab's state; leaving the page (``restart``) ends the task without a lock either."""
+    state = FakeState()
+    follow = how(state)
+
+    async def skip(view: Any, changes: list[Change], _actor: Any) -> Any:
+        state.fetched.append((view, len(changes)))
+        return live.SKIP
+
+    follow.fetch = skip
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, follow))
+        await settle_down()
+        started = state.locks
+        for _ in range(5):
+            live.hub.publish(change(lead=[uuid4()]))
+            await settle_down()
+        assert len(state.fetched) == 5 and state.locks == started and state.applied == []
+        live.restart(state)  # the page left
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.wait_for(task, 1)
+        assert state.locks == started
 
     asyncio.run(run())

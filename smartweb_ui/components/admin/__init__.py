@@ -239,6 +239,34 @@ def _audit_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _audit_card(row: rx.Var) -> rx.Component:
+    """One entry at phone width: the sentence first, then when, the action and the address."""
+    return rx.card(
+        rx.vstack(
+            rx.text(row["summary"], size="2", weight="medium", overflow_wrap="anywhere"),
+            rx.cond(
+                row["changes"] != "",
+                rx.text(
+                    row["changes"], size="1", color=rx.color("gray", 11), overflow_wrap="anywhere"
+                ),
+            ),
+            rx.hstack(
+                rx.text(row["when"], size="1", color=rx.color("gray", 10)),
+                rx.code(row["action"], variant="soft", size="1"),
+                rx.text(row["ip"], size="1", color=rx.color("gray", 10)),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            spacing="1",
+            width="100%",
+            min_width="0",
+        ),
+        width="100%",
+        data_audit_card=row["id"],
+    )
+
+
 def _audit_tab() -> rx.Component:
     return rx.vstack(
         rx.input(
@@ -250,22 +278,31 @@ def _audit_tab() -> rx.Component:
         ),
         rx.cond(
             AdminState.audit_rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in ("When", "What happened", "Action", "IP")
-                            ]
-                        )
+            rx.fragment(
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("When", "What happened", "Action", "IP")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(AdminState.audit_rows, _audit_row)),
+                        width="100%",
+                        size="1",
                     ),
-                    rx.table.body(rx.foreach(AdminState.audit_rows, _audit_row)),
+                    overflow_x="auto",
                     width="100%",
-                    size="1",
+                    display=["none", "none", "block"],  # the table from tablet width up ...
                 ),
-                overflow_x="auto",
-                width="100%",
+                rx.vstack(  # ... a card list below it
+                    rx.foreach(AdminState.audit_rows, _audit_card),
+                    spacing="2",
+                    width="100%",
+                    display=["flex", "flex", "none"],
+                ),
             ),
             rx.text("No audit entries match.", color=rx.color("gray", 10)),
         ),

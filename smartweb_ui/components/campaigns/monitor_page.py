@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from plotly.graph_objs import Figure
 from plotly.graph_objs.layout import Template
 
 from ...state.campaign_monitor import OUTCOME_FILTERS, SENTIMENT_FILTERS
@@ -50,7 +51,7 @@ def _chart(title: str, figure: rx.Var, name: str) -> rx.Component:
         rx.vstack(
             rx.heading(title, size="3"),
             rx.plotly.finance(
-                data=figure,
+                data=figure.to(Figure),  # the state holds the figure's JSON
                 template=rx.color_mode_cond(light=LIGHT, dark=DARK).to(Template),
                 config=plot_config(name),
                 use_resize_handler=True,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from plotly.graph_objs import Figure
 from plotly.graph_objs.layout import Template
 
 from ...state.charts import DARK, LIGHT
@@ -44,7 +45,7 @@ def chart_card(
 ) -> rx.Component:
     """A card with title, CSV button and the chart (PNG export is in the chart's modebar)."""
     plot = rx.plotly.finance(
-        data=figure,
+        data=figure.to(Figure),  # the state holds the figure's JSON
         template=rx.color_mode_cond(light=LIGHT, dark=DARK).to(Template),
         config=plot_config(chart),
         on_click=on_click,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.lead_detail import LeadDetailState as D
+from ..common import skeleton_record
 from .contacts import contacts_card
 from .forms import all_dialogs
 from .keys import install_keys, shortcuts_popover
@@ -88,7 +89,7 @@ def lead_page_content() -> rx.Component:
     return rx.box(
         rx.cond(
             D.loading,
-            rx.center(rx.spinner(size="3"), padding="60px", width="100%"),
+            skeleton_record(),
             rx.cond(D.missing, _missing(), _lead()),
         ),
         width="100%",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.proposal_builder import ProposalBuilderState as B
-from ..common import empty_state
+from ..common import empty_state, skeleton_record
 from .delivery import delivery_card
 from .list_page import SELECT_STYLE, status_badge
 
@@ -462,7 +462,7 @@ def builder_content() -> rx.Component:
     return rx.box(
         rx.cond(
             B.loading,
-            rx.center(rx.spinner(size="3"), padding="60px", width="100%"),
+            skeleton_record(),
             rx.cond(B.missing, _missing(), _builder()),
         ),
         width="100%",

@@ -30,7 +30,7 @@ from ..core import audit
 from ..core.errors import AuthError
 from ..core.formatting import initials
 from ..core.security import Actor
-from .accounts import actor_for, role_names_of, verify_password
+from .accounts import actor_for, role_names_of, verify_and_rehash
 
 FAILED = (
     "That didn't work: the e-mail or password is wrong, or there were too many attempts. "
@@ -128,7 +128,9 @@ def sign_in(
     known_address = bool(user and ip and str(user.last_login_ip or "") == ip)
     throttled = _throttled(_failures(session, keys, now - WINDOW), known_address=known_address)
     # One hash check on every path, so the answer takes as long whatever went wrong.
-    ok = verify_password(password or "", None if throttled or user is None else user.password_hash)
+    ok, rehashed = verify_and_rehash(
+        password or "", None if throttled or user is None else user.password_hash
+    )
     if throttled or not ok or user is None:
         _count_failure(session, keys, now)
         if user is not None:
@@ -162,6 +164,8 @@ def sign_in(
     session.add(row)
     session.execute(delete(SignInFailure).where(col(SignInFailure.key) == keys["pair"]))
     user.failed_login_attempts = 0
+    if rehashed:
+        user.password_hash = rehashed
     user.locked_until = None
     user.last_login_at = now
     user.last_login_ip = ip

@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +32,7 @@ MAX_IDS = 100  # per kind in one notification; past that the change says "many" 
 MAX_PAYLOAD = 7000  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 _PENDING = "smartweb.changes"
 _COMMITTING = "smartweb.changes.committing"
+_OWNERS = "smartweb.changes.owners"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Change:
     kinds: dict[str, frozenset[UUID] | None] = field(default_factory=dict)
     actor_id: UUID | None = None
     seq: int = 0  # numbered by the worker that heard it (pages share work per change)
+    # The owners (before and after) of every deal it changed, when known for all of them
+    # (None: not known). A board filtered to one owner skips a change that is not theirs.
+    deal_owners: frozenset[UUID] | None = None
 
     def touches(self, *kinds: str) -> bool:
         return any(k in self.kinds for k in kinds)
@@ -57,6 +61,10 @@ class Change:
             return False
         ids = self.kinds[kind]
         return ids is None or id_ in ids
+
+    def may_show_owner(self, owner_id: UUID) -> bool:
+        """Could it change what a view of ``owner_id``'s deals shows?"""
+        return self.deal_owners is None or owner_id in self.deal_owners
 
     def affects_access(self, user_id: UUID) -> bool:
         """Could it change what this user may do (their account, or any role's permissions)?"""
@@ -80,32 +88,60 @@ def mark_changed(
         session.info.setdefault(_PENDING + ".actors", {})[organization_id] = actor_id
 
 
+def mark_deal_owners(
+    session: Session, organization_id: UUID, deal_id: UUID, owners: Iterable[UUID | None]
+) -> None:
+    """Note whose deal this was and is (a board filtered to one owner skips other changes).
+    The ORM does it for every deal it writes (``services.pipeline.owners``)."""
+    known: dict[UUID, dict[UUID, set[UUID]]] = session.info.setdefault(_OWNERS, {})
+    known.setdefault(organization_id, {}).setdefault(deal_id, set()).update(
+        o for o in owners if o is not None
+    )
+
+
+def _deal_owners(
+    kinds: dict[str, set[UUID] | None], owners: dict[UUID, set[UUID]]
+) -> frozenset[UUID] | None:
+    """The owners of the change's deals, if known for every one of them."""
+    if "opportunity" not in kinds:
+        return None if "stage" in kinds else frozenset()
+    deals = kinds["opportunity"]
+    if deals is None or not deals <= owners.keys():
+        return None
+    return frozenset().union(*(owners[d] for d in deals))
+
+
 def touch_deal(session: Session, deal_id: UUID, organization_id: UUID) -> None:
     """A change that shows on a deal's card (a task on it, say) without editing the deal row."""
-    session.execute(
-        text("UPDATE opportunities SET updated_at = clock_timestamp() WHERE id = :d"),
+    owner = session.execute(
+        text(
+            "UPDATE opportunities SET updated_at = clock_timestamp() WHERE id = :d "
+            "RETURNING owner_id"
+        ),
         {"d": deal_id},
-    )
+    ).scalar()
     mark_changed(session, organization_id, "opportunity", [deal_id])
+    mark_deal_owners(session, organization_id, deal_id, [owner])
 
 
 def encode(change: Change) -> str:
-    return json.dumps(
-        {
-            "o": str(change.organization_id),
-            "a": str(change.actor_id) if change.actor_id else None,
-            "k": {
-                k: sorted(map(str, v)) if v is not None else None for k, v in change.kinds.items()
-            },
-        },
-        separators=(",", ":"),
-    )
+    raw: dict[str, Any] = {
+        "o": str(change.organization_id),
+        "a": str(change.actor_id) if change.actor_id else None,
+        "k": {k: sorted(map(str, v)) if v is not None else None for k, v in change.kinds.items()},
+    }
+    if change.deal_owners is not None:
+        raw["w"] = sorted(map(str, change.deal_owners))
+    return json.dumps(raw, separators=(",", ":"))
 
 
 def fitted(change: Change) -> str:
     """``encode``, with the longest id lists turned into "many" until it fits a NOTIFY."""
     payload = encode(change)
     kinds = dict(change.kinds)
+    if len(payload) > MAX_PAYLOAD and change.deal_owners is not None:
+        change = replace(change, deal_owners=None)  # "not known" is always safe
+        payload = encode(change)
     while len(payload) > MAX_PAYLOAD:
         listed = [k for k, v in kinds.items() if v]
         if not listed:
@@ -122,7 +158,13 @@ def decode(payload: str) -> Change | None:
             str(k): (frozenset(UUID(i) for i in v) if v is not None else None)
             for k, v in dict(raw["k"]).items()
         }
-        return Change(UUID(raw["o"]), kinds, UUID(raw["a"]) if raw.get("a") else None)
+        owners = raw.get("w")
+        return Change(
+            UUID(raw["o"]),
+            kinds,
+            UUID(raw["a"]) if raw.get("a") else None,
+            deal_owners=frozenset(UUID(i) for i in owners) if owners is not None else None,
+        )
     except (ValueError, KeyError, TypeError):
         log.warning("ignored a malformed change notification")
         return None
@@ -131,8 +173,11 @@ def decode(payload: str) -> Change | None:
 @event.listens_for(OrmSession, "before_commit")
 def _publish(session: OrmSession) -> None:
     """One NOTIFY per organization with what this transaction changed (sent on commit)."""
+    if session.info.get(_PENDING) and (session.new or session.dirty or session.deleted):
+        session.flush()  # the last writes note their deals' owners as they flush
     pending = session.info.pop(_PENDING, None)
     actors = session.info.pop(_PENDING + ".actors", {})
+    owners = session.info.pop(_OWNERS, {})
     if not pending:
         return
     for org_id, kinds in pending.items():
@@ -140,6 +185,7 @@ def _publish(session: OrmSession) -> None:
             org_id,
             {k: (frozenset(v) if v is not None else None) for k, v in kinds.items()},
             actors.get(org_id),
+            deal_owners=_deal_owners(kinds, owners.get(org_id, {})),
         )
         session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
     session.info[_COMMITTING] = [(org_id, set(kinds)) for org_id, kinds in pending.items()]
@@ -157,6 +203,7 @@ def _invalidate_here(session: OrmSession) -> None:
 def _forget(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING + ".actors", None)
+    session.info.pop(_OWNERS, None)
     session.info.pop(_COMMITTING, None)
 
 

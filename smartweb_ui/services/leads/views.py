@@ -30,8 +30,8 @@ BUILTIN_VIEWS: dict[str, tuple[str, dict[str, Any], str]] = {
 MAX_VIEWS = 30
 # What a view's count depends on (audit entity kinds of the change feed): a change of any of
 # these in the organization drops the cached counts (``core.cache``).
-COUNT_KINDS = ("lead", "task", "interaction", "company", "opportunity", "saved_view", "user",
-               "role", "organization")  # fmt: skip
+COUNT_KINDS = ("lead", "task", "interaction", "company", "saved_view", "user", "role",
+               "organization")  # fmt: skip
 
 
 def default_view(session: Session, actor: Actor) -> str:

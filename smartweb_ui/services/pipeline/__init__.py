@@ -3,7 +3,7 @@
 "Move a deal" is ``moves.move_deal``; the board is ``kanban.board``.
 """
 
-from . import search_source
+from . import owners, search_source  # noqa: F401  (owners: the change feed's ORM hook)
 from .common import BoardFilters, weighted
 from .deals import DealBrief, create_deal, deal_brief, update_deal
 from .drawer import CompanyMatch, DealDetail, deal_detail, deal_pipeline_id, search_companies

@@ -5,7 +5,8 @@ settings in ``pipeline_stages.py``.
 
 Every column total is one SQL aggregate over ALL deals matching the filters (never a sum of
 the cards sent). Cards come from one query: a LATERAL ``LIMIT n`` per stage on the partial
-index ``ix_opps_open_by_stage``, so the cost does not grow with the size of a column.
+index ``ix_opps_open_by_stage`` (a top-N sort of the column's open deals: ``position`` is kept
+out of every index so that a move's position shifts are in-place updates, migration 0012).
 Won/Lost columns hold only deals closed in the last ``CLOSED_WINDOW_DAYS`` days, newest first.
 """
 
@@ -133,7 +134,9 @@ def remember_pipeline(session: Session, actor: Actor, pipeline_id: str | UUID) -
     session.execute(
         text(
             "UPDATE users SET preferences = preferences || jsonb_build_object('pipeline_id', "
-            "CAST(:pid AS text)) WHERE id = :uid AND organization_id = :org"
+            "CAST(:pid AS text)) WHERE id = :uid AND organization_id = :org "
+            # unchanged (every board open): no row written, no WAL flushed at commit
+            "AND preferences->>'pipeline_id' IS DISTINCT FROM CAST(:pid AS text)"
         ),
         {"pid": str(pipeline_id), "uid": actor.user_id, "org": actor.organization_id},
     )
