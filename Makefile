@@ -146,6 +146,7 @@ bench: venv tools chromium ## Every benchmark of bench/RESULTS.md (≈ 30 min; e
 	@for f in bench/proposals.py bench/campaigns.py bench/search.py; do \
 		if [ -f $$f ]; then echo "== $$f"; $(PY) $$f; fi; done
 	$(PY) bench/load.py --solo-only --users 100 --chromium 0 --json test-results/bench-solo.json
+	$(PY) bench/load.py --costs --users 201 --chromium 0 --json test-results/bench-costs.json
 	@for w in 1 2; do \
 		echo "== load: 20 then $(BENCH_USERS) users, $$w worker(s)"; \
 		$(PY) bench/load.py --no-solo --users $$(( $(BENCH_USERS) + 1 )) --crowds 20,$(BENCH_USERS) \
