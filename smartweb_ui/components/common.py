@@ -94,6 +94,11 @@ def skeleton_lines(rows: int = 4, height: str = "44px") -> rx.Component:
     )
 
 
+def skeleton_list(rows: int = 6) -> rx.Component:
+    """A list or table panel while its first page loads."""
+    return rx.box(skeleton_lines(rows), padding="12px", width="100%")
+
+
 def skeleton_cards(count: int = 3, height: str = "180px") -> rx.Component:
     """Section cards side by side (one column at phone width)."""
     return rx.grid(

@@ -333,10 +333,7 @@ class DashboardState(rx.State):
         # One person's figures (a rep's own, or the person filter): other people's deal moves
         # change nothing here (``live.SKIP``: no query, no state lock).
         owner = filters.owner_id if an.sees_everyone(actor) else actor.user_id
-        if owner is not None and not any(
-            c.touches(*OTHER_KINDS) or (c.touches("opportunity") and c.may_show_owner(owner))
-            for c in changes
-        ):
+        if owner is not None and not live.shows_owner(changes, owner, always=OTHER_KINDS):
             return live.SKIP
         key = (
             "dashboard",

@@ -31,6 +31,13 @@ OVERFLOW = Change(UUID(int=0), {"*": None})  # too many changes at once: reload 
 SKIP: Any = object()  # a page's fetch found nothing it shows: no update, no state lock
 
 
+def shows_owner(changes: list[Change], owner_id: UUID, *, always: tuple[str, ...]) -> bool:
+    """Could this burst change a view of one person's deals? Yes if a change touches one of
+    ``always`` (kinds the view follows whoever they belong to) or deals that were or are
+    ``owner_id``'s (or whose owners the change could not tell)."""
+    return any(c.touches(*always) or c.may_show_owner(owner_id) for c in changes)
+
+
 class Hub:
     """The subscriptions of this worker, by organization."""
 

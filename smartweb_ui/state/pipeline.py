@@ -496,11 +496,9 @@ class PipelineState(rx.State):
         """The patch for a burst of changes (None: reload the whole board; ``live.SKIP``: a
         board of one owner's deals, and none of the changed deals was or is theirs)."""
         pipeline_id, filters = view
-        if filters.owner != "all" and not any(
-            c.touches("*", "pipeline", "pipeline_stage") for c in changes
-        ):
+        if filters.owner != "all":
             owner = actor.user_id if filters.owner == "me" else UUID(filters.owner)
-            if not any(c.may_show_owner(owner) for c in changes):
+            if not live.shows_owner(changes, owner, always=("*", "pipeline", "pipeline_stage")):
                 return live.SKIP
         ids: set[UUID] = set()
         stages: set[UUID] = set()

@@ -7,7 +7,7 @@ import reflex as rx
 from ...state.contracts import STATUS_OPTIONS
 from ...state.contracts import ContractDetailState as D
 from ...state.contracts import ContractListState as L
-from ..common import empty_state, skeleton_lines, skeleton_record
+from ..common import empty_state, skeleton_list, skeleton_record
 from ..shell import page_header
 
 STATUS_COLORS = {
@@ -123,7 +123,7 @@ def contracts_content() -> rx.Component:
         _filters(),
         rx.cond(
             L.loading,
-            rx.box(skeleton_lines(6), padding="12px", width="100%"),
+            skeleton_list(6),
             rx.cond(
                 L.rows.length() > 0,
                 rx.vstack(_table(), _pager(), width="100%", spacing="3"),

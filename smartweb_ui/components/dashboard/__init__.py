@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from ...state.dashboard import ALL, PERIOD_OPTIONS, DashboardState
-from ..common import skeleton_lines
+from ..common import skeleton_list
 from ..shell import forbidden_panel, page_header
 from .charts import chart_card
 
@@ -311,7 +311,7 @@ def deals_drawer() -> rx.Component:
                     ),
                     rx.cond(
                         DashboardState.drill_loading,
-                        rx.box(skeleton_lines(5), padding="12px", width="100%"),
+                        skeleton_list(5),
                         rx.cond(
                             DashboardState.drill_rows.length() > 0,
                             rx.box(table, overflow_x="auto", width="100%"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.leads import LeadInboxState as S
-from ..common import skeleton_lines
+from ..common import skeleton_list
 from ..shell import page_header
 from .import_dialog import import_dialog
 from .inbox import bulk_bar, filter_bar, lead_row, list_header, pager, views_panel
@@ -42,7 +42,7 @@ def inbox_content() -> rx.Component:
             list_header(),
             rx.cond(
                 S.loading,
-                rx.box(skeleton_lines(8), padding="12px", width="100%"),
+                skeleton_list(8),
                 rx.cond(
                     S.rows.length() > 0,
                     rx.box(rx.foreach(S.rows, lead_row), width="100%"),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...state.products import BILLING_UNIT_OPTIONS
 from ...state.products import ProductsState as S
-from ..common import empty_state, skeleton_lines
+from ..common import empty_state, skeleton_list
 from ..shell import page_header
 
 
@@ -155,7 +155,7 @@ def products_content() -> rx.Component:
         ),
         rx.cond(
             S.loading,
-            rx.box(skeleton_lines(6), padding="12px", width="100%"),
+            skeleton_list(6),
             rx.cond(
                 S.rows.length() > 0,
                 rx.box(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...state.proposals import STATUS_OPTIONS
 from ...state.proposals import ProposalListState as S
-from ..common import can, empty_state, skeleton_lines
+from ..common import can, empty_state, skeleton_list
 from ..shell import page_header
 
 STATUS_COLORS = {
@@ -218,7 +218,7 @@ def proposals_content() -> rx.Component:
         _filters(),
         rx.cond(
             S.loading,
-            rx.box(skeleton_lines(6), padding="12px", width="100%"),
+            skeleton_list(6),
             rx.cond(
                 S.rows.length() > 0,
                 rx.vstack(_table(), _pager(), width="100%", spacing="3"),

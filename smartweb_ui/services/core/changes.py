@@ -89,7 +89,7 @@ def mark_changed(
 
 
 def mark_deal_owners(
-    session: Session, organization_id: UUID, deal_id: UUID, owners: Iterable[UUID | None]
+    session: OrmSession, organization_id: UUID, deal_id: UUID, owners: Iterable[UUID | None]
 ) -> None:
     """Note whose deal this was and is (a board filtered to one owner skips other changes).
     The ORM does it for every deal it writes (``services.pipeline.owners``)."""

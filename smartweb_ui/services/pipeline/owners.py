@@ -4,6 +4,7 @@ as the ORM flushes each deal, with its owner before and after, so no service has
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
@@ -16,5 +17,5 @@ from ..core.changes import mark_deal_owners
 def _note_owners(session: OrmSession, _context: Any, _instances: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Opportunity) and obj.organization_id is not None:
-            before = inspect(obj).attrs.owner_id.history.deleted or ()
-            mark_deal_owners(session, obj.organization_id, obj.id, [obj.owner_id, *before])  # type: ignore[arg-type]
+            before: list[UUID | None] = list(inspect(obj).attrs.owner_id.history.deleted or ())
+            mark_deal_owners(session, obj.organization_id, obj.id, [obj.owner_id, *before])
