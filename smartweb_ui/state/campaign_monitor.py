@@ -202,6 +202,8 @@ class CampaignMonitorState(rx.State):
             return (await live.shared.get(key, lambda: door.transaction(self, self._fetch(view))))[
                 0
             ]
+        except Forbidden:
+            raise  # the live task ends; the page's next load shows the refusal
         except Exception:  # noqa: BLE001 - keep what is shown; the next change retries
             return None
 

@@ -117,9 +117,13 @@ class CampaignsState(rx.State):
         return None
 
     async def _live_fetch(self, _view: Any, changes: list[Any], actor: Actor) -> Any:
-        key = ("campaign-list", actor.organization_id, tuple(c.seq for c in changes))
+        # who may see the list is part of the key: one fetch is shared only by equal rights
+        key = ("campaign-list", actor.organization_id, actor.can("campaigns.view"),
+               tuple(c.seq for c in changes))  # fmt: skip
         try:
             return await live.shared.get(key, lambda: door.run(self, camp.list_campaigns))
+        except Forbidden:
+            raise  # the live task ends; the page's next load shows the refusal
         except Exception:
             log.warning("campaign list: live refresh failed", exc_info=True)
             return None

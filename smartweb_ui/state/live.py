@@ -22,6 +22,7 @@ from uuid import UUID
 
 from ..services.core import cache
 from ..services.core.changes import Change, feed, report_status
+from ..services.core.errors import Forbidden
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -236,7 +237,10 @@ async def follow(state: Any, how: Follow) -> None:
                     await asyncio.sleep(wait)
                     changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
                 for _attempt in range(3):
-                    result = await how.fetch(view, changes, actor)
+                    try:
+                        result = await how.fetch(view, changes, actor)
+                    except Forbidden:
+                        return  # the actor lost the right to this page: its next load says so
                     if _moved_on(state, generation):
                         return
                     if result is SKIP:

@@ -65,7 +65,11 @@ def test_the_monitor_follows_fifty_simulated_calls_live(page: Page, base_url: st
     assert sim.returncode == 0, out
     answers = dict(re.findall(r"(\d{3}): (\d+)", out.split("answers:")[-1]))
     assert set(answers) == {"200"}, out  # every event accepted (replays answer 200 too)
-    expect(page.get_by_text(f"{before_total + 50:,} calls")).to_be_visible(timeout=10_000)
+    # At least the 50 played: inside its calling hours the seeded campaign's own dialer adds more.
+    deadline = time.monotonic() + 10
+    while _total(page) < before_total + 50 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert _total(page) >= before_total + 50
     expect(page.get_by_test_id("counter-human")).not_to_have_text(str(before_human), timeout=10_000)
     assert _number(page, "human") > before_human
     assert page.url == url  # never reloaded or navigated

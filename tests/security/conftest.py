@@ -92,6 +92,7 @@ class World:
 
 @pytest.fixture(scope="session")
 def world(owner: psycopg.Connection[Any]) -> World:
+    database.quiet_background(owner)
     a = database.load_org(owner, ORG_A)
     b = database.load_org(owner, ORG_B)
     if ADMIN_B not in b.users:

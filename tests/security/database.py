@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -303,6 +304,28 @@ def add_user(
     )
     org.users[email] = user_id
     return user_id
+
+
+def quiet_background(conn: psycopg.Connection[Any], timeout: float = 60.0) -> None:
+    """Pause the seeded running campaigns and wait out the calls already placed.
+
+    Inside its calling hours the dialer of a running campaign places calls and the built-in
+    provider posts their events for some seconds: the app's own writes, on the clock, which the
+    referee would blame on whatever handler was being called. Paused, the dialer plans nothing
+    (a campaign an attacker resumes dials again, and is then theirs to answer for)."""
+    conn.execute("UPDATE ai_call_campaigns SET status = 'paused' WHERE status = 'running'")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = conn.execute(
+            """
+            SELECT (SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing')
+                 + (SELECT count(*) FROM ai_calls WHERE updated_at > now() - interval '15 seconds')
+            """
+        ).fetchone()[0]
+        if not busy:
+            return
+        time.sleep(1.0)
+    raise TimeoutError("background calls still running after the campaigns were paused")
 
 
 def clear_throttle(conn: psycopg.Connection[Any]) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from smartweb_ui.services.core.changes import Change
+from smartweb_ui.services.core.errors import Forbidden
 from smartweb_ui.state import door, live
 
 ORG, OTHER = uuid4(), uuid4()
@@ -212,5 +213,27 @@ def test_a_view_that_shows_none_of_it_takes_no_lock_and_restart_ends_it(fake_doo
         live.hub.publish(change(lead=[uuid4()]))
         await asyncio.wait_for(task, 1)
         assert state.locks == started
+
+    asyncio.run(run())
+
+
+def test_a_page_whose_right_was_taken_away_stops_following_quietly(fake_door) -> None:  # type: ignore[no-untyped-def]
+    """A role edited mid-session (say, the campaign list no longer allowed): the next refresh is
+    refused, and the live task ends there instead of logging a failure at every change."""
+    state = FakeState()
+    follow = how(state)
+
+    async def refused(view: Any, changes: list[Change], _actor: Any) -> Any:
+        state.fetched.append((view, len(changes)))
+        raise Forbidden("You do not have permission to do that.")
+
+    follow.fetch = refused
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, follow))
+        await settle_down()
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.wait_for(task, 1)  # ended, not raised
+        assert state.fetched == [("page 1", 1)] and state.applied == []
 
     asyncio.run(run())
