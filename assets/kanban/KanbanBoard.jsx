@@ -102,6 +102,7 @@ const Icon = ({ d, size = 12 }) => (
     {d.map((p, i) => <path key={i} d={p} />)}
   </svg>
 );
+const BOUNCE_MS = 150; // a drag does not re-enter the column it just left sooner than this
 const CALENDAR = ["M8 2v4", "M16 2v4", "M3 10h18", "M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"];
 const CLOCK = ["M12 6v6l4 2", "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z"];
 const TASK = ["M9 11l3 3L22 4", "M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11"];
@@ -542,12 +543,20 @@ export function KanbanBoard({
   };
 
   // Crossing into another column: move the card there right away so it previews in place.
+  // At most one crossing per frame, and no bounce straight back into the column just left:
+  // moving the card shifts the layout, and a pointer near the edge between two columns would
+  // otherwise flip the target back and forth within one commit until React gives up
+  // ("Maximum update depth exceeded", the whole board gone).
+  const lastCross = useRef({ from: null, at: 0 });
   const onDragOver = ({ active, over }) => {
-    if (!over) return;
+    if (!over || movedToNewColumn.current) return;
     const cur = colsRef.current;
     const from = columnOf(cur, active.id);
     const to = columnOf(cur, over.id);
     if (!from || !to || from === to) return;
+    const now = Date.now();
+    if (to === lastCross.current.from && now - lastCross.current.at < BOUNCE_MS) return;
+    lastCross.current = { from, at: now };
     const toCol = cur.find((c) => c.id === to);
     let index;
     if (isColKey(over.id)) {

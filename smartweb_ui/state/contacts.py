@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ..services import proposals
-from ..services.core.inputs import Flag, Form, Id, Name, ShortText
+from ..services.core.inputs import Form, Id, Name, ShortText
 from ..services.proposals import ContactInput, ContactRow
 from . import door
 from .door import Events
+from .edit_dialog import EditDialogState
 
 
 class ContactForm(Form):
@@ -22,12 +23,13 @@ class ContactForm(Form):
 NO_CONTACT = ContactRow(id="", name="", role="", phone="", email="", is_primary=False)
 
 
-class LeadContactsState(rx.State):
+class LeadContactsState(EditDialogState, rx.State):
     rows: list[ContactRow] = []
     editing: ContactRow = NO_CONTACT
-    dialog_open: bool = False
-    error: str = ""
     _lead_id: str = ""
+
+    def _blank(self) -> ContactRow:
+        return NO_CONTACT
 
     def _lead_from_url(self) -> str:
         path = str(self.router.url.path or "").rstrip("/")
@@ -44,27 +46,6 @@ class LeadContactsState(rx.State):
         self._lead_id = self._lead_from_url()
         if self._lead_id:
             self.rows = await door.run(self, proposals.lead_contacts, self._lead_id)
-        return None
-
-    @door.event
-    async def open_new(self) -> Events:
-        self.editing, self.error, self.dialog_open = NO_CONTACT, "", True
-        return None
-
-    @door.event
-    async def open_edit(self, contact_id: Id) -> Events:
-        match = next((r for r in self.rows if r.id == str(contact_id)), None)
-        if match is not None:
-            self.editing, self.error, self.dialog_open = match, "", True
-        return None
-
-    @door.event
-    async def set_dialog(self, is_open: Flag) -> Events:
-        self.dialog_open = is_open
-        return None
-
-    def _refused(self, exc: Exception) -> Events:
-        self.error = getattr(exc, "message", "")
         return None
 
     @door.event(on_refused="_refused")

@@ -23,6 +23,7 @@ from ..services.core.inputs import (
 from ..services.proposals import BILLING_UNITS, ProductInput, ProductRow
 from . import door
 from .door import Events
+from .edit_dialog import EditDialogState
 
 BILLING_UNIT_OPTIONS = list(BILLING_UNITS.items())
 Sku = Annotated[str, BeforeValidator(TextRule(40))]
@@ -44,15 +45,16 @@ NO_PRODUCT = ProductRow(
 )  # fmt: skip
 
 
-class ProductsState(rx.State):
+class ProductsState(EditDialogState, rx.State):
     loading: bool = True
     rows: list[ProductRow] = []
     can_edit: bool = False
     search: str = ""
     show_archived: bool = True
     editing: ProductRow = NO_PRODUCT
-    dialog_open: bool = False
-    error: str = ""
+
+    def _blank(self) -> ProductRow:
+        return NO_PRODUCT
 
     async def _reload(self) -> None:
         found = await door.run(
@@ -76,27 +78,6 @@ class ProductsState(rx.State):
     async def set_show_archived(self, show: Flag) -> Events:
         self.show_archived = show
         await self._reload()
-        return None
-
-    @door.event
-    async def open_new(self) -> Events:
-        self.editing, self.error, self.dialog_open = NO_PRODUCT, "", True
-        return None
-
-    @door.event
-    async def open_edit(self, product_id: Id) -> Events:
-        match = next((r for r in self.rows if r.id == str(product_id)), None)
-        if match is not None:
-            self.editing, self.error, self.dialog_open = match, "", True
-        return None
-
-    @door.event
-    async def set_dialog(self, is_open: Flag) -> Events:
-        self.dialog_open = is_open
-        return None
-
-    def _refused(self, exc: Exception) -> Events:
-        self.error = getattr(exc, "message", "")
         return None
 
     @door.event(on_refused="_refused")

@@ -79,3 +79,47 @@ def test_sign_ins_read_as_the_person_signing_in(org) -> None:  # type: ignore[no
         changes={"before": {"name": "Demo", "deals": 2}, "after": {"moved_to": "Proposal"}},
     )  # fmt: skip
     assert audit_text.change_details(gone, {}) == "name: Demo; deals: 2; moved to: Proposal"
+
+
+def test_activities_and_their_times_read_as_people_write_them(org) -> None:  # type: ignore[no-untyped-def]
+    """A logged call names its lead's company, its times are the app's dates with the zone
+    named (not ISO strings), ids never show."""
+    import re
+
+    from smartweb_ui.services.leads.interactions import log_call
+
+    from .builders.leads import make_lead
+
+    mgr = org.actors["manager"]
+    lead = make_lead(org.id, "Hancock Painting", assigned_to=org.users["manager"])
+    with tenant_session(mgr) as s:
+        log_call(s, mgr, lead, duration_minutes=5, outcome="connected")
+    row = _page(org).rows[0]
+    assert row.entity == "call with Hancock Painting"
+    assert row.summary.startswith("call with Hancock Painting ")
+    assert "lead: Hancock Painting" in row.changes
+    assert re.search(r"last contact at: none → \w{3} \d+, \d{4}, \d\d:\d\d \w+", row.changes)
+    assert not re.search(r"\d{4}-\d\d-\d\dT", row.changes + row.summary)  # no ISO timestamps
+    assert str(lead) not in row.changes + row.summary
+    assert [r.entity for r in _page(org, "hancock").rows][:1] == ["call with Hancock Painting"]
+
+
+def test_unnamed_kinds_and_enum_values_read_as_words() -> None:
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from smartweb_ui.services.access import audit_text
+
+    call = SimpleNamespace(
+        action="ai_call.completed", entity_type="ai_call", entity_id=uuid4(),
+        changes={"before": {"status": "in_progress"}, "after": {"status": "completed",
+                 "provider_call_id": str(uuid4()), "outcome": "meeting_booked"}},
+    )  # fmt: skip
+    names = {("ai_call", str(call.entity_id)): "Summit Roofing"}
+    assert audit_text.thing(call, names) == "AI call to Summit Roofing"
+    assert audit_text.change_details(call, names) == (
+        "status: In progress → Completed; outcome: Meeting booked"
+    )
+    session = SimpleNamespace(action="organization.update", entity_type="organization",
+                              entity_id=uuid4(), changes={})  # fmt: skip
+    assert audit_text.thing(session, {}) == "organization"  # a kind without names: no "(removed)"

@@ -70,3 +70,33 @@ def test_view_counts_are_per_user(org) -> None:  # type: ignore[no-untyped-def]
         assert {v.key: v.count for v in list_views(s, org.actors["manager"])}["all"] == 2
     with tenant_session(org.actors["rep"]) as s:  # a rep sees own + unassigned only
         assert {v.key: v.count for v in list_views(s, org.actors["rep"])}["all"] == 1
+
+
+def test_the_page_of_a_search_counts_from_what_it_found(org, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A search's count reuses its page's look-up: a selective term counts its few companies
+    (no second search), a common one takes the walk's hit rate instead of a table sample.
+    Either way the total is what a count from scratch says."""
+    from smartweb_ui.services.leads import search as lead_search
+
+    for i in range(12):
+        make_lead(
+            org.id, f"Hint Plumbing {i:02d}", lead_score=i, status="contacted" if i % 3 else "new"
+        )
+        make_lead(org.id, f"Hint Roofing {i:02d}", lead_score=i)
+    mgr = org.actors["manager"]
+    flt = LeadFilter.parse({"search": "hint plumbing", "status": ["contacted"]})
+    with tenant_session(mgr) as s:
+        fresh = counts.count_matching(s, mgr, flt)
+        page = inbox_page(s, mgr, flt, "score")
+        assert page.total == fresh.n == 8 and not page.count_is_estimate
+        sampled: list[str] = []
+        monkeypatch.setattr(counts, "text_share", lambda *a: sampled.append("x") or 0.5)
+        monkeypatch.setattr(lead_search, "PROBE", 3)  # now a "common" term: walked
+        monkeypatch.setattr(lead_search, "BATCH", 5)
+        monkeypatch.setattr(lead_search, "WALK_BATCHES", 50)
+        walked = inbox_page(s, mgr, flt, "score")
+        assert walked.total == 8 and not walked.count_is_estimate
+        assert sampled == []  # the walk's hit rate stood in for the sample
+        monkeypatch.setattr(counts, "EXACT_UP_TO", 2)
+        above = inbox_page(s, mgr, LeadFilter.parse({"search": "hint plumbing"}), "score")
+        assert above.count_is_estimate and sampled == []

@@ -175,3 +175,34 @@ def test_nothing_overflows_its_card_at_phone_width(page: Page) -> None:
         expect(page.get_by_test_id("profile-card")).to_be_visible()
         assert page.evaluate(OVERFLOW_JS) == [], "lead page at 390 px"
         screenshot(page, f"lead-page-390-{scheme}")
+
+
+def test_new_lead_warns_of_a_duplicate_while_the_phone_is_typed(page: Page) -> None:
+    login(page, MANAGER)
+    _open_leads(page)
+    lead_id = page.locator(ROW).first.get_attribute("data-lead-id") or ""
+    goto(page, f"/leads/{lead_id}")
+    page.locator("#edit-lead").click()
+    phone = page.locator('input[name="phone"]').input_value()
+    company = page.locator('input[name="name"]').input_value()
+    assert phone and company
+    page.keyboard.press("Escape")
+
+    _open_leads(page)
+    page.locator("#new-lead").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator('input[name="name"]').fill(f"Fresh Co {uuid.uuid4().hex[:6]}")
+    dialog.locator('input[name="phone"]').press_sequentially(phone, delay=20)  # typed, no submit
+    warning = dialog.get_by_text("This company may already exist:")
+    expect(warning).to_be_visible()
+    match = dialog.locator(f'[data-duplicate-lead="{lead_id}"]')
+    expect(match).to_contain_text(company)
+    expect(match).to_contain_text("same phone")
+    expect(dialog.get_by_role("button", name="Create anyway")).to_have_count(
+        0
+    )  # a phone is one company's
+    expect(match.get_by_role("link")).to_have_attribute("href", f"/leads/{lead_id}")
+    screenshot(page, "first-week-new-lead-duplicate", full_page=False)
+    # A phone nobody has: the warning goes away.
+    dialog.locator('input[name="phone"]').fill("(555) 010-" + str(uuid.uuid4().int % 9000 + 1000))
+    expect(warning).to_have_count(0)

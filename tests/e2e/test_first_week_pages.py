@@ -120,6 +120,53 @@ def test_a_manager_adds_a_stage_and_deletes_it_moving_its_deals(board: Page) -> 
     assert column_names(board) == names
 
 
+def test_a_manager_creates_a_pipeline_and_renames_it(board: Page) -> None:
+    switcher = board.get_by_role("combobox", name="Pipeline")
+    original = switcher.inner_text().strip()
+    name = f"Service plans {uuid4().hex[:4]}"  # the tests share the demo data
+    board.get_by_role("button", name="Stages").click()
+    dialog = board.get_by_role("dialog")
+    create = dialog.locator("#stage-form-new-pipeline")
+    create.get_by_placeholder("New pipeline name").fill(name)
+    create.get_by_role("button", name="Create pipeline").click()
+    expect(
+        board.locator("[data-sonner-toast]").filter(has_text=f"Pipeline {name} created")
+    ).to_be_visible()
+    # The board switched to it: its starting stages, no deals yet.
+    expect(switcher).to_have_text(name)
+    expect(column(board, "Qualified")).to_be_visible()
+    assert column_names(board) == ["New", "Qualified", "Proposal", "Won", "Lost"]
+    assert board.locator("[data-deal-id]").count() == 0
+
+    renamed = f"{name} (residential)"
+    board.get_by_role("button", name="Stages").click()
+    rename = dialog.locator("#stage-form-rename")
+    field = rename.get_by_placeholder("Pipeline name")
+    expect(field).to_have_value(name)
+    field.fill(renamed)
+    rename.get_by_role("button", name="Rename").click()
+    expect(
+        board.locator("[data-sonner-toast]").filter(has_text=f"Pipeline renamed to {renamed}")
+    ).to_be_visible()
+    board.keyboard.press("Escape")  # the dialog is modal: the switcher is behind it
+    expect(switcher).to_have_text(renamed)
+    # A name already taken is refused in the dialog, and nothing changes.
+    board.get_by_role("button", name="Stages").click()
+    rename.get_by_placeholder("Pipeline name").fill(original)
+    rename.get_by_role("button", name="Rename").click()
+    expect(dialog).to_contain_text(f"There is already a pipeline called {original}")
+    board.keyboard.press("Escape")
+    expect(switcher).to_have_text(renamed)
+
+    # Back to the demo pipeline (the board remembers the last one per user).
+    switcher.click()
+    board.get_by_role("option", name=original, exact=True).click()
+    expect(switcher).to_have_text(original)
+    expect(board.locator("[data-deal-id]").first).to_be_visible()
+    board.goto("/pipeline")
+    expect(board.get_by_role("combobox", name="Pipeline")).to_have_text(original)
+
+
 def _monthly_csv(page: Page) -> list[str]:
     with page.expect_download() as info:
         page.locator('[data-chart="monthly"]').get_by_role("button", name=re.compile("CSV")).click()

@@ -354,11 +354,11 @@ def audit_page(
         AuditRow(
             id=str(a.id),
             when=format_datetime(a.created_at, tz),
-            who=who or "System",
+            who=who or audit_text.acting(a, names).removeprefix("the ").capitalize(),
             action=a.action,
-            summary=audit_text.sentence(a, who or "the system", names),
+            summary=audit_text.sentence(a, who or audit_text.acting(a, names), names, tz),
             entity=audit_text.thing(a, names),
-            changes=audit_text.change_details(a, names),
+            changes=audit_text.change_details(a, names, tz),
             ip=str(a.ip_address or ""),
         )
         for a, who in page

@@ -8,12 +8,15 @@ Names are looked up once per page of rows (one query per kind of thing on the pa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from ..core.formatting import format_date, format_datetime
+from ..core.labels import LABELS
 from ..core.security import Actor
 
 # What the app calls each kind of audited thing.
@@ -32,6 +35,20 @@ NOUNS = {
     "interaction": "activity",
     "organization": "organization",
     "lead_import": "import",
+    "ai_call": "AI call",
+    "approval_request": "approval request",
+    "campaign": "campaign",
+    "contract": "contract",
+    "email": "e-mail",
+    "product": "product",
+    "proposal": "proposal",
+}
+# How a thing reads when the plain "<noun> <name>" does not ("AI call to Hancock Painting").
+PHRASES = {
+    "ai_call": "AI call to {name}",
+    "interaction": "{name}",  # the name says which activity: "call with Hancock Painting"
+    "approval_request": "approval request for {name}",
+    "email": "e-mail {name}",
 }
 # SQL giving (id, name) for ids of a kind; every query is limited to the organization.
 NAME_SQL = {
@@ -47,6 +64,25 @@ NAME_SQL = {
     "AND id = ANY(:ids)",
     "task": "SELECT id, title FROM tasks WHERE organization_id = :org AND id = ANY(:ids)",
     "saved_view": "SELECT id, name FROM saved_views WHERE organization_id = :org AND id = ANY(:ids)",
+    "contact": "SELECT id, full_name FROM contacts WHERE organization_id = :org AND id = ANY(:ids)",
+    "product": "SELECT id, name FROM products WHERE organization_id = :org AND id = ANY(:ids)",
+    "campaign": "SELECT id, name FROM ai_call_campaigns WHERE organization_id = :org "
+    "AND id = ANY(:ids)",
+    "proposal": "SELECT id, proposal_number || ' ' || title FROM proposals "
+    "WHERE organization_id = :org AND id = ANY(:ids)",
+    "contract": "SELECT id, contract_number || ' ' || title FROM contracts "
+    "WHERE organization_id = :org AND id = ANY(:ids)",
+    "approval_request": "SELECT r.id, p.proposal_number || ' ' || p.title "
+    "FROM proposal_approval_requests r JOIN proposals p ON p.id = r.proposal_id "
+    "WHERE r.organization_id = :org AND r.id = ANY(:ids)",
+    "email": "SELECT id, '\u201c' || subject || '\u201d to ' || to_email FROM email_outbox "
+    "WHERE organization_id = :org AND id = ANY(:ids)",
+    "ai_call": "SELECT a.id, c.name FROM ai_calls a JOIN leads l ON l.id = a.lead_id "
+    "JOIN companies c ON c.id = l.company_id WHERE a.organization_id = :org AND a.id = ANY(:ids)",
+    "interaction": "SELECT i.id, CASE i.type::text WHEN 'note' THEN 'note on ' "
+    "WHEN 'ai_call' THEN 'AI call with ' ELSE replace(i.type::text, '_', ' ') || ' with ' END "
+    "|| c.name FROM interactions i JOIN leads l ON l.id = i.lead_id "
+    "JOIN companies c ON c.id = l.company_id WHERE i.organization_id = :org AND i.id = ANY(:ids)",
 }
 # Which fields of a diff hold ids of which kind (shown as names).
 ID_FIELDS = {
@@ -58,7 +94,21 @@ ID_FIELDS = {
     "role_id": "role",
     "pipeline_id": "pipeline",
     "company_id": "company",
+    "lead_id": "lead",
+    "contact_id": "contact",
+    "campaign_id": "campaign",
+    "proposal_id": "proposal",
+    "product_id": "product",
+    "opportunity_id": "opportunity",
+    "created_by": "user",
+    "requested_by": "user",
+    "decided_by": "user",
+    "approver_id": "user",
+    "internal_signed_by": "user",
 }
+# Stored enum values shown as their labels ("qualified" -> "Qualified").
+ENUM_FIELDS = {"status", "source", "type", "business_type", "preferred_contact_method",
+               "outcome", "sentiment", "lost_reason", "discount_type", "channel"}  # fmt: skip
 FIELD_LABELS = {
     "current_stage_id": "stage",
     "owner_id": "owner",
@@ -76,7 +126,8 @@ FIELD_LABELS = {
     "is_lost": "lost stage",
 }
 # Fields a reader never needs (bookkeeping).
-HIDDEN_FIELDS = {"version", "position", "updated_at", "weighted_value", "probability"}
+HIDDEN_FIELDS = {"version", "position", "updated_at", "weighted_value", "probability",
+                 "event_id", "provider_call_id", "ai_call_id"}  # fmt: skip
 VERBS = {
     "create": "created",
     "update": "updated",
@@ -93,6 +144,16 @@ VERBS = {
     "sign_out": "signed out",
     "sessions_ended": "signed out everywhere",
     "export": "exported",
+    "edit": "edited",
+    "call": "logged",
+    "email": "logged",
+    "meeting": "logged",
+    "note": "added",
+    "ai_call": "logged",
+    "status": "status changed",
+    "dial": "placed",
+    "do_not_call": "marked do not call",
+    "phone_invalid": "phone marked invalid",
 }
 
 
@@ -123,12 +184,27 @@ def names_for(
     return out
 
 
+def _via_campaign(row: Any) -> str:
+    """The campaign id of a row written by a campaign's calls ("campaign:<id>"), else ""."""
+    via = str((row.changes or {}).get("via") or "")
+    return via.partition(":")[2] if via.startswith("campaign:") else ""
+
+
+def acting(row: Any, names: dict[tuple[str, str], str]) -> str:
+    """Who acted when no person did: "the campaign Spring Outreach", else "the system"."""
+    campaign = _via_campaign(row)
+    name = names.get(("campaign", campaign)) if campaign else None
+    return f"the campaign {name}" if name else "the system"
+
+
 def wanted_names(rows: Iterable[Any]) -> dict[str, set[UUID]]:
     """The ids a page of audit rows names: each row's entity and the ids in its diff."""
     wanted: dict[str, set[UUID]] = {}
     for row in rows:
         if row.entity_id is not None:
             wanted.setdefault(row.entity_type, set()).add(row.entity_id)
+        if campaign := _via_campaign(row):
+            wanted.setdefault("campaign", set()).update(_ids([campaign]))
         for side in ("before", "after"):
             for key, value in ((row.changes or {}).get(side) or {}).items():
                 kind = ID_FIELDS.get(key)
@@ -137,7 +213,32 @@ def wanted_names(rows: Iterable[Any]) -> dict[str, set[UUID]]:
     return wanted
 
 
-def _value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
+def _when(text: str, tz: tzinfo | None) -> str | None:
+    """An ISO date or timestamp as the app writes dates ("Dec 2, 2026, 14:05 EST"), else None."""
+    if len(text) < 10 or not (text[:4].isdigit() and text[4] == "-" and text[7] == "-"):
+        return None
+    try:
+        if len(text) == 10:
+            return format_date(date.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, tz or UTC)
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        UUID(str(value))
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _value(
+    key: str, value: Any, names: dict[tuple[str, str], str], tz: tzinfo | None = None
+) -> str:
     if value is None or value == "":
         return "none"
     kind = ID_FIELDS.get(key)
@@ -147,9 +248,21 @@ def _value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
         return "yes"
     if value is False:
         return "no"
-    if isinstance(value, (list, dict)):
-        return ", ".join(map(str, value)) if isinstance(value, list) else "…"
-    return str(value)
+    if isinstance(value, list):
+        return ", ".join(LABELS.get(str(v), str(v)) for v in value)
+    if isinstance(value, dict):
+        return "…"
+    text = str(value)
+    if key in ENUM_FIELDS:
+        return LABELS.get(text, text)
+    return _when(text, tz) or text
+
+
+def _shown(key: str, value: Any) -> bool:
+    """Whether a field belongs in what a reader sees: not bookkeeping, not a bare id."""
+    if key in HIDDEN_FIELDS:
+        return False
+    return key in ID_FIELDS or not (value is not None and _is_uuid(value))
 
 
 def thing(row: Any, names: dict[tuple[str, str], str]) -> str:
@@ -162,11 +275,18 @@ def thing(row: Any, names: dict[tuple[str, str], str]) -> str:
         recorded = ((row.changes or {}).get("before") or {}).get("name") or (
             (row.changes or {}).get("after") or {}
         ).get("name")
-        name = str(recorded) if recorded else "(removed)"
-    return f"{noun} {name}" if name else noun
+        if recorded:
+            name = str(recorded)
+        elif kind in NAME_SQL:
+            name = "(removed)"
+    if not name:
+        return noun
+    return PHRASES.get(kind, "{noun} {name}").format(noun=noun, name=name)
 
 
-def sentence(row: Any, who: str, names: dict[tuple[str, str], str]) -> str:
+def sentence(
+    row: Any, who: str, names: dict[tuple[str, str], str], tz: tzinfo | None = None
+) -> str:
     """One line a person reads: what happened to which thing, by whom."""
     verb_key = row.action.split(".", 1)[-1]
     verb = VERBS.get(verb_key, verb_key.replace("_", " "))
@@ -178,29 +298,40 @@ def sentence(row: Any, who: str, names: dict[tuple[str, str], str]) -> str:
     detail = ""
     if "current_stage_id" in after or "current_stage_id" in before:
         detail = (
-            f" from {_value('current_stage_id', before.get('current_stage_id'), names)}"
-            f" to {_value('current_stage_id', after.get('current_stage_id'), names)}"
+            f" from {_value('current_stage_id', before.get('current_stage_id'), names, tz)}"
+            f" to {_value('current_stage_id', after.get('current_stage_id'), names, tz)}"
+        )
+    elif "status" in before and "status" in after and verb_key in ("status", "update"):
+        detail = (
+            f" from {_value('status', before['status'], names, tz)}"
+            f" to {_value('status', after['status'], names, tz)}"
         )
     elif verb_key == "rename" and "name" in after:
         detail = f" to {after['name']}"
     return f"{subject} {verb}{detail} by {who}"
 
 
-def change_details(row: Any, names: dict[tuple[str, str], str]) -> str:
+def change_details(row: Any, names: dict[tuple[str, str], str], tz: tzinfo | None = None) -> str:
     """The fields that changed, labelled, with names for ids ("owner: Jo Lee → Sam Park")."""
     before = (row.changes or {}).get("before") or {}
     after = (row.changes or {}).get("after") or {}
     parts = []
-    for key in [k for k in {**before, **after} if k not in HIDDEN_FIELDS]:
+    verb_key = str(row.action).split(".", 1)[-1]
+    merged = {**before, **after}
+    for key in [k for k, v in merged.items() if _shown(k, v) and _shown(k, before.get(k))]:
         if key == "current_stage_id":
             continue  # in the sentence
-        label = FIELD_LABELS.get(key, key.replace("_", " "))
+        if key == "status" and verb_key in ("status", "update"):
+            continue  # in the sentence
+        label = FIELD_LABELS.get(key) or (
+            key.removesuffix("_id") if key in ID_FIELDS else key
+        ).replace("_", " ")
         if key in before and key in after:
-            old, new = _value(key, before[key], names), _value(key, after[key], names)
+            old, new = _value(key, before[key], names, tz), _value(key, after[key], names, tz)
             parts.append(f"{label}: {old} → {new}")
         else:  # recorded on one side only (a creation, a deletion): just the value
             value = before.get(key) if key in before else after.get(key)
-            parts.append(f"{label}: {_value(key, value, names)}")
+            parts.append(f"{label}: {_value(key, value, names, tz)}")
         if len(parts) == 4:
             break
     return "; ".join(parts)
@@ -223,5 +354,24 @@ NAME_SEARCH_SQL = """
         SELECT id FROM pipelines WHERE organization_id = :org AND name ILIKE :q
         UNION ALL
         SELECT id FROM roles WHERE organization_id = :org AND name ILIKE :q
+        UNION ALL
+        SELECT id FROM contacts WHERE organization_id = :org AND full_name ILIKE :q
+        UNION ALL
+        SELECT id FROM products WHERE organization_id = :org AND name ILIKE :q
+        UNION ALL
+        SELECT id FROM ai_call_campaigns WHERE organization_id = :org AND name ILIKE :q
+        UNION ALL
+        SELECT id FROM proposals WHERE organization_id = :org
+           AND (title ILIKE :q OR proposal_number ILIKE :q)
+        UNION ALL
+        SELECT id FROM contracts WHERE organization_id = :org
+           AND (title ILIKE :q OR contract_number ILIKE :q)
+        UNION ALL
+        SELECT x.id FROM (
+            SELECT i.id, i.lead_id FROM interactions i WHERE i.organization_id = :org
+            UNION ALL
+            SELECT a.id, a.lead_id FROM ai_calls a WHERE a.organization_id = :org
+        ) x JOIN leads l ON l.id = x.lead_id JOIN companies c ON c.id = l.company_id
+         WHERE c.name ILIKE :q
     )
 """

@@ -2,10 +2,14 @@
 
 from .export import chart_csv
 from .overview import (
+    CHART_GROUPS,
+    ChartPart,
     DashboardData,
     FilterOptions,
+    assemble,
     campaign_contribution,
     dashboard,
+    dashboard_part,
     deals_behind,
     filter_options,
     forecast_by_close_month,
@@ -34,8 +38,10 @@ from .types import (
 )
 
 __all__ = [
+    "CHART_GROUPS",
     "PRESETS",
     "CampaignRow",
+    "ChartPart",
     "DashboardData",
     "DashboardFilters",
     "DealList",
@@ -49,10 +55,12 @@ __all__ = [
     "RepRow",
     "SourceRow",
     "add_months",
+    "assemble",
     "campaign_contribution",
     "change_pct",
     "chart_csv",
     "dashboard",
+    "dashboard_part",
     "deals_behind",
     "filter_options",
     "forecast_by_close_month",

@@ -168,10 +168,21 @@ class LeadRow:
 
 
 @dataclass(frozen=True)
+class SearchHint:
+    """What a page's search learned about its term, so that its count need not search again:
+    the matching companies when there are few (``companies``), else the share of the leads
+    walked that matched (``share``, from a thousand rows or more)."""
+
+    companies: list[UUID] | None = None
+    share: float | None = None
+
+
+@dataclass(frozen=True)
 class LeadPage:
     rows: list[LeadRow]
     next_cursor: str | None
     sort: str
+    hint: SearchHint | None = None  # for the count of the same filter (never sent to a page)
 
 
 def _row(row: Any, tags: list[str], tz: Any, now: datetime) -> LeadRow:
@@ -221,16 +232,19 @@ def list_leads(
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
     limit = max(1, min(int(limit), 200))
     tz = org_context(session, actor).tz
+    hint: SearchHint | None = None
     if not flt.search:
         rows = _page(session, list_query(actor, flt, sort, tz), sort, after, limit)
     else:
         plain = replace(flt, search="")
         stmt = list_query(actor, plain, sort, tz)
         ids = lead_search.probe(session, flt.search)
+        hint = SearchHint(companies=ids)
         rows: list[Any] = []
         complete = False
         if ids is None:  # a common term: walk the sort order
-            rows, complete = _walk(session, stmt, sort, after, limit, flt.search)
+            rows, complete, share = _walk(session, stmt, sort, after, limit, flt.search)
+            hint = SearchHint(share=share)
         if not complete:  # a selective or middling term: join its companies
             found = lead_search.search_clause(flt.search, col(Lead.company_id))
             if ids is not None:
@@ -247,6 +261,7 @@ def list_leads(
         rows=[_row(r, list(r.tags or []), tz, now) for r in rows],
         next_cursor=next_cursor,
         sort=sort,
+        hint=hint,
     )
 
 
@@ -276,10 +291,11 @@ def _walk(
     after: str | None,
     limit: int,
     text: str,
-) -> tuple[list[Any], bool]:
+) -> tuple[list[Any], bool, float | None]:
     """Leads in sort order, kept when their company matches ``text``: a first BATCH, then as
     many rows as the hit rate says the page needs, within WALK_BATCHES * BATCH rows (else
-    incomplete: the caller joins the list of matching companies). Returns (rows, complete)."""
+    incomplete: the caller joins the list of matching companies). Returns (rows, complete,
+    the hit rate over the rows walked)."""
     light = full.with_only_columns(
         col(Lead.id),
         _SORT_COLUMN[sort],
@@ -302,13 +318,14 @@ def _walk(
         rate = len(picked) / seen
         wanted = (limit + 1 - len(picked)) / rate if rate else budget + 1
         if wanted > budget - seen:  # the page would not fill within the budget
-            return [], False
+            return [], False, rate
         size = min(budget - seen, int(wanted * 1.25) + 20)
         cursor = f"{_cursor_value(sort, batch[-1])}|{batch[-1].id}"
+    rate = len(picked) / seen if seen else None
     if not picked:
-        return [], True
+        return [], True, rate
     rows = session.execute(full.where(col(Lead.id).in_(picked[: limit + 1]))).all()
-    return list(rows), True
+    return list(rows), True, rate
 
 
 def count_leads(

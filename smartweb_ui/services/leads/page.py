@@ -38,7 +38,7 @@ def inbox_page(
     people: bool = False,
 ) -> InboxPage:
     page = list_leads(session, actor, flt, sort=sort, after=cursor or None)
-    total = count_matching(session, actor, flt) if count else None
+    total = count_matching(session, actor, flt, hint=page.hint) if count else None
     return InboxPage(
         rows=page.rows,
         next_cursor=page.next_cursor,
