@@ -277,6 +277,9 @@ async def solo(base_url: str, world: Any, rounds: int = 40) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ Chromium
+MOVABLE = "[data-deal-id]:not(.kb-card--locked)"
+
+
 def chromium_users(base_url: str, emails: list[str], seconds: float, queue: Any) -> None:
     """Real browsers on the board: drag one of their own deals to another open stage, time
     the drop until the server's patch placing it is on the tab's websocket."""
@@ -299,7 +302,7 @@ def chromium_users(base_url: str, emails: list[str], seconds: float, queue: Any)
             # A rep drags their own deals: their own board (``owner=me``), as the simulated
             # reps open it (on the whole board the crowd's cards fill every column's first page).
             goto(page, "/pipeline?owner=me")
-            page.locator("[data-deal-id]:not(.kb-card--locked)").first.wait_for()
+            page.locator(MOVABLE).first.wait_for()
             pages.append((page, frames))
         until = time.monotonic() + seconds
         i = 0
@@ -308,15 +311,19 @@ def chromium_users(base_url: str, emails: list[str], seconds: float, queue: Any)
             i += 1
             try:
                 names = [n for n in column_names(page) if n not in ("Won", "Lost")]
-                src = page.locator(f'section[aria-label="{names[0]}"]')
-                card = src.locator("[data-deal-id]:not(.kb-card--locked)").first
-                if card.count() == 0:
-                    names.reverse()
-                    src = page.locator(f'section[aria-label="{names[0]}"]')
-                    card = src.locator("[data-deal-id]:not(.kb-card--locked)").first
+                # From the open column with most of the user's own cards to its neighbour
+                # (the cards never pile up out of reach at one end of the board).
+                mine = [page.locator(f'section[aria-label="{n}"] {MOVABLE}').count() for n in names]
+                at = mine.index(max(mine))
+                src = page.locator(f'section[aria-label="{names[at]}"]')
+                card = src.locator(MOVABLE).first
                 deal = card.get_attribute("data-deal-id") or ""
-                dst = page.locator(f'section[aria-label="{names[1]}"]')
+                dst = page.locator(
+                    f'section[aria-label="{names[at + 1 if at + 1 < len(names) else at - 1]}"]'
+                )
                 dst_id = dst.get_attribute("data-stage-id") or ""
+                # the column may be scrolled out of the board's view: grab the card in view
+                card.evaluate("e => e.scrollIntoView({block: 'nearest', inline: 'center'})")
                 mark = frames.mark()
                 target = dst.locator("[data-deal-id]").first
                 drag(page, card, target if target.count() else dst)
