@@ -198,14 +198,7 @@ class CampaignMonitorState(rx.State):
     async def _live_fetch(self, view: View, changes: list[live.Change], actor: Actor) -> Any:
         key = ("campaign-monitor", actor.organization_id, actor.user_id, view,
                tuple(c.seq for c in changes))  # fmt: skip
-        try:
-            return (await live.shared.get(key, lambda: door.transaction(self, self._fetch(view))))[
-                0
-            ]
-        except Forbidden:
-            raise  # the live task ends; the page's next load shows the refusal
-        except Exception:  # noqa: BLE001 - keep what is shown; the next change retries
-            return None
+        return (await live.shared.get(key, lambda: door.transaction(self, self._fetch(view))))[0]
 
     async def _live_apply(self, result: Any) -> None:
         if result is not None and not self.missing:

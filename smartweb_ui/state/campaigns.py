@@ -120,13 +120,7 @@ class CampaignsState(rx.State):
         # who may see the list is part of the key: one fetch is shared only by equal rights
         key = ("campaign-list", actor.organization_id, actor.can("campaigns.view"),
                tuple(c.seq for c in changes))  # fmt: skip
-        try:
-            return await live.shared.get(key, lambda: door.run(self, camp.list_campaigns))
-        except Forbidden:
-            raise  # the live task ends; the page's next load shows the refusal
-        except Exception:
-            log.warning("campaign list: live refresh failed", exc_info=True)
-            return None
+        return await live.shared.get(key, lambda: door.run(self, camp.list_campaigns))
 
     async def _live_apply(self, rows: list[CampaignRow] | None) -> None:
         if rows is not None and rows != self.rows:

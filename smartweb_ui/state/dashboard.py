@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from ..services import analytics as an
 from ..services.analytics import PRESETS, DashboardData, DealList, Kpis, change_pct, chart_csv
-from ..services.core.errors import DomainError, Forbidden
+from ..services.core.errors import Forbidden
 from ..services.core.formatting import format_date, format_money
 from ..services.core.inputs import Choices, Day, Flag, OptionalId
 from ..services.core.results import Option
@@ -350,10 +350,7 @@ class DashboardState(rx.State):
             filters,
             tuple(c.seq for c in changes),
         )
-        try:
-            return await live.shared.get(key, lambda: self._dashboard(filters))
-        except DomainError:
-            return None
+        return await live.shared.get(key, lambda: self._dashboard(filters))
 
     async def _live_apply(self, data: DashboardData | None) -> None:
         if data is not None and self.allowed:

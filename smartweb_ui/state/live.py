@@ -22,7 +22,7 @@ from uuid import UUID
 
 from ..services.core import cache
 from ..services.core.changes import Change, feed, report_status
-from ..services.core.errors import Forbidden
+from ..services.core.errors import DomainError, Forbidden
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -241,6 +241,13 @@ async def follow(state: Any, how: Follow) -> None:
                         result = await how.fetch(view, changes, actor)
                     except Forbidden:
                         return  # the actor lost the right to this page: its next load says so
+                    except Exception as exc:
+                        # A refusal (a filtered pipeline deleted meanwhile) is said as such; an
+                        # unexpected failure with its traceback. The next change tries again.
+                        refused = isinstance(exc, DomainError)
+                        log.warning("live refresh of %s failed: %s", type(state).__name__,
+                                    exc, exc_info=not refused)  # fmt: skip
+                        break
                     if _moved_on(state, generation):
                         return
                     if result is SKIP:

@@ -237,3 +237,30 @@ def test_a_page_whose_right_was_taken_away_stops_following_quietly(fake_door) ->
         assert state.fetched == [("page 1", 1)] and state.applied == []
 
     asyncio.run(run())
+
+
+def test_a_failed_refresh_keeps_what_is_shown_and_the_next_change_tries_again(fake_door) -> None:  # type: ignore[no-untyped-def]
+    state = FakeState()
+    follow = how(state)
+    calls = {"n": 0}
+
+    async def flaky(view: Any, changes: list[Change], _actor: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("the database went away for a moment")
+        return f"result for {view}"
+
+    follow.fetch = flaky
+
+    async def run() -> None:
+        task = asyncio.create_task(live.follow(state, follow))
+        await settle_down()
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.sleep(0.3)
+        assert state.applied == [] and not task.done()  # nothing applied, still following
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.sleep(1.3)  # past the page's spacing
+        assert state.applied == ["result for page 1"]
+        task.cancel()
+
+    asyncio.run(run())

@@ -228,14 +228,6 @@ def _when(text: str, tz: tzinfo | None) -> str | None:
     return format_datetime(moment, tz or UTC)
 
 
-def _is_uuid(value: Any) -> bool:
-    try:
-        UUID(str(value))
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 def _value(
     key: str, value: Any, names: dict[tuple[str, str], str], tz: tzinfo | None = None
 ) -> str:
@@ -262,7 +254,7 @@ def _shown(key: str, value: Any) -> bool:
     """Whether a field belongs in what a reader sees: not bookkeeping, not a bare id."""
     if key in HIDDEN_FIELDS:
         return False
-    return key in ID_FIELDS or not (value is not None and _is_uuid(value))
+    return key in ID_FIELDS or not (value is not None and _ids([value]))
 
 
 def thing(row: Any, names: dict[tuple[str, str], str]) -> str:
