@@ -185,15 +185,88 @@ def server_cpu_seconds(app: ServedApp) -> dict[str, float]:
     return out
 
 
+def machine_cpu(app: ServedApp) -> dict[str, float]:
+    """CPU seconds so far: the backend, the database, this load generator, and the rest of the
+    machine (the Chromium tabs, Redis, anything else), to say where a crowd's cores went."""
+    out = server_cpu_seconds(app)
+    mine = psutil.Process().cpu_times()
+    out["load generator"] = mine.user + mine.system
+    total = psutil.cpu_times()
+    busy = total.user + total.system + getattr(total, "nice", 0.0) + getattr(total, "irq", 0.0)
+    busy += getattr(total, "softirq", 0.0)
+    out["rest"] = busy - sum(out.values())
+    return out
+
+
+def cores_used(before: tuple[dict[str, float], float], app: ServedApp) -> dict[str, float]:
+    """Cores each part used on average since ``before`` (``machine_cpu``, perf_counter)."""
+    now, wall = machine_cpu(app), time.perf_counter() - before[1]
+    return {k: round((now[k] - before[0][k]) / wall, 2) for k in now}
+
+
 ACTIONS = ("board", "move", "inbox", "search", "call", "dashboard")
 
 
+@contextmanager
+def sampled(app: ServedApp, out: Path | None, name: str) -> Iterator[None]:
+    """With ``out``: py-spy samples every backend worker while the block runs (the thread holding
+    the GIL: where the CPU goes), one collapsed
+    stack file per worker (``<name>-<pid>.txt``) and a summary of the hottest functions."""
+    if out is None or shutil.which("py-spy") is None:
+        yield
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    root = psutil.Process(app.pid)
+    pids = [p.pid for p in [root, *root.children(recursive=True)] if p.name().startswith("python")]
+    spies = [
+        subprocess.Popen(
+            ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--gil",
+             "--nonblocking", "--output", str(out / f"{name}-{pid}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]  # fmt: skip
+    time.sleep(1.0)
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(2)
+        for spy in spies:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                spy.wait(timeout=20)
+        (out / f"{name}-top.txt").write_text(hottest(out.glob(f"{name}-[0-9]*.txt")))
+
+
+def hottest(files: Any, top: int = 40) -> str:
+    """The functions holding most samples (inclusive, each counted once per stack), from
+    py-spy's collapsed stacks, skipping idle stacks (a loop or a thread waiting)."""
+    inclusive: dict[str, int] = {}
+    busy = 0
+    for file in files:
+        for line in Path(file).read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            frames = stack.split(";")
+            if any(w in frames[-1] for w in ("select (", "wait (", "_worker (", "poll (")):
+                continue
+            n = int(count)
+            busy += n
+            for frame in set(frames):
+                inclusive[frame] = inclusive.get(frame, 0) + n
+    rows = sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]
+    return "\n".join(f"{n / max(busy, 1):6.1%}  {frame}" for frame, n in rows) + "\n"
+
+
 async def costs(
-    app: ServedApp, world: Any, repeat: int = 30, actions: tuple[str, ...] = ACTIONS
+    app: ServedApp,
+    world: Any,
+    repeat: int = 30,
+    actions: tuple[str, ...] = ACTIONS,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """Server CPU per action: one rep does each action of the mix ``repeat`` times, alone, and
     the backend's and the database's CPU seconds are read before and after (what bounds the
-    number of users 2 cores can serve)."""
+    number of users 2 cores can serve). With ``profile``, py-spy samples each action."""
     import random
 
     tally = Tally()
@@ -210,15 +283,16 @@ async def costs(
     for action in actions:
         if action == "move":
             await tab.open_board()
-        before, t0, done = server_cpu_seconds(app), time.perf_counter(), 0
-        for _ in range(repeat):
-            if action == "move" and tab.path != "/pipeline":
-                await tab.open_board()
-            with contextlib.suppress(RuntimeError, TimeoutError):
-                await getattr(tab, action)()
-                done += 1
-            await asyncio.sleep(0.3)  # let live updates land (they count too)
-        after, wall = server_cpu_seconds(app), time.perf_counter() - t0
+        with sampled(app, profile, action):
+            before, t0, done = server_cpu_seconds(app), time.perf_counter(), 0
+            for _ in range(repeat):
+                if action == "move" and tab.path != "/pipeline":
+                    await tab.open_board()
+                with contextlib.suppress(RuntimeError, TimeoutError):
+                    await getattr(tab, action)()
+                    done += 1
+                await asyncio.sleep(0.3)  # let live updates land (they count too)
+            after, wall = server_cpu_seconds(app), time.perf_counter() - t0
         used = {k: after[k] - before[k] - idle[k] * wall for k in after}
         out[action] = {
             "n": done,
@@ -359,6 +433,7 @@ def main() -> None:
     parser.add_argument("--costs", action="store_true", help="server CPU per action, then stop")
     parser.add_argument("--costs-actions", default=",".join(ACTIONS))
     parser.add_argument("--costs-repeat", type=int, default=30)
+    parser.add_argument("--profile", type=Path, help="with --costs: py-spy stacks per action here")
     parser.add_argument("--no-solo", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -384,7 +459,13 @@ def main() -> None:
         report["rss_mb_start"] = round(memory.now() / 2**20)
         if args.costs:
             report["cpu_per_action"] = asyncio.run(
-                costs(app, world, args.costs_repeat, tuple(args.costs_actions.split(",")))
+                costs(
+                    app,
+                    world,
+                    args.costs_repeat,
+                    tuple(args.costs_actions.split(",")),
+                    args.profile,
+                )
             )
             print(json.dumps(report["cpu_per_action"], indent=1), flush=True)
             args.solo_only = args.no_solo = True
@@ -402,9 +483,12 @@ def main() -> None:
             queue: Any = multiprocessing.Queue()
             run: dict[str, Any] = {"users": len(world.users)}
 
-            def warm(run: dict[str, Any] = run, queue: Any = queue) -> None:
+            cpu: list[tuple[dict[str, float], float]] = []
+
+            def warm(run: dict[str, Any] = run, queue: Any = queue, cpu: list[Any] = cpu) -> None:
                 nonlocal browsers
                 run["rss_mb_warm"] = round(memory.now() / 2**20)
+                cpu.append((machine_cpu(app), time.perf_counter()))
                 if args.chromium:
                     emails = ["rep@demo.smartweb.test", "rep2@demo.smartweb.test",
                               "manager@rival.smartweb.test"][: args.chromium]  # fmt: skip
@@ -417,6 +501,8 @@ def main() -> None:
                 run_users(app.base_url, world, seconds=args.seconds, think=think, on_warm=warm)
             )
             run["crowd"] = tally.summary()
+            if cpu:
+                run["cores_used"] = cores_used(cpu[0], app)
             run["rss_mb_end"] = round(memory.now() / 2**20)
             run["rss_mb_peak"] = round(memory.peak / 2**20)
             if browsers is not None:

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
 from .config import settings
@@ -167,12 +167,27 @@ def system_session() -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def system_connection() -> Iterator[Connection]:
+    """``system_session`` without the ORM: a plain owner-level transaction for the one
+    statement every event runs (the actor's session look-up)."""
+    with get_engine().begin() as conn:
+        yield conn
+
+
+# ``set_config('role', …, true)`` is ``SET LOCAL ROLE`` (membership checked the same way): the
+# role and the tenant in one statement, one round trip per transaction.
+_TENANT = text(
+    "SELECT set_config('role', :role, true), set_config('app.org_id', :org, true),"
+    " set_config('app.user_id', :uid, true)"
+)
+
+
 def apply_tenant(session: Session, organization_id: UUID, user_id: UUID | None = None) -> None:
     """Switch the current transaction to the RLS-bound app role for one organization."""
-    session.execute(text(f'SET LOCAL ROLE "{settings.app_role}"'))
     session.execute(
-        text("SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :uid, true)"),
-        {"org": str(organization_id), "uid": str(user_id or "")},
+        _TENANT,
+        {"role": settings.app_role, "org": str(organization_id), "uid": str(user_id or "")},
     )
 
 

@@ -10,6 +10,7 @@ from .api.health import api
 from .components.toasts import toaster
 from .config import settings
 from .services.core.queue import lifespan_worker
+from .serving import release_cancelled_state_locks
 from .state import door
 from .state.live import start_feed
 
@@ -25,6 +26,7 @@ def _private_files() -> None:
 
 
 _private_files()
+release_cancelled_state_locks()  # several workers: see serving.py
 door.seal_framework_setters()  # no state takes Reflex's setvar(var, value) from a browser
 _ = settings.secret_key  # refuse to start without a usable secret (see config.py)
 

@@ -5,13 +5,16 @@ reaches the client's browser: the page, ``/p/<token>/pdf``, and two form posts (
 reject). The token is the only credential; it is looked up by its keyed hash, an unknown or
 revoked one answers the same 404 page. Every answer is ``no-store``, ``no-referrer`` (the
 token is in the address), not indexable, and framed by nobody. Requests are rate-limited per
-client address (``LIMITS``), per process.
+client address (``LIMITS``): in Redis when the app has one (every worker counts the same hits),
+else per process.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
+import logging
+import secrets
 import threading
 import time
 from collections import deque
@@ -23,12 +26,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..config import settings
 from ..db import system_session, tenant_session
 from ..services.core.errors import DomainError
 from ..services.proposals import public
 from ..services.proposals.public import ClientTenant, PublicProposal, ResolvedLink
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 MAX_FORM_BYTES = 8 * 1024
 # (requests, seconds) per client address: page views and PDFs, and answers (accept/reject).
 LIMITS = {"read": (30, 60.0), "answer": (10, 60.0)}
@@ -72,7 +77,69 @@ class RateLimiter:
             self._hits.clear()
 
 
+class SharedRateLimiter:
+    """The same sliding window kept in Redis (a sorted set of hit times per key), so several
+    workers behind one address count the same hits. If Redis does not answer, the process's
+    own window decides (``fallback``) and one warning is logged per outage."""
+
+    def __init__(
+        self,
+        limit: int,
+        window_s: float,
+        url: str,
+        fallback: RateLimiter,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.limit, self.window_s, self.url, self.clock = limit, window_s, url, clock
+        self.fallback = fallback
+        self._clients: dict[int, Any] = {}  # one client per event loop (granian: one a worker)
+        self._down = False
+
+    def _client(self) -> Any:
+        import asyncio
+
+        import redis.asyncio as aioredis
+
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._clients:
+            self._clients[loop] = aioredis.Redis.from_url(
+                self.url, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+        return self._clients[loop]
+
+    async def allow(self, key: str) -> bool:
+        from redis.exceptions import RedisError
+
+        now, rkey = self.clock(), f"smartweb:rate:{key}"
+        member = f"{now:.6f}:{secrets.token_hex(4)}"
+        try:
+            async with self._client().pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(rkey, 0, now - self.window_s)
+                pipe.zadd(rkey, {member: now})
+                pipe.zcard(rkey)
+                pipe.expire(rkey, int(self.window_s) + 1)
+                _, _, count, _ = await pipe.execute()
+            if count > self.limit:  # a refused hit does not count (as in the local window)
+                await self._client().zrem(rkey, member)
+        except (RedisError, OSError) as exc:
+            if not self._down:
+                log.warning("rate limit: Redis unavailable (%s); per-process limits", exc)
+            self._down = True
+            return self.fallback.allow(key)
+        self._down = False
+        return bool(count <= self.limit)
+
+
 LIMITERS = {kind: RateLimiter(*spec) for kind, spec in LIMITS.items()}
+SHARED: dict[str, SharedRateLimiter] = {}
+
+
+def _shared(kind: str) -> SharedRateLimiter | None:
+    if not settings.redis_url:
+        return None
+    if kind not in SHARED:
+        SHARED[kind] = SharedRateLimiter(*LIMITS[kind], settings.redis_url, LIMITERS[kind])
+    return SHARED[kind]
 
 
 def _ip(request: Request) -> str | None:
@@ -275,7 +342,9 @@ def render(p: PublicProposal, token: str, *, error: str = "", has_pdf: bool = Tr
 
 # ------------------------------------------------------------------ routes
 async def _limited(request: Request, kind: str) -> bool:
-    return not LIMITERS[kind].allow(f"{kind}|{_ip(request) or 'unknown'}")
+    key = f"{kind}|{_ip(request) or 'unknown'}"
+    shared = _shared(kind)
+    return not (await shared.allow(key) if shared else LIMITERS[kind].allow(key))
 
 
 async def proposal_page(request: Request) -> Response:

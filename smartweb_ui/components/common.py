@@ -36,11 +36,20 @@ def stat_card(label: str, value: rx.Var, icon: str, tone: str = "accent") -> rx.
                 height="40px",
                 border_radius="10px",
                 background=rx.color(tone, 3),
+                flex_shrink="0",
+                display=["none", "flex"],  # a phone keeps the room for the figure
             ),
             rx.vstack(
                 rx.text(label, size="2", color=rx.color("gray", 10)),
-                rx.text(value, size="6", weight="bold", line_height="1"),
+                rx.text(
+                    value,
+                    size=rx.breakpoints(initial="5", sm="6"),
+                    weight="bold",
+                    line_height="1",
+                    white_space="nowrap",
+                ),
                 spacing="1",
+                min_width="0",
             ),
             align="center",
             spacing="3",

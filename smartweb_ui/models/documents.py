@@ -84,6 +84,17 @@ class Proposal(SQLModel, table=True):
             postgresql_include=["status", "opportunity_id"],
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # Search of the latest proposals by title or number (proposal_search_ids, 0014).
+        *[
+            Index(
+                f"ix_proposals_{name}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+                postgresql_where=text("is_latest AND deleted_at IS NULL"),
+            )
+            for name, column in (("title", "title"), ("number", "proposal_number"))
+        ],
     )
 
     id: UUID = pk()

@@ -52,7 +52,7 @@ from ..config import settings
 from ..services.core.errors import DomainError
 from ..services.core.inputs import explain
 from ..services.core.security import Actor
-from ..services.core.unit_of_work import in_system, in_tenant
+from ..services.core.unit_of_work import in_system, in_system_connection, in_tenant
 
 log = logging.getLogger("smartweb.door")
 
@@ -268,7 +268,7 @@ async def _resolve(state: rx.State) -> Actor | None:
     ref = (await _identity(state))._reference()
     if not ref:
         return None
-    actor = await _off_loop(in_system, access.resume_ref, ref)
+    actor = await _off_loop(in_system_connection, access.resume_ref, ref)
     if actor is not None:
         await claim_for(state, actor)
     return actor

@@ -3,6 +3,7 @@ links; expired says so; rate limits; nothing of the organization but its name an
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +15,7 @@ import smartweb_ui.models as m
 from smartweb_ui.api import health, public_proposals
 from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services.proposals import public, sending
+from tests.support.redis_server import running_redis
 
 from .builders.delivery import make_proposal
 from .builders.orgs import OrgFixture
@@ -140,6 +142,29 @@ def test_the_rate_limiter_window_slides() -> None:
     assert limiter.allow("b")
     now[0] = 10.5
     assert limiter.allow("a")
+
+
+def test_the_shared_window_counts_the_hits_of_every_worker() -> None:
+    with running_redis() as server:
+        now = [1000.0]
+
+        def worker() -> public_proposals.SharedRateLimiter:
+            local = public_proposals.RateLimiter(3, 10.0, clock=lambda: now[0])
+            return public_proposals.SharedRateLimiter(3, 10.0, server.url, local, lambda: now[0])
+
+        async def hits() -> list[bool]:
+            one, two = worker(), worker()  # two processes behind one address
+            seen = [await w.allow("read|203.0.113.9") for w in (one, two, one, two)]
+            seen.append(await two.allow("read|198.51.100.1"))  # another address
+            now[0] += 10.5  # the window slid past the first hits
+            seen.append(await one.allow("read|203.0.113.9"))
+            server.stop()  # Redis gone: each worker's own window decides
+            seen += [await one.allow("read|203.0.113.9") for _ in range(4)]
+            return seen
+
+        seen = asyncio.run(hits())
+        assert seen[:6] == [True, True, True, False, True, True]
+        assert seen[6:] == [True, True, True, False]
 
 
 def test_an_oversized_answer_is_refused(client: TestClient, link: str) -> None:

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 import smartweb_ui.models as m
-from smartweb_ui.db import system_session
+from smartweb_ui.db import system_session, tenant_session
 from smartweb_ui.services import proposals as ps
 from smartweb_ui.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from smartweb_ui.services.core.search import search
 from smartweb_ui.services.core.unit_of_work import in_tenant
 
 from .builders.proposals import count_rows, make_proposal_world
@@ -297,3 +298,45 @@ def test_validity_date_cannot_be_in_the_past(org, world) -> None:  # type: ignor
     past = date.fromisoformat(view.valid_until) - timedelta(days=400)
     with pytest.raises(Invalid):
         in_tenant(org.actors["rep"], ps.update_header, pid, "T", None, past)
+
+
+def test_the_palette_finds_proposals_by_number_title_and_client(org, other_org, world) -> None:  # type: ignore[no-untyped-def]
+    pid = _new(org, world, "r1")
+    with system_session() as s:
+        number, title = s.execute(
+            sa.select(m.Proposal.proposal_number, m.Proposal.title).where(
+                m.Proposal.id == UUID(pid)
+            )
+        ).one()
+    manager, stranger = org.actors["manager"], other_org.actors["manager"]
+
+    def proposals(actor, term: str) -> list:  # type: ignore[no-untyped-def]
+        with tenant_session(actor) as s:
+            return [h for h in search(s, actor, term) if h.kind == "proposal"]
+
+    for term in (number, title[:8].strip(), number[-4:]):
+        hits = proposals(manager, term)
+        assert [h.id for h in hits][:1] == [pid], term
+        assert hits[0].href == f"/proposals/{pid}" and number in hits[0].subtitle
+    assert proposals(stranger, number) == []  # another organization's palette
+    assert proposals(manager, number[:2]) == []  # trigrams need three characters
+
+
+def test_the_palette_finds_campaigns_for_who_may_see_them(org) -> None:  # type: ignore[no-untyped-def]
+    with system_session() as s:
+        campaign = m.AICallCampaign(organization_id=org.id, name="Spring roofing follow-up")
+        s.add(campaign)
+        s.flush()
+        cid = str(campaign.id)
+    import smartweb_ui.services.campaigns  # noqa: F401  (registers its source, as the app does)
+
+    manager = org.actors["manager"]
+    assert manager.can("campaigns.view")
+    with tenant_session(manager) as s:
+        hits = [h for h in search(s, manager, "roofing follow") if h.kind == "campaign"]
+    assert [(h.id, h.href) for h in hits] == [(cid, f"/campaigns/{cid}")]
+    blind = [a for a in org.actors.values() if not a.can("campaigns.view")]
+    assert blind
+    for actor in blind:
+        with tenant_session(actor) as s:
+            assert not [h for h in search(s, actor, "roofing follow") if h.kind == "campaign"]

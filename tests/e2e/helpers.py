@@ -18,6 +18,33 @@ DEMO_PASSWORD = os.environ.get("SMARTWEB_DEMO_PASSWORD", "smartweb-demo")
 
 _HYDRATED = '"is_hydrated_rx_state_":true'
 
+# Every element inside a card whose box reaches past the card's edges (1 px of rounding allowed);
+# elements hidden or clipped by an ellipsis box count by the box that clips them.
+OVERFLOW_JS = """
+() => {
+  const out = [];
+  const cards = document.querySelectorAll('.rt-Card, [data-lead-card]');
+  for (const card of cards) {
+    const box = card.getBoundingClientRect();
+    if (box.width === 0) continue;
+    for (const el of card.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.position === 'fixed') continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1) {
+        out.push(`${el.tagName.toLowerCase()}.${el.className}: ${Math.round(r.left)}–` +
+                 `${Math.round(r.right)} outside ${Math.round(box.left)}–${Math.round(box.right)}` +
+                 ` «${(el.textContent || '').slice(0, 40)}»`);
+      }
+    }
+  }
+  const page = document.documentElement.scrollWidth;
+  if (page > window.innerWidth + 1) out.push(`page ${page}px wide in a ${window.innerWidth}px window`);
+  return out.slice(0, 10);
+}
+"""
+
 
 def goto(page: Page, path: str = "/", *, timeout_ms: float = 30_000) -> None:
     """Open ``path`` and wait until the Reflex app is live (React hydrated, state synced).

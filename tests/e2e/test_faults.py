@@ -28,25 +28,22 @@ import os
 import random
 import re
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psutil
 import psycopg
 import pytest
-import redis
+
+from tests.support.redis_server import OwnRedis, running_redis
 
 from .server import (
     REPO_ROOT,
     ServedApp,
-    free_port,
     postgres_url,
     serve_app,
     start_postgres,
@@ -87,7 +84,6 @@ def _run(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
-REDIS_SERVER = "/usr/bin/redis-server"
 SLOW = bool(os.environ.get("SMARTWEB_SLOW"))
 
 
@@ -103,63 +99,10 @@ RESUME_SCRIPT = "window.location.reload()"
 
 
 # ------------------------------------------------------------------ the servers
-class OwnRedis:
-    """A redis-server on a loopback port, started and stopped by this module (no persistence)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="swflt-redis", dir="/tmp"))
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def _client(self) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
-
-    def answers(self) -> bool:
-        client = self._client()
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-        finally:
-            client.close()
-
-    def start(self) -> None:
-        command = [
-            REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", str(self.dir), "--protected-mode", "no",
-        ]  # fmt: skip
-        with (self.dir / "redis.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        if not wait_until(self.answers, timeout_s=20):
-            raise RuntimeError(f"redis-server on {self.port} did not answer")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-
 @pytest.fixture(scope="module")
 def own_redis() -> Iterator[OwnRedis]:
-    if not Path(REDIS_SERVER).exists():
-        pytest.skip(f"{REDIS_SERVER} is not installed")
-    server = OwnRedis()
-    server.start()
-    try:
+    with running_redis() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

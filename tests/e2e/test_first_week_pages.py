@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .helpers import (
+    OVERFLOW_JS,
     board_context,
     column,
     column_names,
@@ -224,3 +225,41 @@ def test_the_board_at_phone_width_keeps_everything_inside_its_card(phone: Page) 
     # The column header says what its numbers count.
     head = phone.locator(".kb-col-head").first
     expect(head.locator(".kb-pill")).to_contain_text(re.compile(r"^\d+ deals?$"))
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/products", "product"),
+        ("/proposals", "proposal"),
+        ("/contracts", "contract"),
+        ("/", "rep"),  # the manager's team on Today
+    ],
+)
+def test_a_record_list_is_a_table_when_wide_and_cards_at_phone_width(
+    browser: Browser, base_url: str, path: str, key: str
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=base_url)
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    try:
+        login(page, MANAGER)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            goto(page, path)
+            expect(page.locator(f"tr[data-{key}-id]").first).to_be_visible()
+            expect(page.locator(f"[data-{key}-card]").first).to_be_hidden()
+            screenshot(page, f"list-{key}-1600-{scheme}", full_page=False)
+
+            page.set_viewport_size({"width": 390, "height": 844})
+            cards = page.locator(f"[data-{key}-card]")
+            expect(cards.first).to_be_visible()
+            expect(page.locator(f"tr[data-{key}-id]").first).to_be_hidden()
+            assert page.evaluate(OVERFLOW_JS) == [], f"{path} at 390 px"
+            screenshot(page, f"list-{key}-390-{scheme}", full_page=False)
+        if key in ("proposal", "contract"):  # a whole card opens its record
+            cards.first.locator("div").last.click()
+            page.wait_for_url(re.compile(rf"{path}/[0-9a-f-]{{36}}$"))
+    finally:
+        ctx.close()

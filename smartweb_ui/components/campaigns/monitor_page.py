@@ -9,6 +9,7 @@ from plotly.graph_objs.layout import Template
 from ...state.campaign_monitor import OUTCOME_FILTERS, SENTIMENT_FILTERS
 from ...state.campaign_monitor import CampaignMonitorState as S
 from ...state.charts import DARK, LIGHT
+from .. import list_page as lp
 from ..common import can
 from ..dashboard.charts import plot_config
 from .badges import outcome_badge, sentiment_badge, status_badge
@@ -112,45 +113,25 @@ def _filters() -> rx.Component:
     )
 
 
-def _call_row(r: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.link(
-                r.company, on_click=S.open_call(r.id), cursor="pointer", data_testid="call-open"
-            )
+CALL_COLUMNS = [
+    lp.Column(
+        "Lead",
+        lambda r: rx.link(
+            r.company, on_click=S.open_call(r.id), cursor="pointer", data_testid="call-open"
         ),
-        rx.table.cell(r.status_label),
-        rx.table.cell(outcome_badge(r.outcome, r.outcome_label)),
-        rx.table.cell(sentiment_badge(r.sentiment, r.sentiment_label)),
-        rx.table.cell(r.duration),
-        rx.table.cell(r.attempt),
-        rx.table.cell(r.at),
-        data_testid="call-row",
-    )
+        title=True,
+    ),
+    lp.Column("Status", lambda r: r.status_label),
+    lp.Column("Outcome", lambda r: outcome_badge(r.outcome, r.outcome_label)),
+    lp.Column("Sentiment", lambda r: sentiment_badge(r.sentiment, r.sentiment_label)),
+    lp.Column("Duration", lambda r: r.duration, nowrap=True),
+    lp.Column("Attempt", lambda r: r.attempt),
+    lp.Column("Placed", lambda r: r.at, nowrap=True),
+]
 
 
 def _calls() -> rx.Component:
-    table = rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *[
-                    rx.table.column_header_cell(h)
-                    for h in (
-                        "Lead",
-                        "Status",
-                        "Outcome",
-                        "Sentiment",
-                        "Duration",
-                        "Attempt",
-                        "Placed",
-                    )
-                ]
-            )
-        ),
-        rx.table.body(rx.foreach(S.calls, _call_row)),
-        width="100%",
-        size="1",
-    )
+    table = lp.data_list(S.calls, CALL_COLUMNS, key="call", row_id=lambda r: r.id)
     pager = rx.hstack(
         rx.button("Previous", size="1", variant="soft", disabled=S.page <= 0, on_click=S.go_page(S.page - 1)),
         rx.text("Page " + (S.page + 1).to_string() + " of " + S.pages.to_string(), size="2"),
@@ -165,7 +146,7 @@ def _calls() -> rx.Component:
             _filters(),
             rx.cond(
                 S.calls.length() > 0,
-                rx.box(table, overflow_x="auto", width="100%"),
+                rx.box(table, width="100%"),
                 rx.text("No calls yet.", color=rx.color("gray", 10), size="2"),
             ),
             pager,

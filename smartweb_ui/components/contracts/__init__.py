@@ -7,7 +7,8 @@ import reflex as rx
 from ...state.contracts import STATUS_OPTIONS
 from ...state.contracts import ContractDetailState as D
 from ...state.contracts import ContractListState as L
-from ..common import empty_state, skeleton_list, skeleton_record
+from .. import list_page as lp
+from ..common import empty_state, skeleton_record
 from ..shell import page_header
 
 STATUS_COLORS = {
@@ -18,26 +19,15 @@ STATUS_COLORS = {
     "cancelled": "red",
     "expired": "orange",
 }
-SELECT_STYLE = {
-    "padding": "6px 8px",
-    "border_radius": "6px",
-    "border": f"1px solid {rx.color('gray', 7)}",
-    "background": rx.color("gray", 1),
-    "color": rx.color("gray", 12),
-}
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(
-        label,
-        color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),  # type: ignore[arg-type]
-        variant="soft",
-    )
+    return lp.status_badge(status, label, STATUS_COLORS)
 
 
 # ------------------------------------------------------------------ the list
 def _filters() -> rx.Component:
-    return rx.hstack(
+    return lp.filters_row(
         rx.input(
             placeholder="Search number, title or deal…",
             default_value=L.search,
@@ -45,95 +35,48 @@ def _filters() -> rx.Component:
             width=["100%", "300px"],
             id="contract-search",
         ),
-        rx.el.select(
-            *[rx.el.option(label, value=value) for value, label in STATUS_OPTIONS],
-            value=L.status,
-            on_change=L.set_status,
-            style=SELECT_STYLE,
-            aria_label="Status",
+        lp.select(
+            [rx.el.option(label, value=value) for value, label in STATUS_OPTIONS],
+            L.status,
+            L.set_status,
+            "Status",
         ),
-        wrap="wrap",
-        spacing="3",
-        width="100%",
     )
 
 
-WIDE_ONLY = rx.breakpoints(initial="none", md="table-cell")  # columns a phone leaves out
-WIDE_HEADS = {"Title", "Deal", "Start", "End"}
+_href = lp.href_to("/contracts/")
 
 
-def _row(c: rx.Var) -> rx.Component:
-    href = "/contracts/" + c["id"].to(str)
-    return rx.table.row(
-        rx.table.cell(rx.link(c["number"], href=href, weight="medium"), white_space="nowrap"),
-        rx.table.cell(c["title"], display=WIDE_ONLY),
-        rx.table.cell(c["deal"], display=WIDE_ONLY),
-        rx.table.cell(c["client"]),
-        rx.table.cell(c["total"], text_align="right", white_space="nowrap"),
-        rx.table.cell(status_badge(c["status"], c["status_label"])),
-        rx.table.cell(c["start"], white_space="nowrap", display=WIDE_ONLY),
-        rx.table.cell(c["end"], white_space="nowrap", display=WIDE_ONLY),
-        on_click=rx.redirect(href),
-        cursor="pointer",
-        _hover={"background": rx.color("gray", 3)},
-        data_contract_id=c["id"],
-    )
-
-
-def _table() -> rx.Component:
-    heads = ["Number", "Title", "Deal", "Client", "Value", "Status", "Start", "End"]
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(
-                            h, text_align="right" if h == "Value" else "left"
-                        )
-                        for h in heads
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(L.rows, _row)),
-            variant="surface",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
-
-
-def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(L.total_rows, " contracts · page ", L.page, " of ", L.pages, size="2",
-                color=rx.color("gray", 10)),
-        rx.spacer(),
-        rx.button(rx.icon("chevron-left", size=14), "Previous", size="1", variant="soft",
-                  disabled=L.page <= 1, on_click=L.go_to_page(L.page - 1)),
-        rx.button("Next", rx.icon("chevron-right", size=14), size="1", variant="soft",
-                  disabled=L.page >= L.pages, on_click=L.go_to_page(L.page + 1)),
-        width="100%",
-        align="center",
-    )  # fmt: skip
+COLUMNS = [
+    lp.number_column(_href),
+    lp.Column("Title", lambda c: c["title"], title=True),
+    lp.Column("Deal", lambda c: c["deal"]),
+    lp.Column("Client", lambda c: c["client"]),
+    lp.Column("Value", lambda c: c["total"], right=True, nowrap=True),
+    lp.Column("Status", lambda c: status_badge(c["status"], c["status_label"])),
+    lp.Column("Start", lambda c: c["start"], nowrap=True),
+    lp.Column("End", lambda c: c["end"], nowrap=True),
+]
 
 
 def contracts_content() -> rx.Component:
     return rx.vstack(
         page_header("Contracts", "Drawn up when a client accepts a proposal."),
         _filters(),
-        rx.cond(
+        lp.list_body(
             L.loading,
-            skeleton_list(6),
-            rx.cond(
-                L.rows.length() > 0,
-                rx.vstack(_table(), _pager(), width="100%", spacing="3"),
-                empty_state("No contracts yet. They appear when clients accept proposals.",
-                            "signature"),
+            L.rows,
+            rx.vstack(
+                lp.data_list(L.rows, COLUMNS, key="contract", href=_href),
+                lp.pager(L, "contracts"),
+                width="100%",
+                spacing="3",
             ),
+            ("No contracts yet. They appear when clients accept proposals.", "signature"),
         ),
         width="100%",
         spacing="4",
-    )  # fmt: skip
+    )
 
 
 # ------------------------------------------------------------------ one contract

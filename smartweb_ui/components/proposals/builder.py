@@ -7,8 +7,9 @@ import reflex as rx
 
 from ...state.proposal_builder import ProposalBuilderState as B
 from ..common import empty_state, skeleton_record
+from ..list_page import SELECT_STYLE
 from .delivery import delivery_card
-from .list_page import SELECT_STYLE, status_badge
+from .list_page import status_badge
 
 P = B.p
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...state.products import BILLING_UNIT_OPTIONS
 from ...state.products import ProductsState as S
-from ..common import empty_state, skeleton_list
+from .. import list_page as lp
 from ..shell import page_header
 
 
@@ -80,54 +80,53 @@ def _dialog() -> rx.Component:
     )
 
 
-def _row(p: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.code(p["sku"], variant="ghost")),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(p["name"], weight="medium"),
-                rx.text(p["description"], size="1", color=rx.color("gray", 10)),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(p["unit_label"]),
-        rx.table.cell(p["price_display"], text_align="right"),
-        rx.table.cell(p["tax_rate"], " %", text_align="right"),
-        rx.table.cell(
+def _actions(p: rx.Var) -> rx.Component:
+    return rx.cond(
+        S.can_edit,
+        rx.hstack(
+            rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(p["id"])),
             rx.cond(
                 p["is_active"].to(bool),
-                rx.badge("Active", color_scheme="green", variant="soft"),
-                rx.badge("Archived", color_scheme="gray", variant="soft"),
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                S.can_edit,
-                rx.hstack(
-                    rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(p["id"])),
-                    rx.cond(
-                        p["is_active"].to(bool),
-                        rx.button(
-                            "Archive",
-                            size="1",
-                            variant="ghost",
-                            color_scheme="gray",
-                            on_click=S.set_active(p["id"], False),
-                        ),
-                        rx.button(
-                            "Restore",
-                            size="1",
-                            variant="ghost",
-                            on_click=S.set_active(p["id"], True),
-                        ),
-                    ),
-                    spacing="2",
+                rx.button(
+                    "Archive",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.set_active(p["id"], False),
                 ),
-            )
+                rx.button(
+                    "Restore", size="1", variant="ghost", on_click=S.set_active(p["id"], True)
+                ),
+            ),
+            spacing="2",
         ),
-        data_product_id=p["id"],
-        opacity=rx.cond(p["is_active"].to(bool), "1", "0.6"),
     )
+
+
+COLUMNS = [
+    lp.Column("SKU", lambda p: rx.code(p["sku"], variant="ghost"), nowrap=True),
+    lp.Column(
+        "Product",
+        lambda p: rx.vstack(
+            rx.text(p["name"], weight="medium"),
+            rx.text(p["description"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
+        ),
+        title=True,
+    ),
+    lp.Column("Billing", lambda p: p["unit_label"]),
+    lp.Column("Unit price", lambda p: p["price_display"], right=True, nowrap=True),
+    lp.Column("Tax", lambda p: rx.text(p["tax_rate"], " %"), right=True, nowrap=True),
+    lp.Column(
+        "Status",
+        lambda p: rx.cond(
+            p["is_active"].to(bool),
+            rx.badge("Active", color_scheme="green", variant="soft"),
+            rx.badge("Archived", color_scheme="gray", variant="soft"),
+        ),
+    ),
+    lp.Column("", _actions),
+]
 
 
 def products_content() -> rx.Component:
@@ -153,33 +152,11 @@ def products_content() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.cond(
+        lp.list_body(
             S.loading,
-            skeleton_list(6),
-            rx.cond(
-                S.rows.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("SKU"),
-                                rx.table.column_header_cell("Product"),
-                                rx.table.column_header_cell("Billing"),
-                                rx.table.column_header_cell("Unit price", text_align="right"),
-                                rx.table.column_header_cell("Tax", text_align="right"),
-                                rx.table.column_header_cell("Status"),
-                                rx.table.column_header_cell(""),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.rows, _row)),
-                        variant="surface",
-                        width="100%",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-                empty_state("No products match.", "package"),
-            ),
+            S.rows,
+            lp.data_list(S.rows, COLUMNS, key="product", dim=lambda p: ~p["is_active"].to(bool)),
+            ("No products match.", "package"),
         ),
         _dialog(),
         width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 
 from ...state.auth import AuthState
 from ...state.today import TodayState
+from .. import list_page as lp
 from ..common import empty_state, section_card, skeleton_cards, stat_card
 from ..shell import page_header
 
@@ -75,32 +76,33 @@ def _lead_row(lead: rx.Var) -> rx.Component:
     )
 
 
-def _deal_row(deal: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.link(
-                    deal["name"], href="/pipeline?deal=" + deal["id"], weight="medium", size="2"
-                ),
-                rx.text(deal["company"], size="1", color=rx.color("gray", 10)),
-                spacing="0",
-            )
+DEAL_COLUMNS = [
+    lp.Column(
+        "Deal",
+        lambda deal: rx.vstack(
+            rx.link(deal["name"], href="/pipeline?deal=" + deal["id"], weight="medium", size="2"),
+            rx.text(deal["company"], size="1", color=rx.color("gray", 10)),
+            spacing="0",
         ),
-        rx.table.cell(rx.badge(deal["stage"], variant="soft")),
-        rx.table.cell(deal["value"], text_align="right"),
-        rx.table.cell(
+        title=True,
+    ),
+    lp.Column("Stage", lambda deal: rx.badge(deal["stage"], variant="soft")),
+    lp.Column("Value", lambda deal: deal["value"], right=True, nowrap=True),
+    lp.Column(
+        "Weighted",
+        lambda deal: rx.fragment(
             rx.text(deal["weighted"], weight="medium"),
             rx.text(deal["probability"], size="1", color=rx.color("gray", 10)),
-            text_align="right",
         ),
-        rx.table.cell(
-            rx.text(
-                deal["close"],
-                color=rx.cond(deal.close_overdue, rx.color("red", 10), "inherit"),
-            )
+        right=True,
+    ),
+    lp.Column(
+        "Expected close",
+        lambda deal: rx.text(
+            deal["close"], color=rx.cond(deal.close_overdue, rx.color("red", 10), "inherit")
         ),
-        data_deal_id=deal["id"],
-    )
+    ),
+]
 
 
 def _approval_row(req: rx.Var) -> rx.Component:
@@ -155,22 +157,7 @@ def _deals_table() -> rx.Component:
     return rx.cond(
         TodayState.deals.length() > 0,
         rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Deal"),
-                        rx.table.column_header_cell("Stage"),
-                        rx.table.column_header_cell("Value", text_align="right"),
-                        rx.table.column_header_cell("Weighted", text_align="right"),
-                        rx.table.column_header_cell("Expected close"),
-                    )
-                ),
-                rx.table.body(rx.foreach(TodayState.deals, _deal_row)),
-                width="100%",
-                variant="ghost",
-            ),
-            overflow_x="auto",
-            width="100%",
+            lp.data_list(TodayState.deals, DEAL_COLUMNS, key="deal", variant="ghost"), width="100%"
         ),
         rx.cond(
             TodayState.can_convert,
@@ -180,26 +167,25 @@ def _deals_table() -> rx.Component:
     )
 
 
-def _num_cell(value: rx.Var, tone: str) -> rx.Component:
-    return rx.table.cell(
-        rx.cond(
-            value > 0,
-            rx.text(value, weight="bold", color=rx.color(tone, 11)),
-            rx.text("0", color=rx.color("gray", 9)),
-        ),
-        text_align="right",
+def _count(value: rx.Var, tone: str) -> rx.Component:
+    return rx.cond(
+        value > 0,
+        rx.text(value, weight="bold", color=rx.color(tone, 11)),
+        rx.text("0", color=rx.color("gray", 9)),
     )
 
 
-def _rep_row(line: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(line["name"], weight="medium"), white_space="nowrap"),
-        _num_cell(line["overdue_tasks"].to(int), "red"),
-        _num_cell(line["uncontacted_leads"].to(int), "amber"),
-        _num_cell(line["stuck_deals"].to(int), "red"),
-        rx.table.cell(line["open_deals"], text_align="right"),
-        data_rep_id=line["user_id"],
-    )
+TEAM_COLUMNS = [
+    lp.Column("Rep", lambda line: rx.text(line["name"], weight="medium"), nowrap=True, title=True),
+    lp.Column(
+        "Overdue tasks", lambda line: _count(line["overdue_tasks"].to(int), "red"), right=True
+    ),
+    lp.Column(
+        "Not contacted", lambda line: _count(line["uncontacted_leads"].to(int), "amber"), right=True
+    ),
+    lp.Column("Stuck deals", lambda line: _count(line["stuck_deals"].to(int), "red"), right=True),
+    lp.Column("Open deals", lambda line: line["open_deals"], right=True),
+]
 
 
 def _stuck_row(deal: rx.Var) -> rx.Component:
@@ -227,24 +213,12 @@ def team_panel() -> rx.Component:
             TodayState.team.length().to_string(),
             rx.cond(
                 TodayState.team.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Rep"),
-                                rx.table.column_header_cell("Overdue tasks", text_align="right"),
-                                rx.table.column_header_cell("Not contacted", text_align="right"),
-                                rx.table.column_header_cell("Stuck deals", text_align="right"),
-                                rx.table.column_header_cell("Open deals", text_align="right"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(TodayState.team, _rep_row)),
-                        width="100%",
-                        variant="ghost",
-                        size="1",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
+                lp.data_list(
+                    TodayState.team,
+                    TEAM_COLUMNS,
+                    key="rep",
+                    row_id=lambda line: line["user_id"],
+                    variant="ghost",
                 ),
                 empty_state("Nobody on the team holds leads or deals yet.", "users"),
             ),

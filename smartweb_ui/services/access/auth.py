@@ -18,9 +18,10 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import Connection, delete, func, text, update
 from sqlmodel import Session, col, select
 
 from ...config import settings
@@ -200,13 +201,22 @@ def resume(session: Session, token: str, *, touch: bool = True) -> Actor | None:
     return resume_ref(session, hash_token(token), touch=touch)
 
 
-def resume_ref(session: Session, ref: str, *, touch: bool = True) -> Actor | None:
+def resume_ref(session: Session | Connection, ref: str, *, touch: bool = True) -> Actor | None:
     """Like ``resume``, by session reference (what the server-side state keeps). Every event
-    resolves its actor through here: one statement (plus, once a minute, the last-seen stamp)."""
+    resolves its actor through here: one statement (plus, once a minute, the last-seen stamp).
+    Runs on an ORM session or a plain connection (the door's per-event look-up uses the
+    lighter connection)."""
+    found = _resumed(session, ref, _RESUME, touch)
+    return found[0] if found else None
+
+
+def _resumed(
+    session: Session | Connection, ref: str, query: Any, touch: bool
+) -> tuple[Actor, Any] | None:
     if not ref or len(ref) != 64:
         return None
     now = utcnow()
-    row = session.execute(_RESUME, {"ref": ref, "now": now}).first()
+    row = session.execute(query, {"ref": ref, "now": now}).first()
     if row is None:
         return None
     if touch and (now - row.last_seen_at) > timedelta(minutes=1):
@@ -215,7 +225,7 @@ def resume_ref(session: Session, ref: str, *, touch: bool = True) -> Actor | Non
             .where(col(UserSession.id) == row.session_id)
             .values(last_seen_at=now)
         )
-    return Actor(
+    actor = Actor(
         user_id=row.user_id,
         organization_id=row.organization_id,
         permissions=frozenset(row.permissions),
@@ -223,34 +233,55 @@ def resume_ref(session: Session, ref: str, *, touch: bool = True) -> Actor | Non
         ip=str(row.ip_address) if row.ip_address else None,
         session_id=row.session_id,
     )
+    return actor, row
 
 
 # A live session of an active user of an active organization, with the user's permissions.
-_RESUME = text(
-    """
+_LIVE_SESSION = """
+    FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    JOIN organizations o ON o.id = u.organization_id
+    WHERE s.token_hash = :ref AND s.revoked_at IS NULL AND s.expires_at > :now
+      AND u.deleted_at IS NULL AND u.status = 'active' AND o.is_active
+"""
+_ACTOR_COLUMNS = """
     SELECT s.id AS session_id, s.last_seen_at, s.ip_address, u.id AS user_id,
            u.organization_id, u.is_super_admin,
            ARRAY(SELECT DISTINCT p.code FROM user_roles ur
                  JOIN role_permissions rp ON rp.role_id = ur.role_id
                  JOIN permissions p ON p.id = rp.permission_id
                  WHERE ur.user_id = u.id) AS permissions
-    FROM sessions s
-    JOIN users u ON u.id = s.user_id
-    JOIN organizations o ON o.id = u.organization_id
-    WHERE s.token_hash = :ref AND s.revoked_at IS NULL AND s.expires_at > :now
-      AND u.deleted_at IS NULL AND u.status = 'active' AND o.is_active
+"""
+_RESUME = text(_ACTOR_COLUMNS + _LIVE_SESSION)
+# The same, with what the app shell shows (one statement on every page load).
+_RESUME_PROFILE = text(
+    _ACTOR_COLUMNS
+    + """,
+           u.email, u.first_name, u.last_name, u.full_name,
+           o.name AS org_name, o.currency, o.timezone,
+           ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                 WHERE ur.user_id = u.id ORDER BY r.name) AS role_names
     """
+    + _LIVE_SESSION
 )
 
 
 def resume_with_profile(session: Session, ref: str) -> tuple[Actor, Profile] | None:
     """Like ``resume_ref``, plus the display profile for the app shell."""
-    actor = resume_ref(session, ref)
-    if actor is None:
+    found = _resumed(session, ref, _RESUME_PROFILE, True)
+    if found is None:
         return None
-    user = session.get(User, actor.user_id)
-    assert user is not None  # just checked in the same transaction
-    return actor, profile_of(session, user)
+    actor, row = found
+    return actor, Profile(
+        user_id=str(row.user_id),
+        name=row.full_name or row.email,
+        email=row.email,
+        initials=initials(f"{row.first_name or ''} {row.last_name or ''}"),
+        role=", ".join(row.role_names) or "No role",
+        org_name=row.org_name,
+        currency=row.currency or "USD",
+        timezone=row.timezone or "UTC",
+    )
 
 
 def live_session(session: Session, session_id: UUID) -> UserSession | None:

@@ -2,7 +2,7 @@
 and their effects on leads, tasks and the pipeline, and the live monitor's numbers."""
 
 from ..core.security import NO_USER
-from . import jobs, simulator  # noqa: F401  (the dialer's tasks, the built-in provider)
+from . import jobs, search_source, simulator  # noqa: F401  (the dialer's tasks, the built-in provider)
 from .actor import campaign_actor
 from .dialer import DialPlan, dial_campaign, plan_dials, running_campaigns
 from .effects import EventResult, apply_event
@@ -128,3 +128,5 @@ __all__ = [
     "verify",
     "view_choices",
 ]
+
+search_source.register()  # campaigns in the global search

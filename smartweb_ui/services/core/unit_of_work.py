@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ...db import DatabaseUnavailable, system_session, tenant_session
+from ...db import DatabaseUnavailable, system_connection, system_session, tenant_session
 from .errors import Unavailable
 from .security import Actor
 
@@ -46,3 +46,9 @@ def in_tenant(actor: Actor, fn: Callable[..., T], *args: Any, **kwargs: Any) -> 
 def in_system(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with _reachable(getattr(fn, "__qualname__", "service")), system_session() as session:
         return fn(session, *args, **kwargs)
+
+
+def in_system_connection(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``in_system`` on a plain connection (no ORM session): per-event look-ups."""
+    with _reachable(getattr(fn, "__qualname__", "service")), system_connection() as conn:
+        return fn(conn, *args, **kwargs)

@@ -60,9 +60,10 @@ class MoveResult:
     can_undo: bool = False  # a move to another stage: the mover can take it back (undo_move)
 
 
-def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
-    session.exec(
-        select(PipelineStage.id)
+def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> dict[UUID, PipelineStage]:
+    """Lock the stages (in id order, as every move does: no deadlock) and return them."""
+    rows = session.exec(
+        select(PipelineStage)
         .where(
             col(PipelineStage.id).in_(sorted(stage_ids)),
             PipelineStage.organization_id == actor.organization_id,
@@ -70,6 +71,7 @@ def _lock_stages(session: Session, actor: Actor, stage_ids: set[UUID]) -> None:
         .order_by(col(PipelineStage.id))
         .with_for_update()
     ).all()
+    return {row.id: row for row in rows}
 
 
 def _open_count(session: Session, stage_id: UUID, exclude: UUID) -> int:
@@ -195,23 +197,15 @@ def move_deal(
     deal = load_deal(session, actor, deal_id)
     if not can_edit_deal(actor, deal.owner_id):
         raise Forbidden("You can move only your own deals.")
-    target = session.exec(
-        select(PipelineStage).where(
-            PipelineStage.id == as_uuid(to_stage_id, "Stage"),
-            PipelineStage.organization_id == actor.organization_id,
-            PipelineStage.pipeline_id == deal.pipeline_id,
-            col(PipelineStage.deleted_at).is_(None),
-        )
-    ).first()
-    if target is None:
+    source_id, target_id = deal.current_stage_id, as_uuid(to_stage_id, "Stage")
+    stages = _lock_stages(session, actor, {source_id, target_id})  # and loads both, at once
+    target = stages.get(target_id)
+    if target is None or target.pipeline_id != deal.pipeline_id or target.deleted_at is not None:
         raise NotFound("Stage not found.")
-    source_id = deal.current_stage_id
-    _lock_stages(session, actor, {source_id, target.id})
     session.refresh(deal, with_for_update=True)
     if deal.version != expected_version or deal.current_stage_id != source_id:
         raise Conflict(_changed_by_message(session, actor, deal))
-    source = session.get(PipelineStage, source_id)
-    assert source is not None
+    source = stages[source_id]
     tz = org_context(session, actor).tz
     now = utcnow()
     same = source.id == target.id

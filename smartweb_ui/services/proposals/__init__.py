@@ -6,7 +6,7 @@ is ``pdf.render_proposal``. Delivery: ``sending.send_proposal`` (the lifecycle's
 ``outbox``, ``contracts`` on acceptance, and the ``jobs`` that deliver and expire.
 """
 
-from . import numbering, pricing
+from . import numbering, pricing, search_source
 from .approvals import ApprovalState, PendingApproval, decide, pending_approvals, request_approval
 from .builder import (
     SECTIONS,
@@ -156,3 +156,5 @@ __all__ = [
     "update_header",
     "update_line",
 ]
+
+search_source.register()  # proposals in the global search
