@@ -169,8 +169,10 @@ def restart(state: Any) -> None:
     _generations[_tab_key(state)] = state._live
 
 
-def _moved_on(state: Any, generation: int) -> bool:
-    return _generations.get(_tab_key(state), generation) != generation
+def _moved_on(key: tuple[str, str], generation: int) -> bool:
+    """``key``: the tab's ``_tab_key``, read once per task (through a background task's state
+    proxy the router costs a lookup, and every change asks every live tab)."""
+    return _generations.get(key, generation) != generation
 
 
 @dataclasses.dataclass
@@ -217,7 +219,7 @@ async def follow(state: Any, how: Follow) -> None:
         async with watching(actor.organization_id) as queue:
             while True:
                 changes = await next_changes(queue, RECHECK_SECONDS)
-                if _moved_on(state, generation):
+                if _moved_on(key, generation):
                     return
                 if changes is None or any(c.affects_access(actor.user_id) for c in changes):
                     if not await door.recheck(state):
@@ -248,7 +250,7 @@ async def follow(state: Any, how: Follow) -> None:
                         log.warning("live refresh of %s failed: %s", type(state).__name__,
                                     exc, exc_info=not refused)  # fmt: skip
                         break
-                    if _moved_on(state, generation):
+                    if _moved_on(key, generation):
                         return
                     if result is SKIP:
                         if loop.time() - looked > SKIP_RECHECK_SECONDS:
