@@ -72,3 +72,27 @@ def release_cancelled_state_locks() -> None:
 
     cancel_safe.smartweb_cancel_safe = True  # type: ignore[attr-defined]
     StateManagerRedis._try_get_lock = cancel_safe  # type: ignore[method-assign]
+
+
+# A tab's event waits for the tab's lock until a keyspace notification says it was released,
+# or until the lock would have expired (30 s). Notifications are lost while Redis restarts (the
+# subscription is re-made after it), and an event that failed during the outage can leave its
+# place in the local queue of waiters: the next event of the tab then sleeps out the whole
+# expiry. Waking the first waiter of every contended lock twice a second makes it try the lock
+# again (one SET NX): a lost notification costs at most NUDGE_SECONDS.
+NUDGE_SECONDS = 0.5
+
+
+async def nudge_lock_waiters(app: Any, every_s: float = NUDGE_SECONDS) -> None:
+    """Lifespan task: wake the waiters of the app's Redis state locks periodically (one
+    worker keeps its states in process: nothing to do)."""
+    from reflex.istate.manager.redis import StateManagerRedis
+
+    manager = app.state_manager
+    if not isinstance(manager, StateManagerRedis):
+        return
+    while True:
+        await asyncio.sleep(every_s)
+        for key, waiters in list(manager._lock_waiters.items()):
+            if waiters:
+                manager._notify_next_waiter(key)

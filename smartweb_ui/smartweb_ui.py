@@ -10,7 +10,7 @@ from .api.health import api
 from .components.toasts import toaster
 from .config import settings
 from .services.core.queue import lifespan_worker
-from .serving import release_cancelled_state_locks
+from .serving import nudge_lock_waiters, release_cancelled_state_locks
 from .state import door
 from .state.live import start_feed
 
@@ -37,3 +37,4 @@ app = rx.App(
 pages.add_pages(app)
 app.register_lifespan_task(start_feed)
 app.register_lifespan_task(lifespan_worker)
+app.register_lifespan_task(nudge_lock_waiters, app=app)

@@ -64,3 +64,27 @@ def test_a_cancelled_lock_request_gives_the_lock_back(server: OwnRedis) -> None:
 
     # A lock held by someone else is never taken away; a free one is taken as before.
     assert asyncio.run(normal()) == (False, True, b"other")
+
+
+def test_the_first_waiter_of_each_contended_lock_is_woken_to_try_again() -> None:
+    from smartweb_ui import serving
+
+    class Manager(StateManagerRedis):  # only what the nudge reads
+        def __init__(self) -> None:
+            self._lock_waiters = {}
+
+    async def scenario() -> list[list[bool]]:
+        manager = Manager()
+        first, second, other = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        manager._lock_waiters = {b"tab-a_lock": [first, second], b"tab-b_lock": [other], b"x": []}
+        app = types.SimpleNamespace(state_manager=manager)
+        nudging = asyncio.ensure_future(serving.nudge_lock_waiters(app, every_s=0.01))
+        await asyncio.sleep(0.015)
+        woken = [[first.is_set(), second.is_set()], [other.is_set()]]
+        nudging.cancel()
+        return woken
+
+    assert asyncio.run(scenario()) == [[True, False], [True]]
+    # One worker (no Redis): nothing to do, the task ends at once.
+    app = types.SimpleNamespace(state_manager=object())
+    asyncio.run(asyncio.wait_for(serving.nudge_lock_waiters(app, every_s=0.01), 1))
