@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -180,16 +181,27 @@ def sign_in(
 def profile_of(session: Session, user: User, org: Organization | None = None) -> Profile:
     """Display fields for the shell: name, initials, roles, organization."""
     org = org or session.get(Organization, user.organization_id)
-    roles = role_names_of(session, user.id)
+    u = user
+    return _profile(
+        u.id, u.email, u.first_name, u.last_name, u.full_name, role_names_of(session, u.id),
+        org.name if org else "", org.currency if org else None, org.timezone if org else None,
+    )  # fmt: skip
+
+
+def _profile(
+    user_id: Any, email: str, first_name: str | None, last_name: str | None, full_name: str,
+    roles: Sequence[str], org_name: str, currency: str | None, timezone: str | None,
+) -> Profile:  # fmt: skip
+    """The shell's profile, from a user's and their organization's columns."""
     return Profile(
-        user_id=str(user.id),
-        name=user.full_name or user.email,
-        email=user.email,
-        initials=initials(f"{user.first_name or ''} {user.last_name or ''}"),
+        user_id=str(user_id),
+        name=full_name or email,
+        email=email,
+        initials=initials(f"{first_name or ''} {last_name or ''}"),
         role=", ".join(roles) or "No role",
-        org_name=org.name if org else "",
-        currency=org.currency if org else "USD",
-        timezone=org.timezone if org else "UTC",
+        org_name=org_name,
+        currency=currency or "USD",
+        timezone=timezone or "UTC",
     )
 
 
@@ -272,16 +284,11 @@ def resume_with_profile(session: Session, ref: str) -> tuple[Actor, Profile] | N
     if found is None:
         return None
     actor, row = found
-    return actor, Profile(
-        user_id=str(row.user_id),
-        name=row.full_name or row.email,
-        email=row.email,
-        initials=initials(f"{row.first_name or ''} {row.last_name or ''}"),
-        role=", ".join(row.role_names) or "No role",
-        org_name=row.org_name,
-        currency=row.currency or "USD",
-        timezone=row.timezone or "UTC",
-    )
+    r = row
+    return actor, _profile(
+        r.user_id, r.email, r.first_name, r.last_name, r.full_name, r.role_names,
+        r.org_name, r.currency, r.timezone,
+    )  # fmt: skip
 
 
 def live_session(session: Session, session_id: UUID) -> UserSession | None:

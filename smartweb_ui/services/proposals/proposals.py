@@ -184,6 +184,18 @@ class ProposalPage:
     pages: int
 
 
+def latest_live(actor: Actor) -> list[Any]:
+    """The organization's proposals as lists show them: the latest version of each, neither it
+    nor its deal deleted (a query joining ``Opportunity``)."""
+    return [
+        Proposal.organization_id == actor.organization_id,
+        # the bare column (not ``IS true``), so the partial index ix_proposals_latest applies
+        col(Proposal.is_latest),
+        col(Proposal.deleted_at).is_(None),
+        col(Opportunity.deleted_at).is_(None),
+    ]
+
+
 def search_ids(term: str, limit: int | None = None) -> sa.Select:
     """The latest live proposals of the organization whose title, number or client's company
     name contains ``term`` (``proposal_search_ids``: RLS lets the app role use no index for
@@ -197,13 +209,7 @@ def list_proposals(
     """One page of the latest version of each proposal, newest first."""
     require(actor, "pipeline.read")
     org = org_context(session, actor)
-    conds: list[Any] = [
-        Proposal.organization_id == actor.organization_id,
-        # the bare column (not ``IS true``), so the partial index ix_proposals_latest applies
-        col(Proposal.is_latest),
-        col(Proposal.deleted_at).is_(None),
-        col(Opportunity.deleted_at).is_(None),
-    ]
+    conds = latest_live(actor)
     if filters.status:
         conds.append(Proposal.status == ProposalStatus(filters.status))
     if filters.owner:

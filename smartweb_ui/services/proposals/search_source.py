@@ -12,7 +12,7 @@ from ..core.labels import label
 from ..core.org import org_context
 from ..core.search import Hit, Source, rank_of, register_source
 from ..core.security import Actor
-from .proposals import search_ids
+from .proposals import latest_live, search_ids
 
 CANDIDATES = 30
 MIN_CHARS = 3  # what a trigram look-up needs
@@ -33,13 +33,7 @@ def find_proposals(session: Session, actor: Actor, term: str, limit: int) -> lis
         .join(Opportunity, col(Opportunity.id) == Proposal.opportunity_id)
         .outerjoin(Lead, col(Lead.id) == Opportunity.lead_id)
         .outerjoin(Company, col(Company.id) == Lead.company_id)
-        .where(
-            col(Proposal.organization_id) == actor.organization_id,
-            col(Proposal.is_latest),
-            col(Proposal.deleted_at).is_(None),
-            col(Opportunity.deleted_at).is_(None),
-            col(Proposal.id).in_(search_ids(term, CANDIDATES)),
-        )
+        .where(*latest_live(actor), col(Proposal.id).in_(search_ids(term, CANDIDATES)))
     ).all()
     currency = org_context(session, actor).currency
 
