@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from smartweb_ui.db import system_session
+from smartweb_ui.db import get_engine, system_session
 from smartweb_ui.models import AuditLog, Organization, SignInFailure, User, UserSession, UserStatus
 from smartweb_ui.models.base import utcnow
 from smartweb_ui.services.access import auth
@@ -179,3 +179,16 @@ def test_the_session_reference_is_what_the_database_keeps(org) -> None:  # type:
         assert s.exec(select(UserSession.token_hash)).one() == ref
         actor = auth.resume_ref(s, ref)
     assert actor is not None and actor.session_id is not None
+
+
+def test_a_page_load_gets_the_same_actor_and_profile_as_the_sign_in(org) -> None:  # type: ignore[no-untyped-def]
+    signed = _sign_in("rep@acme-plumbing.test")
+    ref = auth.hash_token(signed.token)
+    with system_session() as s:
+        found = auth.resume_with_profile(s, ref)
+    assert found is not None
+    actor, profile = found
+    assert profile == signed.profile
+    assert (actor.user_id, actor.permissions) == (signed.actor.user_id, signed.actor.permissions)
+    with get_engine().begin() as conn:  # the door's per-event look-up, on a plain connection
+        assert auth.resume_ref(conn, ref) == actor
