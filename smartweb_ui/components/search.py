@@ -95,7 +95,7 @@ def palette() -> rx.Component:
             rx.dialog.title("Search", class_name="sr-only", display="none"),
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
-                placeholder="Leads, companies, contacts, deals — or an action",
+                placeholder="Leads, companies, contacts, deals, proposals, campaigns — or an action",
                 on_change=Q.set_query,
                 on_key_down=Q.key,
                 auto_focus=True,

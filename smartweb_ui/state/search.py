@@ -1,18 +1,18 @@
 """The command palette (Ctrl/Cmd-K, or the search box of the shell): global search over every
-registered source (leads, contacts, deals, ...) plus quick actions, driven by the keyboard."""
+registered source (leads, contacts, deals, proposals, campaigns) plus quick actions, driven by the keyboard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 import reflex as rx
-from pydantic import BeforeValidator
 
+from ..services import campaigns as _campaigns  # noqa: F401  (registers the campaign source)
 from ..services import leads as _leads  # noqa: F401  (registers the lead and contact sources)
 from ..services import pipeline as _pipeline  # noqa: F401  (registers the deal source)
+from ..services import proposals as _proposals  # noqa: F401  (registers the proposal source)
 from ..services.core import search as global_search
-from ..services.core.inputs import Choices, Flag, Index, Line, Search
+from ..services.core.inputs import Flag, Index, Line, Search
 from . import door
 from .auth import AuthState
 from .door import Events
@@ -36,7 +36,9 @@ ACTIONS: list[tuple[str, str, str, str]] = [
     ("Go to dashboard", "/dashboard", "analytics.view", "dashboard revenue charts"),
     ("Go to Today", "/", "", "today home agenda"),
 ]
-Key = Annotated[str, BeforeValidator(Choices(("ArrowDown", "ArrowUp", "Enter", "Escape")))]
+# Every key pressed in the palette's box comes here (the browser does not filter them); only
+# these four do something, any other is a letter being typed and is ignored, not refused.
+NAV_KEYS = ("ArrowDown", "ArrowUp", "Enter", "Escape")
 
 
 class SearchState(rx.State):
@@ -74,7 +76,9 @@ class SearchState(rx.State):
         return None
 
     @door.event
-    async def key(self, key: Key) -> Events:
+    async def key(self, key: Line) -> Events:
+        if key not in NAV_KEYS:
+            return None
         if key == "Escape":
             self.open = False
         elif key == "ArrowDown" and self.items:
