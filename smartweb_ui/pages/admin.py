@@ -7,11 +7,10 @@ import reflex as rx
 from ..components.admin import admin_content
 from ..components.shell import app_shell, require_permission
 from ..state.admin import AdminState
-from ..state.auth import AuthState
 from .registry import page
 
 
-@page(route="/admin", title="Admin · SmartWeb", on_load=[AuthState.check_session, AdminState.load])
+@page(route="/admin", title="Admin · SmartWeb", on_load=[AdminState.load])
 def admin_page() -> rx.Component:
     return app_shell(
         require_permission("admin.users", admin_content(), "user administration"), active="admin"

@@ -6,7 +6,6 @@ import reflex as rx
 
 from ..components.campaigns import campaigns_content, monitor_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.campaign_monitor import CampaignMonitorState
 from ..state.campaigns import CampaignsState
 from .registry import page
@@ -15,7 +14,7 @@ from .registry import page
 @page(
     route="/campaigns",
     title="Campaigns · SmartWeb",
-    on_load=[AuthState.check_session, CampaignsState.load],
+    on_load=[CampaignsState.load],
 )
 def campaigns() -> rx.Component:
     return app_shell(
@@ -27,7 +26,7 @@ def campaigns() -> rx.Component:
 @page(
     route="/campaigns/[campaign_id]",
     title="Campaign · SmartWeb",
-    on_load=[AuthState.check_session, CampaignMonitorState.load],
+    on_load=[CampaignMonitorState.load],
 )
 def campaign_monitor() -> rx.Component:
     return app_shell(

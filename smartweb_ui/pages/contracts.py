@@ -6,7 +6,6 @@ import reflex as rx
 
 from ..components.contracts import contract_content, contracts_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.contracts import ContractDetailState, ContractListState
 from .registry import page
 
@@ -14,7 +13,7 @@ from .registry import page
 @page(
     route="/contracts",
     title="Contracts · SmartWeb",
-    on_load=[AuthState.check_session, ContractListState.load],
+    on_load=[ContractListState.load],
 )
 def contracts_page() -> rx.Component:
     return app_shell(
@@ -25,7 +24,7 @@ def contracts_page() -> rx.Component:
 @page(
     route="/contracts/[contract_id]",
     title="Contract · SmartWeb",
-    on_load=[AuthState.check_session, ContractDetailState.load],
+    on_load=[ContractDetailState.load],
 )
 def contract_page() -> rx.Component:
     return app_shell(

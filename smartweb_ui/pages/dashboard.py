@@ -6,7 +6,6 @@ import reflex as rx
 
 from ..components.dashboard import dashboard_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.dashboard import DashboardState
 from .registry import page
 
@@ -14,7 +13,7 @@ from .registry import page
 @page(
     route="/dashboard",
     title="Dashboard · SmartWeb",
-    on_load=[AuthState.check_session, DashboardState.load],
+    on_load=[DashboardState.load],
 )
 def dashboard() -> rx.Component:
     return app_shell(

@@ -6,11 +6,10 @@ import reflex as rx
 
 from ..components.leads.inbox_page import inbox_content
 from ..components.shell import app_shell
-from ..state.auth import AuthState
 from ..state.leads import LeadInboxState as S
 from .registry import page
 
 
-@page(route="/leads", title="Leads · SmartWeb", on_load=[AuthState.check_session, S.load])
+@page(route="/leads", title="Leads · SmartWeb", on_load=[S.load])
 def leads_page() -> rx.Component:
     return app_shell(inbox_content(), active="leads")

@@ -6,7 +6,6 @@ import reflex as rx
 
 from ..components.pipeline.board_page import pipeline_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.pipeline import PipelineState as P
 from ..state.pipeline_deal import DealDrawerState
 from .registry import page
@@ -15,7 +14,7 @@ from .registry import page
 @page(
     route="/pipeline",
     title="Pipeline · SmartWeb",
-    on_load=[AuthState.check_session, P.load, DealDrawerState.load],
+    on_load=[P.load, DealDrawerState.load],
 )
 def pipeline_page() -> rx.Component:
     return app_shell(

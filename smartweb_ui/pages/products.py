@@ -6,7 +6,6 @@ import reflex as rx
 
 from ..components.proposals.catalog import products_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.products import ProductsState
 from .registry import page
 
@@ -14,7 +13,7 @@ from .registry import page
 @page(
     route="/products",
     title="Products · SmartWeb",
-    on_load=[AuthState.check_session, ProductsState.load],
+    on_load=[ProductsState.load],
 )
 def products_page() -> rx.Component:
     return app_shell(

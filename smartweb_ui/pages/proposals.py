@@ -7,7 +7,6 @@ import reflex as rx
 from ..components.proposals.builder import builder_content
 from ..components.proposals.list_page import proposals_content
 from ..components.shell import app_shell, require_permission
-from ..state.auth import AuthState
 from ..state.proposal_builder import ProposalBuilderState
 from ..state.proposal_delivery import ProposalDeliveryState
 from ..state.proposals import ProposalListState
@@ -17,7 +16,7 @@ from .registry import page
 @page(
     route="/proposals",
     title="Proposals · SmartWeb",
-    on_load=[AuthState.check_session, ProposalListState.load],
+    on_load=[ProposalListState.load],
 )
 def proposals_page() -> rx.Component:
     return app_shell(
@@ -28,7 +27,7 @@ def proposals_page() -> rx.Component:
 @page(
     route="/proposals/[proposal_id]",
     title="Proposal · SmartWeb",
-    on_load=[AuthState.check_session, ProposalBuilderState.load, ProposalDeliveryState.load],
+    on_load=[ProposalBuilderState.load, ProposalDeliveryState.load],
 )
 def proposal_builder_page() -> rx.Component:
     return app_shell(

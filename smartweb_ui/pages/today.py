@@ -6,11 +6,10 @@ import reflex as rx
 
 from ..components.shell import app_shell
 from ..components.today import today_content
-from ..state.auth import AuthState
 from ..state.today import TodayState
 from .registry import page
 
 
-@page(route="/", title="Today · SmartWeb", on_load=[AuthState.check_session, TodayState.load])
+@page(route="/", title="Today · SmartWeb", on_load=[TodayState.load])
 def today() -> rx.Component:
     return app_shell(today_content(), active="today")

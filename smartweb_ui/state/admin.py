@@ -56,7 +56,7 @@ class AdminState(rx.State):
         self._audit_next = page.next_cursor
         self.has_more_audit = bool(page.next_cursor)
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         self.loading = True
         self.users, self.roles, self.audit_rows = [], [], []

@@ -93,21 +93,6 @@ class AuthState(rx.State):
         self.checked = True
 
     @door.event(public=True)
-    async def check_session(self) -> Events:
-        """on_load of every protected page: confirm the session or send the visitor to /login."""
-        self._page_loaded = True
-        ref = self._reference()
-        found = await door.run_system(access.resume_with_profile, ref) if ref else None
-        if found is None:
-            self._forget()
-            await door.forget_user(self)
-            return door.login_redirect(self)
-        actor, profile = found
-        await door.claim_for(self, actor)
-        self._apply_profile(actor, profile)
-        return None
-
-    @door.event(public=True)
     async def sign_out(self) -> Events:
         if ref := self._reference():
             await door.run_system(access.sign_out, ref)
@@ -149,7 +134,7 @@ class AuthState(rx.State):
             return
         finally:
             self.signing_in = False
-        # The browser keeps the token; the next page's check_session loads the profile.
+        # The browser keeps the token; the next page's load loads the profile (door.page_load).
         self.token = signed.token
         self._session_ref = access.hash_token(signed.token)
         yield self._next_page()

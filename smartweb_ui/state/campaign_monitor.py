@@ -165,7 +165,7 @@ class CampaignMonitorState(rx.State):
             self.allowed = False
         return None
 
-    @door.event(on_refused="_refused")
+    @door.event(loads_page=True, on_refused="_refused")
     async def load(self) -> Events:
         self.loading, self.missing, self.call_open, self.drill_open = True, False, False, False
         self.campaign_id, self._data = self._id_from_url(), None

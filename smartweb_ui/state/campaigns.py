@@ -88,7 +88,7 @@ class CampaignsState(rx.State):
     preview_label: str = ""
     _live: int = 0
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         self.loading, self.form_open = True, False
         try:

@@ -40,7 +40,7 @@ class ContractListState(rx.State):
             query["page"] = str(self.page)
         return replace_url("/contracts", query)
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         params = self.router.url.query_parameters
         status = str(params.get("status", ""))
@@ -83,7 +83,7 @@ class ContractDetailState(rx.State):
             self.missing, self.c = True, NO_CONTRACT
         return None
 
-    @door.event(on_refused="_not_found")
+    @door.event(loads_page=True, on_refused="_not_found")
     async def load(self) -> Events:
         self.loading, self.missing = True, False
         self._id = self._id_from_url()

@@ -295,7 +295,7 @@ class DashboardState(rx.State):
         return DashboardState.reload_default
 
     # ------------------------------------------------------------ events
-    @door.event(on_refused="_link_refused")
+    @door.event(loads_page=True, on_refused="_link_refused")
     async def load(self) -> AsyncIterator[Events]:
         """on_load: filters from the URL (shareable links), then options and data."""
         self._filters, _ = an.DashboardFilters.from_query(self.router.url.query_parameters)

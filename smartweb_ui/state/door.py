@@ -49,6 +49,7 @@ from reflex.event import EventHandler, EventSpec
 from reflex.istate.proxy import MutableProxy
 
 from ..config import settings
+from ..services.core.changes import shown_by
 from ..services.core.errors import DomainError
 from ..services.core.inputs import explain
 from ..services.core.security import Actor
@@ -134,10 +135,17 @@ class HandlerSpec:
     public: bool
     background: bool
     labels: Mapping[str, str]
+    loads_page: bool = False
 
     @classmethod
     def of(
-        cls, fn: Callable[..., Any], *, public: bool, background: bool, labels: Mapping[str, str]
+        cls,
+        fn: Callable[..., Any],
+        *,
+        public: bool,
+        background: bool,
+        labels: Mapping[str, str],
+        loads_page: bool = False,
     ) -> HandlerSpec:
         hints = typing.get_type_hints(fn, include_extras=True)
         params = list(inspect.signature(fn).parameters.values())[1:]  # after self
@@ -164,6 +172,7 @@ class HandlerSpec:
             public=public,
             background=background,
             labels=dict(labels),
+            loads_page=loads_page,
         )
 
     def validate(self, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -274,6 +283,26 @@ async def _resolve(state: rx.State) -> Actor | None:
     return actor
 
 
+async def page_load(state: rx.State) -> tuple[Actor | None, EventSpec | None]:
+    """A protected page loads: one look-up confirms the session and brings the profile the
+    app shell shows. Signed out (or the session ended): the tab forgets it, every page state
+    empties, and the answer sends the visitor to /login, coming back here."""
+    from ..services import access
+
+    auth = await _identity(state)
+    auth._page_loaded = True
+    ref = auth._reference()
+    found = await _off_loop(in_system_connection, access.resume_with_profile, ref) if ref else None
+    if found is None:
+        auth._forget()
+        await forget_user(state)
+        return None, login_redirect(state)
+    actor, profile = found
+    await claim_for(state, actor)
+    auth._apply_profile(actor, profile)
+    return actor, None
+
+
 def seal_framework_setters() -> int:
     """Reflex gives every state a ``setvar(var_name, value)`` event that calls ``set_<var>``
     with whatever the browser sends — outside the door, signed out too. No page of the app
@@ -303,7 +332,7 @@ RESUME_SCRIPT = "window.location.reload()"
 async def signed_out_answer(state: rx.State) -> EventSpec:
     """What a protected handler answers when the tab has no session.
 
-    A tab whose state never ran a page load (``AuthState.check_session`` marks it) has lost its
+    A tab whose state never ran a page load (``page_load`` marks it) has lost its
     state — the shared store (Redis) was restarted or flushed — while the browser still holds
     its token: the page is re-opened, its hydration sends the token and the session resumes on
     the same page. Otherwise the visitor is signed out: to /login, coming back here.
@@ -347,12 +376,21 @@ def _steps(session: Any, actor: Actor, steps: Sequence[Callable[[Any, Actor], An
     return [step(session, actor) for step in steps]
 
 
-async def transaction(state: rx.State, *steps: Callable[[Any, Actor], Any]) -> list[Any]:
+async def transaction(
+    state: rx.State, *steps: Callable[[Any, Actor], Any], shown_here: bool = False
+) -> list[Any]:
     """Several service calls, each ``step(session, actor)``, in ONE tenant transaction (a change
-    and the fresh view it leads to); all commit together or nothing does. Returns their results."""
+    and the fresh view it leads to); all commit together or nothing does. Returns their results.
+
+    ``shown_here``: the handler shows what its change did on this tab itself (a drop and the
+    patch computed in the same transaction), so this tab's live task skips the notification
+    of it instead of fetching and applying the same patch again (other tabs still get it)."""
     actor = _ACTORS.get(id(state))
     if actor is None:
         raise RuntimeError("door.transaction called outside a door handler")
+    if shown_here:
+        tab = state.router.session.client_token
+        return await _off_loop(shown_by, tab, in_tenant, actor, _steps, steps)
     return await _off_loop(in_tenant, actor, _steps, steps)
 
 
@@ -431,6 +469,7 @@ def event(
     *,
     public: bool = False,
     background: bool = False,
+    loads_page: bool = False,
     on_refused: str | None = None,
     on_failure: str | None = None,
     labels: Mapping[str, str] | None = None,
@@ -445,10 +484,16 @@ def event(
         on_failure: the same for an unexpected failure (the database gone, a bug), for what
             must be undone on the page whatever the cause; the generic toast follows.
         labels: argument (or form field) name -> the name a person knows it by.
+        loads_page: the page's on_load handler. Its session look-up is the page load's check
+            (``page_load``: the profile for the app shell, or /login when signed out), so the
+            page needs no separate checking event before it.
     """
 
     def decorate(handler: Callable[..., Any]) -> Any:
-        spec = HandlerSpec.of(handler, public=public, background=background, labels=labels or {})
+        spec = HandlerSpec.of(
+            handler, public=public, background=background, labels=labels or {},
+            loads_page=loads_page,
+        )  # fmt: skip
         if inspect.isasyncgenfunction(handler):
             wrapper = _generator_wrapper(handler, spec, on_refused, on_failure)
         elif inspect.iscoroutinefunction(handler):
@@ -474,7 +519,9 @@ async def _enter(
     args = spec.validate(payload)
     if spec.public:
         return args, None, None
-    if spec.background:
+    if spec.loads_page:
+        actor, answer = await page_load(state)
+    elif spec.background:
         async with state:  # type: ignore[attr-defined]  # background proxies lock like this
             actor = await _resolve(state)
             answer = await signed_out_answer(state) if actor is None else None

@@ -191,7 +191,7 @@ class LeadDetailState(rx.State):
     def _show(self, detail: LeadDetail) -> None:
         self.lead, self.abilities = detail, detail.abilities
 
-    @door.event(on_refused="_not_found")
+    @door.event(loads_page=True, on_refused="_not_found")
     async def load(self) -> Events:
         self.loading, self.dialog, self.pipelines, self.people = True, "", [], []
         self.owners, self.abilities = [], LeadAbilities()

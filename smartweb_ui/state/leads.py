@@ -153,6 +153,7 @@ class LeadInboxState(rx.State):
             del self._cursors[self.page_no :]
             self._cursors.append(page.next_cursor)
         self.loading = False
+        live.shows(self, self._live_view())
         return replace_url("/leads", leads.query_for(self._filter, self.sort, self.active_view))
 
     async def _open_link(self, link: InboxLink) -> None:
@@ -171,7 +172,7 @@ class LeadInboxState(rx.State):
         self.active_view = view
 
     # ------------------------------------------------------------ loading
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         """on_load: a link's query string (if any) sets the filters; else the last ones stay."""
         self.loading = True
@@ -186,7 +187,7 @@ class LeadInboxState(rx.State):
             self._use(LeadFilter.parse(filters), sort)
             self.active_view = key
         url = await self._fetch(counts=True)
-        live.restart(self)
+        live.restart(self, view=self._live_view())
         if self.router.url.query_parameters.get("new") == "1" and self.abilities.can_create:
             self.new_open = True  # the palette's "New lead"
         return [url, LeadInboxState.watch]

@@ -156,17 +156,39 @@ SKIP_RECHECK_SECONDS = 60.0
 # The live generation of each (tab, page state) as this worker last set it (``restart``): a
 # live task whose generation moved on stops without loading the tab's state.
 _generations: dict[tuple[str, str], int] = {}
+# What each (tab, page state) shows, as its handlers last said (``restart(view=…)``, ``shows``):
+# its live task starts and decides without taking the tab's state lock to read it.
+_views: dict[tuple[str, str], Hashable] = {}
+# The live tasks running on this worker: a second task for the same tab, page and generation
+# (a watch event sent twice) ends at once.
+_running: set[tuple[tuple[str, str], int]] = set()
+_UNSEEN: Any = object()
 
 
 def _tab_key(state: Any) -> tuple[str, str]:
     return (state.router.session.client_token, state.get_full_name())
 
 
-def restart(state: Any) -> None:
+def restart(state: Any, view: Hashable = _UNSEEN) -> None:
     """The page (re)starts or stops following the feed (a load, a new view, leaving the page):
-    its running live task ends at its next step, without taking the state lock to find out."""
+    its running live task ends at its next step, without taking the state lock to find out.
+    ``view``: what the page now shows (its ``Follow.view()``), so the new live task starts
+    without loading the tab's state (on the path of the page load) to read it."""
     state._live += 1
-    _generations[_tab_key(state)] = state._live
+    key = _tab_key(state)
+    _generations[key] = state._live
+    if view is _UNSEEN:
+        _views.pop(key, None)
+    else:
+        _views[key] = view
+
+
+def shows(state: Any, view: Hashable) -> None:
+    """The page now shows ``view`` (new filters, another page of rows): its live task, if it
+    started from a ``restart(view=…)``, decides by this one from its next change on."""
+    key = _tab_key(state)
+    if key in _views:
+        _views[key] = view
 
 
 def _moved_on(key: tuple[str, str], generation: int) -> bool:
@@ -194,6 +216,15 @@ class Follow:
     apply: Callable[[Any], Awaitable[None]]
     settle: float = 0.0
     spacing: float = 0.0
+    # Skip the changes this tab's own handlers made and showed (``door.transaction(...,
+    # shown_here=True)``): their effect is on the page already.
+    skip_own: bool = False
+
+    def takes(self, change: Change, tab: str) -> bool:
+        """Does this page apply ``change`` (the tab's client token: ``tab``)?"""
+        if change is OVERFLOW:
+            return True
+        return not (self.skip_own and change.origin == tab) and self.wanted(change)
 
 
 async def follow(state: Any, how: Follow) -> None:
@@ -207,11 +238,16 @@ async def follow(state: Any, how: Follow) -> None:
     from . import door
 
     actor = door.actor_of(state)
-    async with state:
-        generation = state._live
-        view = how.view()
     key = _tab_key(state)
-    _generations[key] = generation  # the newest task of this tab and page
+    generation, view = _generations.get(key), _views.get(key, _UNSEEN)
+    if generation is None or view is _UNSEEN:  # not started by this worker's ``restart(view=…)``
+        async with state:
+            generation = state._live
+            view = how.view()
+        _generations[key] = generation  # the newest task of this tab and page
+    if (key, generation) in _running:
+        return
+    _running.add((key, generation))
     loop = asyncio.get_running_loop()
     last = 0.0
     looked = loop.time()  # when the state (its ``_live`` and view) was last read
@@ -221,6 +257,7 @@ async def follow(state: Any, how: Follow) -> None:
                 changes = await next_changes(queue, RECHECK_SECONDS)
                 if _moved_on(key, generation):
                     return
+                view = _views.get(key, view)  # as the page's handlers last said
                 if changes is None or any(c.affects_access(actor.user_id) for c in changes):
                     if not await door.recheck(state):
                         return
@@ -231,13 +268,15 @@ async def follow(state: Any, how: Follow) -> None:
                                 return
                             view, looked = how.view(), loop.time()
                         continue
-                changes = [c for c in changes if c is OVERFLOW or how.wanted(c)]
+                changes = [c for c in changes if how.takes(c, key[0])]
                 if not changes:
                     continue
                 wait = max(how.settle, how.spacing - (loop.time() - last))
                 if wait > 0:
                     await asyncio.sleep(wait)
-                    changes += [c for c in await next_changes(queue, 0) or [] if how.wanted(c)]
+                    changes += [
+                        c for c in await next_changes(queue, 0) or [] if how.takes(c, key[0])
+                    ]
                 for _attempt in range(3):
                     try:
                         result = await how.fetch(view, changes, actor)
@@ -270,5 +309,7 @@ async def follow(state: Any, how: Follow) -> None:
                             break
                         view = shown  # the page moved on meanwhile: compute for what it shows
     finally:
+        _running.discard((key, generation))
         if _generations.get(key) == generation:
             del _generations[key]
+            _views.pop(key, None)

@@ -211,9 +211,14 @@ class PipelineState(rx.State):
         self.rev += 1
         self.patches, self._seq, self.appended, self._appends = [], 0, {}, 0
         self.problem = ""
+        live.shows(self, self._live_view())
         return replace_url(
             "/pipeline", deals.board_params_for(self._filters, self.pipeline_id), keep=("deal",)
         )
+
+    def _live_view(self) -> tuple[str, BoardFilters]:
+        """What the live task computes patches for: the pipeline and the filters."""
+        return (self.pipeline_id, self._filters)
 
     def _push(self, patch: dict[str, Any]) -> None:
         """Queue a patch for the browser (only the last few stay: each has a sequence number)."""
@@ -241,7 +246,7 @@ class PipelineState(rx.State):
         )
         self._push(patch_dict(patch))
 
-    @door.event(on_refused="_board_refused")
+    @door.event(loads_page=True, on_refused="_board_refused")
     async def load(self) -> Events:
         """on_load: pipeline + filters from the URL, the board, then the live task. With
         ``?deal=<id>`` (lead pages, Today): that deal's pipeline (the drawer opens itself)."""
@@ -261,7 +266,7 @@ class PipelineState(rx.State):
             notes.append(f"The link's {labels} could not be used, so the board ignores it.")
         url = await self._show(board)
         self.loading = False
-        live.restart(self)
+        live.restart(self, view=self._live_view())
         return [*(rx.toast.error(n) for n in notes), url, PipelineState.watch]
 
     @door.event
@@ -382,7 +387,7 @@ class PipelineState(rx.State):
             )
             return result, patch
 
-        ((result, patch),) = await door.transaction(self, move_and_patch)
+        ((result, patch),) = await door.transaction(self, move_and_patch, shown_here=True)
         self._pending, self.closing, self.closing_error = {}, "", ""
         self._push(patch_dict(patch))
         return self._moved_toasts(result, details)
@@ -421,7 +426,7 @@ class PipelineState(rx.State):
             )  # fmt: skip
             return result, patch
 
-        ((result, patch),) = await door.transaction(self, undo_and_patch)
+        ((result, patch),) = await door.transaction(self, undo_and_patch, shown_here=True)
         self._push(patch_dict(patch))
         stage = self._stage_names.get(result.stage_id, "its stage")
         return rx.toast.success(f"Move undone: back in {stage}.")
@@ -482,11 +487,12 @@ class PipelineState(rx.State):
             self,
             live.Follow(
                 wanted=lambda c: c.touches(*BOARD_KINDS),
-                view=lambda: (self.pipeline_id, self._filters),
+                view=self._live_view,
                 fetch=self._patch_for,
                 apply=self._apply_patch,
                 settle=0.05,
                 spacing=LIVE_SPACING,
+                skip_own=True,  # a drop's handler pushes its own patch
             ),
         )
 

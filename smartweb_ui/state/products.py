@@ -62,7 +62,7 @@ class ProductsState(EditDialogState, rx.State):
         )
         self.rows, self.can_edit, self.loading = found.rows, found.can_edit, False
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         self.loading, self.dialog_open = True, False
         await self._reload()

@@ -95,7 +95,7 @@ class ProposalBuilderState(rx.State):
         self.rev += 1
         return None
 
-    @door.event(on_refused="_not_found")
+    @door.event(loads_page=True, on_refused="_not_found")
     async def load(self) -> Events:
         self.loading, self.missing, self.previews, self.diff_open = True, False, [], False
         self._id = self._id_from_url()

@@ -52,7 +52,7 @@ class ProposalListState(rx.State):
             return rx.toast.error("That filter isn't valid.")
         return await self._reload()
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         self.loading, self.new_open = True, False
         self._filters, _ = ProposalFilters.from_query(self.router.url.query_parameters)

@@ -53,7 +53,7 @@ class TodayState(rx.State):
         if self.loading:
             self.loading = False
 
-    @door.event
+    @door.event(loads_page=True)
     async def load(self) -> Events:
         self.loading = True
         self._show(await door.run(self, today_service.today_for))

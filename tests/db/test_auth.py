@@ -192,3 +192,37 @@ def test_a_page_load_gets_the_same_actor_and_profile_as_the_sign_in(org) -> None
     assert (actor.user_id, actor.permissions) == (signed.actor.user_id, signed.actor.permissions)
     with get_engine().begin() as conn:  # the door's per-event look-up, on a plain connection
         assert auth.resume_ref(conn, ref) == actor
+
+
+def test_the_per_event_look_up_brings_the_organization_so_transactions_need_not_read_it(
+    org,
+) -> None:  # type: ignore[no-untyped-def]
+    """Every transaction of an event asks for its organization (time zone, currency); the
+    session look-up that names the actor carries it, so none of them reads the row again."""
+    from sqlalchemy import event
+
+    from smartweb_ui.db import tenant_session
+    from smartweb_ui.services.core.org import org_context
+
+    signed = _sign_in("rep@acme-plumbing.test")
+    with get_engine().begin() as conn:
+        actor = auth.resume_ref(conn, auth.hash_token(signed.token))
+    assert actor is not None and actor.org is not None
+    with system_session() as s:
+        row = s.get(Organization, actor.organization_id)
+        assert row is not None
+        assert (actor.org.id, actor.org.name, actor.org.tz_name, actor.org.currency) == (
+            row.id, row.name, row.timezone or "UTC", (row.currency or "USD").upper(),
+        )  # fmt: skip
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", note)
+    try:
+        with tenant_session(actor) as s:
+            assert org_context(s, actor) is actor.org
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", note)
+    assert not any("organizations" in q for q in seen)

@@ -48,6 +48,25 @@ def test_a_committed_move_is_published_once_with_the_deal(org) -> None:  # type:
     assert change.ids("opportunity") == {data.deals["r1"]}
 
 
+def test_a_change_made_for_a_tab_that_shows_it_names_that_tab(org) -> None:  # type: ignore[no-untyped-def]
+    """``door.transaction(..., shown_here=True)``: the drop's tab skips its own notification."""
+    from smartweb_ui.services.core.changes import shown_by
+
+    data = make_pipeline(org)
+    conn = _listener()
+    mgr = org.actors["manager"]
+
+    def move() -> None:
+        with tenant_session(mgr) as s:
+            move_deal(s, mgr, data.deals["r1"], data.stages["Qualified"], 0, 1)
+
+    shown_by("tab-1", move)
+    with tenant_session(mgr) as s:  # the same kind of change from no tab in particular
+        move_deal(s, mgr, data.deals["r1"], data.stages["Lead In"], 0, 2)
+    first, second = _received(conn)
+    assert first.origin == "tab-1" and second.origin is None
+
+
 def test_a_rolled_back_change_is_never_published(org) -> None:  # type: ignore[no-untyped-def]
     data = make_pipeline(org)
     conn = _listener()

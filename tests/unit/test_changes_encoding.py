@@ -10,6 +10,8 @@ from smartweb_ui.services.core.changes import MAX_PAYLOAD, Change, decode, encod
 def test_a_change_round_trips() -> None:
     change = Change(uuid4(), {"opportunity": frozenset({uuid4(), uuid4()}), "stage": None}, uuid4())
     assert decode(encode(change)) == change
+    shown = Change(uuid4(), {"stage": frozenset({uuid4()})}, uuid4(), origin=str(uuid4()))
+    assert decode(encode(shown)) == shown  # the tab that showed it already
 
 
 def test_a_huge_change_says_many_instead_of_overflowing_notify() -> None:
@@ -21,6 +23,8 @@ def test_a_huge_change_says_many_instead_of_overflowing_notify() -> None:
     assert back is not None and set(back.kinds) == set(kinds)
     assert any(v is None for v in back.kinds.values())  # "many": the page reloads that part
     assert any(v for v in back.kinds.values())  # what fits stays listed
+    tab = str(uuid4())
+    assert decode(fitted(Change(uuid4(), kinds, origin=tab))).origin == tab  # kept when cut
 
 
 def test_garbage_is_ignored() -> None:

@@ -68,7 +68,6 @@ def test_only_the_sign_in_handlers_are_public() -> None:
         if (spec := spec_of(h)) and spec.public and not name.endswith(".setvar")
     )
     assert public == [
-        "AuthState.check_session",
         "AuthState.open_sign_in",
         "AuthState.sign_in",
         "AuthState.sign_out",

@@ -4,6 +4,7 @@ loop every live page runs (``live.follow``), with a stand-in for a Reflex state.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID, uuid4
@@ -152,6 +153,64 @@ def test_follow_applies_each_relevant_burst_once_and_skips_the_rest(fake_door) -
         live.hub.publish(change(lead=[uuid4()]))
         await asyncio.wait_for(task, 1)
         assert len(state.applied) == 1
+
+    asyncio.run(run())
+
+
+def test_a_page_skips_the_changes_its_own_tab_made_and_showed_but_not_other_tabs(fake_door) -> None:  # type: ignore[no-untyped-def]
+    """A drop's handler pushes its own patch (``shown_here``): the dropping tab's live task
+    skips that notification; the same user's other tab, and pages that do not opt in, apply it."""
+    state, other_tab, plain = FakeState(), FakeState(), FakeState()
+    mine = state.router.session.client_token
+
+    async def run() -> None:
+        tasks = [
+            asyncio.create_task(live.follow(state, how(state, skip_own=True))),
+            asyncio.create_task(live.follow(other_tab, how(other_tab, skip_own=True))),
+            asyncio.create_task(live.follow(plain, how(plain))),
+        ]
+        await settle_down()
+        live.hub.publish(replace(change(lead=[uuid4()]), origin=mine))
+        await settle_down()
+        assert state.fetched == [] and state.locks == 1  # only its start read the state
+        assert other_tab.applied == ["result for page 1"] and plain.applied == ["result for page 1"]
+        live.hub.publish(change(lead=[uuid4()]))  # someone else's change: everyone applies it
+        await settle_down()
+        assert state.applied == ["result for page 1"]
+        for task in tasks:
+            task.cancel()
+
+    asyncio.run(run())
+
+
+def test_a_page_started_with_its_view_follows_without_the_state_lock_and_takes_new_views(
+    fake_door,
+) -> None:  # type: ignore[no-untyped-def]
+    """The page load names its view (``restart(view=...)``): the live task needs no load of the
+    tab's state to start (that lock sat on the path of every page load); a new filter said
+    through ``shows`` is what the next change is computed for; a second task for the same
+    start ends at once."""
+    state = FakeState()
+
+    async def run() -> None:
+        live.restart(state, view="page 1")
+        task = asyncio.create_task(live.follow(state, how(state)))
+        twin = asyncio.create_task(live.follow(state, how(state)))
+        await settle_down()
+        assert twin.done() and state.locks == 0
+        live.hub.publish(change(lead=[uuid4()]))
+        await settle_down()
+        assert state.fetched == [("page 1", 1)] and state.locks == 1  # the lock to apply it
+        state.view = "page 2"
+        live.shows(state, "page 2")
+        live.hub.publish(change(lead=[uuid4()]))
+        await settle_down()
+        assert state.fetched[-1] == ("page 2", 1) and state.applied[-1] == "result for page 2"
+        live.restart(state)  # leaving the page
+        live.hub.publish(change(lead=[uuid4()]))
+        await asyncio.wait_for(task, 1)
+        assert len(state.fetched) == 2
+        assert not live._views and not live._running
 
     asyncio.run(run())
 

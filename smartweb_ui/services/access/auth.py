@@ -31,6 +31,7 @@ from ...models.base import utcnow
 from ..core import audit
 from ..core.errors import AuthError
 from ..core.formatting import initials
+from ..core.org_context import org_of_row
 from ..core.security import Actor
 from .accounts import actor_for, role_names_of, verify_and_rehash
 
@@ -244,6 +245,9 @@ def _resumed(
         is_super_admin=row.is_super_admin,
         ip=str(row.ip_address) if row.ip_address else None,
         session_id=row.session_id,
+        org=org_of_row(
+            row.organization_id, row.org_name, row.currency, row.timezone, row.org_settings
+        ),
     )
     return actor, row
 
@@ -259,6 +263,7 @@ _LIVE_SESSION = """
 _ACTOR_COLUMNS = """
     SELECT s.id AS session_id, s.last_seen_at, s.ip_address, u.id AS user_id,
            u.organization_id, u.is_super_admin,
+           o.name AS org_name, o.currency, o.timezone, o.settings AS org_settings,
            ARRAY(SELECT DISTINCT p.code FROM user_roles ur
                  JOIN role_permissions rp ON rp.role_id = ur.role_id
                  JOIN permissions p ON p.id = rp.permission_id
@@ -270,7 +275,6 @@ _RESUME_PROFILE = text(
     _ACTOR_COLUMNS
     + """,
            u.email, u.first_name, u.last_name, u.full_name,
-           o.name AS org_name, o.currency, o.timezone,
            ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
                  WHERE ur.user_id = u.id ORDER BY r.name) AS role_names
     """
@@ -278,7 +282,7 @@ _RESUME_PROFILE = text(
 )
 
 
-def resume_with_profile(session: Session, ref: str) -> tuple[Actor, Profile] | None:
+def resume_with_profile(session: Session | Connection, ref: str) -> tuple[Actor, Profile] | None:
     """Like ``resume_ref``, plus the display profile for the app shell."""
     found = _resumed(session, ref, _RESUME_PROFILE, True)
     if found is None:

@@ -11,11 +11,12 @@ connection (``listen``) and hands the changes to the pages open on it (``state/l
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -33,6 +34,9 @@ MAX_PAYLOAD = 7000  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 _PENDING = "smartweb.changes"
 _COMMITTING = "smartweb.changes.committing"
 _OWNERS = "smartweb.changes.owners"
+T = TypeVar("T")
+# The tab whose own event made the change and shows its effect already (``shown_by``).
+_ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_origin", default=None)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class Change:
     # The owners (before and after) of every deal it changed, when known for all of them
     # (None: not known). A board filtered to one owner skips a change that is not theirs.
     deal_owners: frozenset[UUID] | None = None
+    # The tab (its client token) whose event made the change and already shows its effect:
+    # that tab's live task skips it (None: every page that shows it applies it).
+    origin: str | None = None
 
     def touches(self, *kinds: str) -> bool:
         return any(k in self.kinds for k in kinds)
@@ -69,6 +76,16 @@ class Change:
     def affects_access(self, user_id: UUID) -> bool:
         """Could it change what this user may do (their account, or any role's permissions)?"""
         return self.touches("role") or self.touches_id("user", user_id)
+
+
+def shown_by(tab: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args)``, whose commits name ``tab`` as their origin: the handler of that tab shows
+    the change itself (a drop's own patch), so the tab's live task need not fetch it again."""
+    reset = _ORIGIN.set(tab)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _ORIGIN.reset(reset)
 
 
 def mark_changed(
@@ -132,6 +149,8 @@ def encode(change: Change) -> str:
     }
     if change.deal_owners is not None:
         raw["w"] = sorted(map(str, change.deal_owners))
+    if change.origin:
+        raw["t"] = change.origin
     return json.dumps(raw, separators=(",", ":"))
 
 
@@ -147,7 +166,7 @@ def fitted(change: Change) -> str:
         if not listed:
             break
         kinds[max(listed, key=lambda k: len(kinds[k] or ()))] = None
-        payload = encode(Change(change.organization_id, kinds, change.actor_id))
+        payload = encode(replace(change, kinds=kinds))
     return payload
 
 
@@ -164,6 +183,7 @@ def decode(payload: str) -> Change | None:
             kinds,
             UUID(raw["a"]) if raw.get("a") else None,
             deal_owners=frozenset(UUID(i) for i in owners) if owners is not None else None,
+            origin=str(raw["t"])[:64] if raw.get("t") else None,
         )
     except (ValueError, KeyError, TypeError):
         log.warning("ignored a malformed change notification")
@@ -186,6 +206,7 @@ def _publish(session: OrmSession) -> None:
             {k: (frozenset(v) if v is not None else None) for k, v in kinds.items()},
             actors.get(org_id),
             deal_owners=_deal_owners(kinds, owners.get(org_id, {})),
+            origin=_ORIGIN.get(),
         )
         session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
     session.info[_COMMITTING] = [(org_id, set(kinds)) for org_id, kinds in pending.items()]

@@ -2,56 +2,24 @@
 
 Every service that needs the organization's clock or currency calls ``org_context``. The
 result is cached on the session for the rest of the transaction, so a service that calls
-others pays for one look-up.
+others pays for one look-up — and an actor resolved by the per-event session look-up carries
+it already (``Actor.org``), so a handler's transactions read no organization row at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
 from ...models import Organization
-from ...models.base import utcnow
 from .errors import NotFound
+from .org_context import FALLBACK_ZONE, OrgContext, org_of_row, zone
 from .security import Actor
 
-FALLBACK_ZONE = "UTC"
+__all__ = ["FALLBACK_ZONE", "OrgContext", "forget_org_context", "org_context", "org_of_row", "zone"]
+
 _CACHE_KEY = "smartweb.org_context"
-
-
-def zone(name: str | None) -> ZoneInfo:
-    """The zone called ``name``; an empty or unknown name falls back to UTC (never raises)."""
-    try:
-        return ZoneInfo(name or FALLBACK_ZONE)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return ZoneInfo(FALLBACK_ZONE)
-
-
-@dataclass(frozen=True)
-class OrgContext:
-    """What services need to know about the actor's organization."""
-
-    id: UUID
-    name: str
-    currency: str
-    tz: ZoneInfo
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def tz_name(self) -> str:
-        return self.tz.key
-
-    def local(self, moment: datetime) -> datetime:
-        """``moment`` (aware, UTC in the database) on the organization's wall clock."""
-        return moment.astimezone(self.tz)
-
-    def today(self) -> date:
-        return utcnow().astimezone(self.tz).date()
 
 
 def org_context(session: Session, actor: Actor | UUID) -> OrgContext:
@@ -60,16 +28,14 @@ def org_context(session: Session, actor: Actor | UUID) -> OrgContext:
     cached = session.info.get(_CACHE_KEY)
     if isinstance(cached, OrgContext) and cached.id == org_id:
         return cached
+    known = None if isinstance(actor, UUID) else actor.org
+    if known is not None and known.id == org_id:
+        session.info[_CACHE_KEY] = known
+        return known
     org = session.get(Organization, org_id)
     if org is None or org.id != org_id:
         raise NotFound("Organization not found.")
-    ctx = OrgContext(
-        id=org.id,
-        name=org.name,
-        currency=(org.currency or "USD").upper(),
-        tz=zone(org.timezone),
-        settings=dict(org.settings or {}),
-    )
+    ctx = org_of_row(org.id, org.name, org.currency, org.timezone, org.settings)
     session.info[_CACHE_KEY] = ctx
     return ctx
 

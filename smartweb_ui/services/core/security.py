@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .errors import Forbidden
+
+if TYPE_CHECKING:
+    from .org_context import OrgContext
 
 # The permission catalog: code -> (category, description). Migration 0001 seeds the same list.
 PERMISSIONS: dict[str, tuple[str, str]] = {
@@ -89,6 +93,9 @@ class Actor:
     ip: str | None = None
     session_id: UUID | None = None  # the sign-in session acting (None for jobs and the seed)
     via: str | None = None  # a non-person acting ("campaign:<id>"); then user_id is NO_USER
+    # The organization as the per-event session look-up read it (saves each transaction of the
+    # event its own read of it; ``org_context`` reads the row when this is None).
+    org: OrgContext | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_person(self) -> bool:
