@@ -63,6 +63,9 @@ def _filters(trade: str, score_min: str) -> dict[str, Any]:
     return out
 
 
+LIVE_VIEW = "list"  # one view: what the live task follows
+
+
 class CampaignsState(rx.State):
     loading: bool = True
     allowed: bool = True
@@ -97,7 +100,7 @@ class CampaignsState(rx.State):
             self.allowed, self.loading, self.rows = False, False, []
             return None
         self.allowed, self.loading = True, False
-        live.restart(self)
+        live.restart(self, view=LIVE_VIEW)
         return CampaignsState.watch
 
     @door.event(background=True)
@@ -107,7 +110,7 @@ class CampaignsState(rx.State):
             self,
             live.Follow(
                 wanted=lambda c: c.touches("campaign", "ai_call", "*"),
-                view=lambda: "list",
+                view=lambda: LIVE_VIEW,
                 fetch=self._live_fetch,
                 apply=self._live_apply,
                 settle=0.2,

@@ -31,22 +31,9 @@ class LeadContactsState(EditDialogState, rx.State):
     def _blank(self) -> ContactRow:
         return NO_CONTACT
 
-    def _lead_from_url(self) -> str:
-        path = str(self.router.url.path or "").rstrip("/")
-        return path.rsplit("/", 1)[-1] if path.startswith("/leads/") else ""
-
-    def _quiet(self, _exc: Exception) -> Events:
-        self.rows = []
-        return None
-
-    @door.event(on_refused="_quiet")
-    async def load(self) -> Events:
-        """on_load of the lead page (a lead that is not there: the lead page says so)."""
-        self.rows, self.dialog_open = [], False
-        self._lead_id = self._lead_from_url()
-        if self._lead_id:
-            self.rows = await door.run(self, proposals.lead_contacts, self._lead_id)
-        return None
+    def _opened(self, lead_id: str) -> None:
+        """The lead page loads (``LeadDetailState.load`` fills ``rows`` in its transaction)."""
+        self.rows, self.dialog_open, self._lead_id = [], False, lead_id
 
     @door.event(on_refused="_refused")
     async def save(self, form: ContactForm) -> Events:

@@ -271,6 +271,7 @@ class DashboardState(rx.State):
 
     async def _refresh(self, *, options: bool = False) -> AsyncIterator[Events]:
         self.loading = True
+        live.shows(self, self._filters)  # what the live task redraws from now on
         yield
         try:
             if options:
@@ -307,7 +308,7 @@ class DashboardState(rx.State):
         async for update in self._refresh(options=True):
             yield update
         if self.allowed:
-            live.restart(self)
+            live.restart(self, view=self._filters)
             yield DashboardState.watch
 
     # ------------------------------------------------------------ live

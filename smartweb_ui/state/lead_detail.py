@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import reflex as rx
 from pydantic import BeforeValidator
 
-from ..services import leads, tasks
+from ..services import leads, proposals, tasks
 from ..services.access.abilities import LeadAbilities, task_assignees
 from ..services.core.errors import NotFound
 from ..services.core.inputs import (
@@ -42,6 +42,7 @@ from ..services.leads import (
 from ..services.pipeline import list_owners
 from ..services.tasks import PRIORITIES
 from . import door
+from .contacts import LeadContactsState
 from .door import Events
 
 DIALOGS = ("call", "email", "meeting", "note", "task", "convert", "status", "edit", "entry")
@@ -197,17 +198,21 @@ class LeadDetailState(rx.State):
         self.owners, self.abilities = [], LeadAbilities()
         self._lead_id = self._id_from_url()
         lid = self._lead_id
+        contacts = await self.get_state(LeadContactsState)  # the page's contacts card
+        contacts._opened(lid)
 
-        def page(s: Any, a: Actor) -> tuple[LeadDetail, list[Option], list[Option], list[Option]]:
+        def page(
+            s: Any, a: Actor
+        ) -> tuple[LeadDetail, list[Option], list[Option], list[Option], Any]:
             detail = leads.lead_detail(s, a, lid)
             can = detail.abilities
             pipes = leads.convertible_pipelines(s, a) if can.can_convert else []
             people = task_assignees(s, a) if can.can_task else []
             owners = list_owners(s, a) if can.can_convert and a.can("pipeline.manage") else []
-            return detail, pipes, people, owners
+            return detail, pipes, people, owners, proposals.lead_contacts(s, a, lid)
 
         (found,) = await door.transaction(self, page)
-        detail, self.pipelines, self.people, self.owners = found
+        detail, self.pipelines, self.people, self.owners, contacts.rows = found
         self._show(detail)
         self.missing, self.loading = False, False
         wanted = self.router.url.query_parameters.get("log", "")

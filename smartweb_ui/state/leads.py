@@ -200,7 +200,7 @@ class LeadInboxState(rx.State):
         await live.follow(
             self,
             live.Follow(
-                wanted=lambda c: c.touches(*INBOX_KINDS),
+                wanted=self._live_wanted,
                 view=self._live_view,
                 fetch=self._live_fetch,
                 apply=self._live_apply,
@@ -214,6 +214,16 @@ class LeadInboxState(rx.State):
         """The inbox left the page: its live task ends."""
         live.restart(self)
         return None
+
+    def _live_wanted(self, change: live.Change) -> bool:
+        """A change this inbox may show: of the inbox's kinds, and — for someone who sees only
+        their own and unassigned leads — of such a lead (or of leads the feed cannot name)."""
+        if not change.touches(*INBOX_KINDS):
+            return False
+        if change.touches("*", "saved_view"):
+            return True
+        actor = door.actor_of(self)  # the live task's actor, re-checked as access changes
+        return actor.can("leads.read_all") or change.may_show_lead_of(actor.user_id)
 
     def _live_view(self) -> tuple[Any, ...]:
         cursor = self._cursors[self.page_no - 1] if len(self._cursors) >= self.page_no else ""

@@ -20,6 +20,9 @@ from .door import Events
 TODAY_KINDS = ("task", "lead", "opportunity", "interaction", "approval", "*")
 
 
+LIVE_VIEW = "today"  # one view: what the live task follows
+
+
 class TodayState(rx.State):
     loading: bool = True
     tasks: list[TodayTask] = []
@@ -57,7 +60,7 @@ class TodayState(rx.State):
     async def load(self) -> Events:
         self.loading = True
         self._show(await door.run(self, today_service.today_for))
-        live.restart(self)
+        live.restart(self, view=LIVE_VIEW)
         return TodayState.watch
 
     @door.event(background=True)
@@ -67,7 +70,7 @@ class TodayState(rx.State):
             self,
             live.Follow(
                 wanted=lambda c: c.touches(*TODAY_KINDS),
-                view=lambda: "today",
+                view=lambda: LIVE_VIEW,
                 fetch=self._live_fetch,
                 apply=self._live_apply,
                 settle=0.1,

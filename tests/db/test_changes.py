@@ -127,3 +127,34 @@ def test_a_change_names_the_owners_of_the_deals_it_wrote(org) -> None:  # type: 
     unknown = Change(org.id, {"opportunity": None, "stage": frozenset()})
     assert decode(encode(unknown)).deal_owners is None and unknown.may_show_owner(rep2.user_id)
     assert decode(encode(moved)).deal_owners == moved.deal_owners
+
+
+def test_a_change_names_the_assignees_of_the_leads_behind_it(org) -> None:  # type: ignore[no-untyped-def]
+    """A rep's inbox (their own and unassigned leads) skips a colleague's call on a lead of
+    the colleague's: the feed says whose leads a transaction wrote, or nothing when unsure."""
+    from smartweb_ui.services.core.changes import UNASSIGNED
+    from smartweb_ui.services.leads import log_call
+    from smartweb_ui.services.leads.actions import assign_leads
+
+    from .builders.leads import make_lead
+
+    mgr, rep, rep2 = (org.actors[k] for k in ("manager", "rep", "rep2"))
+    mine = make_lead(org.id, "Rep's Plumbing", assigned_to=rep.user_id)
+    nobodys = make_lead(org.id, "Nobody's Roofing")
+    conn = _listener()
+    with tenant_session(rep) as s:
+        log_call(s, rep, mine, duration_minutes=5, outcome="connected")
+    (call,) = _received(conn)
+    assert call.touches("interaction") and call.lead_owners == {rep.user_id}
+    assert call.may_show_lead_of(rep.user_id) and not call.may_show_lead_of(rep2.user_id)
+    assert decode(encode(call)) == call
+
+    with tenant_session(mgr) as s:
+        log_call(s, mgr, nobodys, duration_minutes=5, outcome="connected")
+    (unassigned,) = _received(conn)
+    assert unassigned.lead_owners == {UNASSIGNED} and unassigned.may_show_lead_of(rep2.user_id)
+
+    with tenant_session(mgr) as s:
+        assign_leads(s, mgr, [mine], rep2.user_id)
+    (moved,) = _received(conn)
+    assert moved.may_show_lead_of(rep.user_id) and moved.may_show_lead_of(rep2.user_id)

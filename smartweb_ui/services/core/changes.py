@@ -34,6 +34,11 @@ MAX_PAYLOAD = 7000  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 _PENDING = "smartweb.changes"
 _COMMITTING = "smartweb.changes.committing"
 _OWNERS = "smartweb.changes.owners"
+_LEAD_OWNERS = "smartweb.changes.lead_owners"
+# In ``lead_owners``: a lead that was or is assigned to nobody (every rep's inbox shows those).
+UNASSIGNED = UUID(int=0)
+# The kinds whose rows belong to one lead (their ids are noted with the lead's assignees).
+LEAD_KINDS = ("lead", "interaction", "task")
 T = TypeVar("T")
 # The tab whose own event made the change and shows its effect already (``shown_by``).
 _ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_origin", default=None)
@@ -51,6 +56,10 @@ class Change:
     # The owners (before and after) of every deal it changed, when known for all of them
     # (None: not known). A board filtered to one owner skips a change that is not theirs.
     deal_owners: frozenset[UUID] | None = None
+    # The assignees (before and after; UNASSIGNED for nobody) of the leads behind every lead,
+    # interaction and task row it wrote, when known for all of them (None: not known). A rep's
+    # inbox (their own and unassigned leads) skips a change of other people's leads.
+    lead_owners: frozenset[UUID] | None = None
     # The tab (its client token) whose event made the change and already shows its effect:
     # that tab's live task skips it (None: every page that shows it applies it).
     origin: str | None = None
@@ -72,6 +81,11 @@ class Change:
     def may_show_owner(self, owner_id: UUID) -> bool:
         """Could it change what a view of ``owner_id``'s deals shows?"""
         return self.deal_owners is None or owner_id in self.deal_owners
+
+    def may_show_lead_of(self, user_id: UUID) -> bool:
+        """Could it change what a view of ``user_id``'s own and unassigned leads shows?"""
+        owners = self.lead_owners
+        return owners is None or user_id in owners or UNASSIGNED in owners
 
     def affects_access(self, user_id: UUID) -> bool:
         """Could it change what this user may do (their account, or any role's permissions)?"""
@@ -116,6 +130,38 @@ def mark_deal_owners(
     )
 
 
+def mark_lead_owners(
+    session: OrmSession,
+    organization_id: UUID,
+    kind: str,
+    row_id: UUID,
+    assignees: Iterable[UUID | None],
+) -> None:
+    """Note whose lead a lead, interaction or task row belongs to (``kind``; its lead's
+    assignees before and after, None for nobody). The ORM does it for every such row it
+    writes (``services.leads.owners``)."""
+    known: dict[UUID, dict[tuple[str, UUID], set[UUID]]] = session.info.setdefault(_LEAD_OWNERS, {})
+    known.setdefault(organization_id, {}).setdefault((kind, row_id), set()).update(
+        UNASSIGNED if a is None else a for a in assignees
+    )
+
+
+def _lead_owners(
+    kinds: dict[str, set[UUID] | None], noted: dict[tuple[str, UUID], set[UUID]]
+) -> frozenset[UUID] | None:
+    """The assignees behind the change's lead, interaction and task rows, if known for all."""
+    found: set[UUID] = set()
+    for kind in LEAD_KINDS:
+        if kind not in kinds:
+            continue
+        ids = kinds[kind]
+        if ids is None or any((kind, i) not in noted for i in ids):
+            return None
+        for i in ids:
+            found |= noted[(kind, i)]
+    return frozenset(found)
+
+
 def _deal_owners(
     kinds: dict[str, set[UUID] | None], owners: dict[UUID, set[UUID]]
 ) -> frozenset[UUID] | None:
@@ -149,6 +195,8 @@ def encode(change: Change) -> str:
     }
     if change.deal_owners is not None:
         raw["w"] = sorted(map(str, change.deal_owners))
+    if change.lead_owners is not None:
+        raw["l"] = sorted(map(str, change.lead_owners))
     if change.origin:
         raw["t"] = change.origin
     return json.dumps(raw, separators=(",", ":"))
@@ -158,8 +206,8 @@ def fitted(change: Change) -> str:
     """``encode``, with the longest id lists turned into "many" until it fits a NOTIFY."""
     payload = encode(change)
     kinds = dict(change.kinds)
-    if len(payload) > MAX_PAYLOAD and change.deal_owners is not None:
-        change = replace(change, deal_owners=None)  # "not known" is always safe
+    if len(payload) > MAX_PAYLOAD and (change.deal_owners or change.lead_owners) is not None:
+        change = replace(change, deal_owners=None, lead_owners=None)  # "not known" is safe
         payload = encode(change)
     while len(payload) > MAX_PAYLOAD:
         listed = [k for k, v in kinds.items() if v]
@@ -177,12 +225,15 @@ def decode(payload: str) -> Change | None:
             str(k): (frozenset(UUID(i) for i in v) if v is not None else None)
             for k, v in dict(raw["k"]).items()
         }
-        owners = raw.get("w")
+        owners, lead_owners = raw.get("w"), raw.get("l")
         return Change(
             UUID(raw["o"]),
             kinds,
             UUID(raw["a"]) if raw.get("a") else None,
             deal_owners=frozenset(UUID(i) for i in owners) if owners is not None else None,
+            lead_owners=(
+                frozenset(UUID(i) for i in lead_owners) if lead_owners is not None else None
+            ),
             origin=str(raw["t"])[:64] if raw.get("t") else None,
         )
     except (ValueError, KeyError, TypeError):
@@ -198,6 +249,7 @@ def _publish(session: OrmSession) -> None:
     pending = session.info.pop(_PENDING, None)
     actors = session.info.pop(_PENDING + ".actors", {})
     owners = session.info.pop(_OWNERS, {})
+    lead_owners = session.info.pop(_LEAD_OWNERS, {})
     if not pending:
         return
     for org_id, kinds in pending.items():
@@ -206,6 +258,7 @@ def _publish(session: OrmSession) -> None:
             {k: (frozenset(v) if v is not None else None) for k, v in kinds.items()},
             actors.get(org_id),
             deal_owners=_deal_owners(kinds, owners.get(org_id, {})),
+            lead_owners=_lead_owners(kinds, lead_owners.get(org_id, {})),
             origin=_ORIGIN.get(),
         )
         session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
@@ -225,6 +278,7 @@ def _forget(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING + ".actors", None)
     session.info.pop(_OWNERS, None)
+    session.info.pop(_LEAD_OWNERS, None)
     session.info.pop(_COMMITTING, None)
 
 

@@ -1,7 +1,7 @@
 """Leads and companies: the inbox (filters, search, views, paging), lead actions, the lead page,
 interactions, conversion to a deal, scoring, SLA, round-robin, dedup, CSV import and export."""
 
-from . import search_sources
+from . import owners, search_sources  # noqa: F401  (owners: the change feed's ORM hook)
 from .actions import (
     MAX_BULK,
     NEEDS_REASON,
