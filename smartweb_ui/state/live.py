@@ -310,6 +310,10 @@ async def follow(state: Any, how: Follow) -> None:
                         view = shown  # the page moved on meanwhile: compute for what it shows
     finally:
         _running.discard((key, generation))
-        if _generations.get(key) == generation:
-            del _generations[key]
+        # Forget the tab's page once no task follows it: its own generation, or a stop (the
+        # page left: a generation with no view) that no task took up — else every page ever
+        # left would keep its entry for the life of the worker.
+        left = key not in _views and not any(k == key for k, _ in _running)
+        if _generations.get(key) == generation or left:
+            _generations.pop(key, None)
             _views.pop(key, None)

@@ -211,6 +211,7 @@ def test_a_page_started_with_its_view_follows_without_the_state_lock_and_takes_n
         await asyncio.wait_for(task, 1)
         assert len(state.fetched) == 2
         assert not live._views and not live._running
+        assert live._tab_key(state) not in live._generations  # a page left is forgotten
 
     asyncio.run(run())
 
