@@ -18,6 +18,7 @@ from ..services.access.abilities import InboxAbilities, inbox_abilities
 from ..services.core.errors import DomainError
 from ..services.core.inputs import Choices, Flag, Form, Id, Key, Line, Name, ShortText, TextRule
 from ..services.core.results import Option
+from ..services.core.scope import may_show_lead_change
 from ..services.leads import (
     BUSINESS_TYPES,
     MAX_BULK,
@@ -222,8 +223,8 @@ class LeadInboxState(rx.State):
             return False
         if change.touches("*", "saved_view"):
             return True
-        actor = door.actor_of(self)  # the live task's actor, re-checked as access changes
-        return actor.can("leads.read_all") or change.may_show_lead_of(actor.user_id)
+        # The live task's actor, re-checked as access changes.
+        return may_show_lead_change(door.actor_of(self), change)
 
     def _live_view(self) -> tuple[Any, ...]:
         cursor = self._cursors[self.page_no - 1] if len(self._cursors) >= self.page_no else ""

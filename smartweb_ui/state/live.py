@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from ..services.core import cache
-from ..services.core.changes import Change, feed, report_status
+from ..services.core.changes import Change, feed, origin_of, report_status
 from ..services.core.errors import DomainError, Forbidden
 
 log = logging.getLogger(__name__)
@@ -220,11 +220,11 @@ class Follow:
     # shown_here=True)``): their effect is on the page already.
     skip_own: bool = False
 
-    def takes(self, change: Change, tab: str) -> bool:
-        """Does this page apply ``change`` (the tab's client token: ``tab``)?"""
+    def takes(self, change: Change, origin: str) -> bool:
+        """Does this page apply ``change`` (``origin``: this tab's ``origin_of``)?"""
         if change is OVERFLOW:
             return True
-        return not (self.skip_own and change.origin == tab) and self.wanted(change)
+        return not (self.skip_own and change.origin == origin) and self.wanted(change)
 
 
 async def follow(state: Any, how: Follow) -> None:
@@ -239,6 +239,7 @@ async def follow(state: Any, how: Follow) -> None:
 
     actor = door.actor_of(state)
     key = _tab_key(state)
+    origin = origin_of(key[0])
     generation, view = _generations.get(key), _views.get(key, _UNSEEN)
     if generation is None or view is _UNSEEN:  # not started by this worker's ``restart(view=…)``
         async with state:
@@ -268,14 +269,14 @@ async def follow(state: Any, how: Follow) -> None:
                                 return
                             view, looked = how.view(), loop.time()
                         continue
-                changes = [c for c in changes if how.takes(c, key[0])]
+                changes = [c for c in changes if how.takes(c, origin)]
                 if not changes:
                     continue
                 wait = max(how.settle, how.spacing - (loop.time() - last))
                 if wait > 0:
                     await asyncio.sleep(wait)
                     changes += [
-                        c for c in await next_changes(queue, 0) or [] if how.takes(c, key[0])
+                        c for c in await next_changes(queue, 0) or [] if how.takes(c, origin)
                     ]
                 for _attempt in range(3):
                     try:

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from smartweb_ui.services.core.changes import Change
+from smartweb_ui.services.core.changes import Change, origin_of
 from smartweb_ui.services.core.errors import Forbidden
 from smartweb_ui.state import door, live
 
@@ -161,7 +161,7 @@ def test_a_page_skips_the_changes_its_own_tab_made_and_showed_but_not_other_tabs
     """A drop's handler pushes its own patch (``shown_here``): the dropping tab's live task
     skips that notification; the same user's other tab, and pages that do not opt in, apply it."""
     state, other_tab, plain = FakeState(), FakeState(), FakeState()
-    mine = state.router.session.client_token
+    mine = origin_of(state.router.session.client_token)
 
     async def run() -> None:
         tasks = [

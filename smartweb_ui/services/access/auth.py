@@ -182,9 +182,9 @@ def sign_in(
 def profile_of(session: Session, user: User, org: Organization | None = None) -> Profile:
     """Display fields for the shell: name, initials, roles, organization."""
     org = org or session.get(Organization, user.organization_id)
-    u = user
     return _profile(
-        u.id, u.email, u.first_name, u.last_name, u.full_name, role_names_of(session, u.id),
+        user.id, user.email, user.first_name, user.last_name, user.full_name,
+        role_names_of(session, user.id),
         org.name if org else "", org.currency if org else None, org.timezone if org else None,
     )  # fmt: skip
 
@@ -287,8 +287,7 @@ def resume_with_profile(session: Session | Connection, ref: str) -> tuple[Actor,
     found = _resumed(session, ref, _RESUME_PROFILE, True)
     if found is None:
         return None
-    actor, row = found
-    r = row
+    actor, r = found
     return actor, _profile(
         r.user_id, r.email, r.first_name, r.last_name, r.full_name, r.role_names,
         r.org_name, r.currency, r.timezone,

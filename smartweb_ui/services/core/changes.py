@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -60,8 +61,8 @@ class Change:
     # interaction and task row it wrote, when known for all of them (None: not known). A rep's
     # inbox (their own and unassigned leads) skips a change of other people's leads.
     lead_owners: frozenset[UUID] | None = None
-    # The tab (its client token) whose event made the change and already shows its effect:
-    # that tab's live task skips it (None: every page that shows it applies it).
+    # The tab whose event made the change and already shows its effect (``origin_of`` its
+    # client token): that tab's live task skips it (None: every page that shows it applies it).
     origin: str | None = None
 
     def touches(self, *kinds: str) -> bool:
@@ -92,10 +93,17 @@ class Change:
         return self.touches("role") or self.touches_id("user", user_id)
 
 
+def origin_of(tab: str) -> str:
+    """What a notification says of a tab: a digest of its client token, never the token (which
+    opens the tab's state)."""
+    return hashlib.blake2b(tab.encode(), digest_size=8).hexdigest()
+
+
 def shown_by(tab: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(*args)``, whose commits name ``tab`` as their origin: the handler of that tab shows
-    the change itself (a drop's own patch), so the tab's live task need not fetch it again."""
-    reset = _ORIGIN.set(tab)
+    """``fn(*args)``, whose commits name the tab (its client token) as their origin: the handler
+    of that tab shows the change itself (a drop's own patch), so the tab's live task need not
+    fetch it again."""
+    reset = _ORIGIN.set(origin_of(tab))
     try:
         return fn(*args, **kwargs)
     finally:

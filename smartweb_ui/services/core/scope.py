@@ -24,14 +24,26 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ...models import Company, Lead, Opportunity, Task, User, UserStatus
+from .changes import Change
 from .errors import NotFound, as_uuid
 from .security import Actor, require
 
 
 # ------------------------------------------------------------------ leads
+def sees_every_lead(actor: Actor) -> bool:
+    """Every lead of the organization, or only the actor's own and unassigned ones."""
+    return actor.can("leads.read_all")
+
+
+def may_show_lead_change(actor: Actor, change: Change) -> bool:
+    """Could this change touch a lead the actor sees (the change feed names the assignees of
+    the leads it wrote, or says it cannot)? Lets a rep's live pages skip colleagues' leads."""
+    return sees_every_lead(actor) or change.may_show_lead_of(actor.user_id)
+
+
 def lead_scope(actor: Actor, leads: Any = Lead) -> sa.ColumnElement[bool]:
     """SQL predicate over ``leads`` (or an alias of it): the rows the actor may see."""
-    if actor.can("leads.read_all"):
+    if sees_every_lead(actor):
         return sa.true()
     return sa.or_(leads.assigned_to == actor.user_id, leads.assigned_to.is_(None))
 
@@ -41,9 +53,7 @@ def can_see_lead(actor: Actor, lead: Lead) -> bool:
         lead.organization_id == actor.organization_id
         and lead.deleted_at is None
         and (
-            actor.can("leads.read_all")
-            or lead.assigned_to is None
-            or lead.assigned_to == actor.user_id
+            sees_every_lead(actor) or lead.assigned_to is None or lead.assigned_to == actor.user_id
         )
     )
 

@@ -61,6 +61,11 @@ def sources() -> list[Source]:
     return list(_SOURCES.values())
 
 
+def subtitle(*parts: str | None) -> str:
+    """A hit's line of context: its non-empty parts, "Deal · Proposal · $12,400 · Acme"."""
+    return " · ".join(p for p in parts if p)
+
+
 def clean_term(term: Any) -> str:
     """The typed text, spaces collapsed, at most MAX_TERM characters."""
     return re.sub(r"\s+", " ", str(term or "")).strip()[:MAX_TERM]

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from ...models import Company, Lead
 from ..core.labels import label
 from ..core.scope import lead_scope
-from ..core.search import Hit, Source, rank_of, register_source
+from ..core.search import Hit, Source, rank_of, register_source, subtitle
 from ..core.security import Actor
 from ..core.text import escape_like
 from .search import matching_companies
@@ -80,9 +80,7 @@ def find_leads(session: Session, actor: Actor, term: str, limit: int) -> list[Hi
             kind="lead",
             id=str(r.id),
             title=r.name,
-            subtitle=" · ".join(
-                p for p in ("Lead", label(r.status), label(r.business_type), _place(r)) if p
-            ),
+            subtitle=subtitle("Lead", label(r.status), label(r.business_type), _place(r)),
             href=f"/leads/{r.id}",
         )
         for r in rows[:limit]

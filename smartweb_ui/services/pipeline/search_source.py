@@ -10,7 +10,7 @@ from ...models import Company, Lead, Opportunity, PipelineStage
 from ..core.formatting import format_money
 from ..core.labels import label
 from ..core.org import org_context
-from ..core.search import Hit, Source, rank_of, register_source
+from ..core.search import Hit, Source, rank_of, register_source, subtitle
 from ..core.security import Actor
 from ..core.text import escape_like
 
@@ -50,15 +50,11 @@ def find_deals(session: Session, actor: Actor, term: str, limit: int) -> list[Hi
             kind="deal",
             id=str(r.id),
             title=r.name,
-            subtitle=" · ".join(
-                p
-                for p in (
-                    "Deal",
-                    r.stage if r.status.value == "open" else label(r.status),
-                    format_money(r.value, currency),
-                    r.company or "",
-                )
-                if p
+            subtitle=subtitle(
+                "Deal",
+                r.stage if r.status.value == "open" else label(r.status),
+                format_money(r.value, currency),
+                r.company,
             ),
             href=f"/pipeline?deal={r.id}",
         )

@@ -10,7 +10,7 @@ from ...models import Company, Lead, Opportunity, Proposal
 from ..core.formatting import format_money
 from ..core.labels import label
 from ..core.org import org_context
-from ..core.search import Hit, Source, rank_of, register_source
+from ..core.search import Hit, Source, rank_of, register_source, subtitle
 from ..core.security import Actor
 from .proposals import latest_live, search_ids
 
@@ -48,16 +48,12 @@ def find_proposals(session: Session, actor: Actor, term: str, limit: int) -> lis
             kind="proposal",
             id=str(r.id),
             title=r.title,
-            subtitle=" · ".join(
-                p
-                for p in (
-                    "Proposal",
-                    r.proposal_number,
-                    label(r.status),
-                    format_money(r.total_amount, currency),
-                    r.client or "",
-                )
-                if p
+            subtitle=subtitle(
+                "Proposal",
+                r.proposal_number,
+                label(r.status),
+                format_money(r.total_amount, currency),
+                r.client,
             ),
             href=f"/proposals/{r.id}",
         )
