@@ -28,6 +28,7 @@ def _private_files() -> None:
 _private_files()
 release_cancelled_state_locks()  # several workers: see serving.py
 door.seal_framework_setters()  # no state takes Reflex's setvar(var, value) from a browser
+door.mark_unsent_storage()  # a lost state's page load re-opens the page (see door.py)
 _ = settings.secret_key  # refuse to start without a usable secret (see config.py)
 
 app = rx.App(

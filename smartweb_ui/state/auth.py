@@ -51,6 +51,8 @@ class AuthState(rx.State):
     _owner: str = ""  # the user whose data the page states of this tab hold
     # A page load ran in this state (False: a fresh state, e.g. after the store was lost).
     _page_loaded: bool = False
+    # The server is running this tab's page load without the browser's storage (door.py).
+    _storage_unsent: bool = False
 
     @rx.var
     def is_authenticated(self) -> bool:

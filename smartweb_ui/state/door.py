@@ -290,8 +290,14 @@ async def page_load(state: rx.State) -> tuple[Actor | None, EventSpec | None]:
     from ..services import access
 
     auth = await _identity(state)
-    auth._page_loaded = True
+    unsent, auth._storage_unsent = auth._storage_unsent, False
     ref = auth._reference()
+    if not ref and unsent:
+        # The server ran this load for an event that met a lost state: the browser has not
+        # sent its storage yet. Re-open the page (its hydration brings the token); the load
+        # after that is an ordinary one, so a signed-out visitor is not reloaded twice.
+        return None, rx.call_script(RESUME_SCRIPT)
+    auth._page_loaded = True
     found = await _off_loop(in_system_connection, access.resume_with_profile, ref) if ref else None
     if found is None:
         auth._forget()
@@ -301,6 +307,28 @@ async def page_load(state: rx.State) -> tuple[Actor | None, EventSpec | None]:
     await claim_for(state, actor)
     auth._apply_profile(actor, profile)
     return actor, None
+
+
+def mark_unsent_storage() -> None:
+    """Reflex gives an ordinary event that meets a state it does not have (the shared store
+    was restarted or flushed) a hydration and the page's load, run there and then — with none
+    of the browser's storage, which only the browser's own hydration sends. The tab's
+    identity is marked first, so that load re-opens the page instead of finding no token and
+    sending a signed-in user to /login (``page_load``)."""
+    from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
+
+    rehydrate = BaseStateEventProcessor._rehydrate
+    if getattr(rehydrate, "smartweb_marks", False):
+        return
+
+    @functools.wraps(rehydrate)
+    async def marking(self: Any, root_state: Any) -> None:
+        if _IDENTITY and root_state.router_data:  # only a routed event runs the page's load
+            (await _identity(root_state))._storage_unsent = True
+        await rehydrate(self, root_state)
+
+    marking.smartweb_marks = True  # type: ignore[attr-defined]
+    BaseStateEventProcessor._rehydrate = marking  # type: ignore[method-assign]
 
 
 def seal_framework_setters() -> int:

@@ -234,3 +234,27 @@ def test_upload_parameters_take_only_files() -> None:
             spec.validate(forged)
     files = [UploadFile(io.BytesIO(b"name\nAcme"), filename="a.csv")]
     assert spec.validate({"files": files})["files"] == files
+
+
+def test_a_page_load_run_for_a_lost_state_re_opens_the_page_once() -> None:
+    """Reflex runs a page's load itself when an ordinary event meets a state the store lost
+    (a Redis restart), without the browser's storage: that load re-opens the page (the
+    browser's own hydration then sends the token) instead of sending the user to /login; the
+    load after it is an ordinary one, so a signed-out visitor goes to /login, not round."""
+    import asyncio
+
+    from reflex.state import State
+    from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
+
+    from smartweb_ui.state.auth import AuthState
+
+    assert getattr(BaseStateEventProcessor._rehydrate, "smartweb_marks", False)
+    root = State(_reflex_internal_init=True)  # type: ignore[call-arg]
+    auth = root.get_substate(AuthState.get_full_name().split(".")[1:])
+    auth._storage_unsent = True  # what the marked rehydration sets
+    actor, answer = asyncio.run(door.page_load(auth))
+    assert actor is None and answer is not None
+    assert door.RESUME_SCRIPT in str(answer.args) and not auth._page_loaded
+    actor, answer = asyncio.run(door.page_load(auth))  # the browser's hydration, no token
+    assert actor is None and answer is not None
+    assert "/login" in str(answer.args) and auth._page_loaded
