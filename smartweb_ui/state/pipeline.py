@@ -107,6 +107,11 @@ def patch_dict(patch: BoardPatch) -> dict[str, Any]:
     }
 
 
+def _serial(pipeline_id: str) -> str:
+    """The door's serial key of a pipeline's moves: they all lock its stages."""
+    return f"pipeline-moves:{pipeline_id}"
+
+
 def _opening_board(
     session: Any, actor: Actor, wanted: str | None, deal_id: str, filters: BoardFilters
 ) -> tuple[Board, list[Option], list[str]]:
@@ -375,22 +380,28 @@ class PipelineState(rx.State):
 
     async def _do_move(self, **details: Any) -> Events:
         p = self._pending
-        pid, filters = self.pipeline_id, self._filters
+        pid = self.pipeline_id
 
-        def move_and_patch(session: Any, actor: Actor) -> tuple[deals.MoveResult, BoardPatch]:
-            result = deals.move_deal(
+        def move(session: Any, actor: Actor) -> deals.MoveResult:
+            return deals.move_deal(
                 session, actor, p["deal_id"], p["to_stage_id"], p["position"], p["version"],
                 before_deal_id=p["before"], after_deal_id=p["after"], **details,
             )  # fmt: skip
-            patch = deals.board_patch(
-                session, actor, pid, filters, [p["deal_id"]], [p["from_stage_id"], p["to_stage_id"]]
-            )
-            return result, patch
 
-        ((result, patch),) = await door.transaction(self, move_and_patch, shown_here=True)
+        (result,) = await door.transaction(self, move, shown_here=True, serial=_serial(pid))
         self._pending, self.closing, self.closing_error = {}, "", ""
-        self._push(patch_dict(patch))
+        await self._patch_after([p["deal_id"]], [p["from_stage_id"], p["to_stage_id"]])
         return self._moved_toasts(result, details)
+
+    async def _patch_after(self, deal_ids: list[str], stage_ids: list[str]) -> None:
+        """The patch of a committed move, read in a transaction of its own: the move's
+        transaction (and its lock on the stages, which every move of the pipeline waits for)
+        ends first. A colleague's move committed in between is in it: still the newest."""
+        pid, filters = self.pipeline_id, self._filters
+        (patch,) = await door.transaction(
+            self, lambda s, a: deals.board_patch(s, a, pid, filters, deal_ids, stage_ids)
+        )
+        self._push(patch_dict(patch))
 
     def _moved_toasts(self, result: deals.MoveResult, details: dict[str, Any]) -> Events:
         """After a move to another stage: a toast with Undo (and the soft WIP warning)."""
@@ -416,18 +427,13 @@ class PipelineState(rx.State):
         last, self._last_move = self._last_move, {}
         if not last:
             return None
-        pid, filters = self.pipeline_id, self._filters
-
-        def undo_and_patch(session: Any, actor: Actor) -> tuple[deals.MoveResult, BoardPatch]:
-            result = deals.undo_move(session, actor, last["deal_id"], last["version"])
-            patch = deals.board_patch(
-                session, actor, pid, filters, [last["deal_id"]],
-                [result.from_stage_id, result.stage_id],
-            )  # fmt: skip
-            return result, patch
-
-        ((result, patch),) = await door.transaction(self, undo_and_patch, shown_here=True)
-        self._push(patch_dict(patch))
+        (result,) = await door.transaction(
+            self,
+            lambda s, a: deals.undo_move(s, a, last["deal_id"], last["version"]),
+            shown_here=True,
+            serial=_serial(self.pipeline_id),
+        )
+        await self._patch_after([last["deal_id"]], [result.from_stage_id, result.stage_id])
         stage = self._stage_names.get(result.stage_id, "its stage")
         return rx.toast.success(f"Move undone: back in {stage}.")
 

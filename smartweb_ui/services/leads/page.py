@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ..core.results import Option
 from ..core.security import Actor
 from .actions import user_choices
-from .counts import count_matching
+from .counts import count_matching, exact
 from .filters import LeadFilter
 from .inbox import LeadRow, list_leads
 from .views import ViewItem, list_views
@@ -39,6 +39,8 @@ def inbox_page(
 ) -> InboxPage:
     page = list_leads(session, actor, flt, sort=sort, after=cursor or None)
     total = count_matching(session, actor, flt, hint=page.hint) if count else None
+    if total is not None and total.is_estimate and not cursor and page.next_cursor is None:
+        total = exact(len(page.rows))  # the whole view is on this first page: no guess
     return InboxPage(
         rows=page.rows,
         next_cursor=page.next_cursor,
