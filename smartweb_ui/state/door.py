@@ -29,7 +29,6 @@ stack trace to the client, never half a change (the transaction rolls back).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import enum
 import functools
@@ -38,7 +37,6 @@ import json
 import logging
 import types
 import typing
-import weakref
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, TypeAlias, TypeVar, get_args, get_origin
@@ -407,46 +405,21 @@ def _steps(session: Any, actor: Actor, steps: Sequence[Callable[[Any, Actor], An
 
 
 async def transaction(
-    state: rx.State,
-    *steps: Callable[[Any, Actor], Any],
-    shown_here: bool = False,
-    serial: str = "",
+    state: rx.State, *steps: Callable[[Any, Actor], Any], shown_here: bool = False
 ) -> list[Any]:
     """Several service calls, each ``step(session, actor)``, in ONE tenant transaction (a change
     and the fresh view it leads to); all commit together or nothing does. Returns their results.
 
-    ``shown_here``: the handler shows what its change did on this tab itself (a drop and the
-    patch read after it), so this tab's live task skips the notification of it instead of
-    fetching and applying the same patch again (other tabs still get it).
-
-    ``serial``: changes that serialize in the database anyway (every move of a pipeline locks
-    its stages) queue in this worker instead, one at a time per key, before they take a
-    thread and a connection: the ones waiting hold neither, so a burst of drops on one board
-    does not leave every other user's event waiting for the pool."""
+    ``shown_here``: the handler shows what its change did on this tab itself (a drop and its
+    patch), so this tab's live task skips the notification
+    of it instead of fetching and applying the same patch again (other tabs still get it)."""
     actor = _ACTORS.get(id(state))
     if actor is None:
         raise RuntimeError("door.transaction called outside a door handler")
-    async with _serial_gate(serial):
-        if shown_here:
-            tab = state.router.session.client_token
-            return await _off_loop(shown_by, tab, in_tenant, actor, _steps, steps)
-        return await _off_loop(in_tenant, actor, _steps, steps)
-
-
-# One lock per ``serial`` key, kept while a change holds or awaits it (weak: no growth).
-_GATES: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-
-@contextlib.asynccontextmanager
-async def _serial_gate(key: str) -> AsyncIterator[None]:
-    if not key:
-        yield
-        return
-    gate = _GATES.get(key)
-    if gate is None:
-        gate = _GATES[key] = asyncio.Lock()
-    async with gate:
-        yield
+    if shown_here:
+        tab = state.router.session.client_token
+        return await _off_loop(shown_by, tab, in_tenant, actor, _steps, steps)
+    return await _off_loop(in_tenant, actor, _steps, steps)
 
 
 async def run_system(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -258,30 +258,3 @@ def test_a_page_load_run_for_a_lost_state_re_opens_the_page_once() -> None:
     actor, answer = asyncio.run(door.page_load(auth))  # the browser's hydration, no token
     assert actor is None and answer is not None
     assert "/login" in str(answer.args) and auth._page_loaded
-
-
-def test_changes_under_one_serial_key_run_one_at_a_time_in_the_worker() -> None:
-    """``door.transaction(serial=key)``: the moves of one pipeline (which lock its stages
-    anyway) wait in the worker, not each in a database connection; other keys run at once,
-    and nothing is kept once no change holds or awaits a key."""
-    import asyncio
-
-    async def scenario() -> tuple[int, int]:
-        inside = most = 0
-
-        async def change(key: str) -> None:
-            nonlocal inside, most
-            async with door._serial_gate(key):
-                inside += 1
-                most = max(most, inside)
-                await asyncio.sleep(0.01)
-                inside -= 1
-
-        await asyncio.gather(*(change("pipeline-moves:a") for _ in range(5)))
-        same, most = most, 0
-        await asyncio.gather(*(change(f"pipeline-moves:{i}") for i in range(5)))
-        await asyncio.gather(*(change("") for _ in range(3)))  # no key: no queue
-        return same, most
-
-    assert asyncio.run(scenario()) == (1, 5)
-    assert len(door._GATES) == 0
