@@ -410,7 +410,9 @@ async def _plain_event(tab: Tab) -> str:
 
     # From ``mark`` on by position: an answer can repeat an earlier frame word for word.
     await _received(tab, answered, timeout_s=20, since=mark)
-    # The page load Reflex runs for the lost state answers after the drop: wait for it too.
+    # The page load Reflex runs for the lost state answers after the drop, or not at all when
+    # the drop's reload supersedes it. The test checks that no answer sends the tab to /login,
+    # and an absence has no event to wait for: a window of 1.5 s it is.
     await asyncio.sleep(1.5)
     return " ".join(r.text for r in tab.sock.received[mark:] if answered(r))
 

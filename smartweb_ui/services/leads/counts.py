@@ -1,11 +1,11 @@
 """How many leads a filter holds, cheaply: exact up to EXACT_UP_TO, estimated above.
 
 Counting every match of a broad filter over 200k leads costs as much as the page itself (up to
-80 ms), so a filter is first estimated by the planner (``EXPLAIN``, not executed: a millisecond
-or so); estimated above ``EXACT_UP_TO`` it is shown rounded, "about 12,300", and below it is
-counted exactly, the pass stopping at ``EXACT_UP_TO + 1`` rows. A search term's share of the companies comes
-from a fixed 2 % page sample of them (a millisecond or two), times the estimate of the rest of
-the filter.
+80 ms), so a filter is estimated first: the planner's row estimate of it (``EXPLAIN``, not
+executed: a millisecond or so), times, for a search term, the term's share of the companies in
+a fixed 2 % page sample (a millisecond or two) or the share the page's own walk found. Above the
+cap the estimate is shown rounded, "about 12,300"; below it the filter is counted exactly, the
+pass stopping at ``EXACT_UP_TO + 1`` rows.
 """
 
 from __future__ import annotations
@@ -104,10 +104,11 @@ def count_matching(
     session: Session, actor: Actor, filters: LeadFilter | dict[str, Any] | None = None,
     *, hint: SearchHint | None = None,
 ) -> LeadCount:  # fmt: skip
-    """The leads ``filters`` holds in the actor's scope: the planner's estimate when it is
-    above EXACT_UP_TO, else exact up to EXACT_UP_TO; when the exact pass finds more than the
-    guess said (a rare text pattern, correlated columns), "2,000+". ``hint``: what the page of the same filter learned
-    of its search term (its few companies, or its hit rate), so the term is not searched again."""
+    """The leads ``filters`` holds in the actor's scope: the estimate when it is above the cap,
+    else exact up to EXACT_UP_TO; when the exact pass finds more than the estimate said (a rare
+    text pattern, correlated columns), "2,000+". ``hint``: what the page of the same filter
+    learned of its search term (its few companies, or its hit rate), so the term is not searched
+    again."""
     require(actor, "leads.read")
     flt = filters if isinstance(filters, LeadFilter) else LeadFilter.parse(filters)
     if flt.search and hint is not None and hint.companies is not None:
@@ -120,27 +121,24 @@ def count_matching(
                 session.execute(sa.select(sa.func.count()).select_from(few.subquery())).scalar_one()
             )
         )
+    # Estimated first. A search's exact pass re-checks every match's company against the term,
+    # so only a term clearly above the cap (its share is a sample) skips it. A plain filter's
+    # exact pass, a LIMIT of 2,001 over a rare condition (a tag, a city, tasks due), walks most
+    # of the leads to find them (35-95 ms at 200k), while the planner's estimate of such
+    # columns is close (tag vip: 3,089 estimated, 3,089 there); a short first page corrects it
+    # (``inbox_page``).
+    rest = estimate_rows(session, _matching(session, actor, flt, for_estimate=True))
     if flt.search:
-        # A search is estimated first (a sample or the page's hit rate, and an EXPLAIN): a term
-        # clearly above the cap is not counted at all, since its exact pass (every match's
-        # company re-checked against the term) costs as much as the page.
         share = (
             hint.share
             if hint is not None and hint.share is not None
             else text_share(session, actor, flt.search)
         )
-        rest = estimate_rows(session, _matching(session, actor, flt, for_estimate=True))
-        guess = round(rest * share) if share is not None else 0
-        if guess > CLEARLY_ABOVE * EXACT_UP_TO:
-            return LeadCount(guess, True, about(guess))
+        guess, cap = (round(rest * share) if share is not None else 0), CLEARLY_ABOVE * EXACT_UP_TO
     else:
-        # A filter the planner puts above the cap is not counted: its exact pass, a LIMIT of
-        # 2,001 over a rare condition (a tag, a city, tasks due), walks most of the leads to
-        # find them (35-95 ms at 200k), while the estimate of such columns is close (tag vip:
-        # 3,089 estimated, 3,089 there). A short first page corrects it (``inbox_page``).
-        guess = estimate_rows(session, _matching(session, actor, flt, for_estimate=True))
-        if guess > EXACT_UP_TO:
-            return LeadCount(guess, True, about(guess))
+        guess, cap = rest, EXACT_UP_TO
+    if guess > cap:
+        return LeadCount(guess, True, about(guess))
     capped = _matching(session, actor, flt, for_estimate=False).limit(EXACT_UP_TO + 1)
     n = int(session.execute(sa.select(sa.func.count()).select_from(capped.subquery())).scalar_one())
     if n <= EXACT_UP_TO:
