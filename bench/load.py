@@ -433,7 +433,9 @@ def main() -> None:
     parser.add_argument("--costs", action="store_true", help="server CPU per action, then stop")
     parser.add_argument("--costs-actions", default=",".join(ACTIONS))
     parser.add_argument("--costs-repeat", type=int, default=30)
-    parser.add_argument("--profile", type=Path, help="with --costs: py-spy stacks per action here")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy stacks here: per action with --costs, else per crowd"
+    )
     parser.add_argument("--no-solo", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -484,9 +486,11 @@ def main() -> None:
             run: dict[str, Any] = {"users": len(world.users)}
 
             cpu: list[tuple[dict[str, float], float]] = []
+            spying = contextlib.ExitStack()
 
             def warm(run: dict[str, Any] = run, queue: Any = queue, cpu: list[Any] = cpu) -> None:
                 nonlocal browsers
+                spying.enter_context(sampled(app, args.profile, f"crowd{n}"))  # noqa: B023
                 run["rss_mb_warm"] = round(memory.now() / 2**20)
                 cpu.append((machine_cpu(app), time.perf_counter()))
                 if args.chromium:
@@ -500,6 +504,7 @@ def main() -> None:
             tally = asyncio.run(
                 run_users(app.base_url, world, seconds=args.seconds, think=think, on_warm=warm)
             )
+            spying.close()
             run["crowd"] = tally.summary()
             if cpu:
                 run["cores_used"] = cores_used(cpu[0], app)

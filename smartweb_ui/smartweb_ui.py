@@ -10,7 +10,7 @@ from .api.health import api
 from .components.toasts import toaster
 from .config import settings
 from .services.core.queue import lifespan_worker
-from .serving import nudge_lock_waiters, release_cancelled_state_locks
+from .serving import nudge_lock_waiters, release_cancelled_state_locks, settle_garbage_collector
 from .state import door
 from .state.live import start_feed
 
@@ -39,3 +39,4 @@ pages.add_pages(app)
 app.register_lifespan_task(start_feed)
 app.register_lifespan_task(lifespan_worker)
 app.register_lifespan_task(nudge_lock_waiters, app=app)
+app.register_lifespan_task(settle_garbage_collector)

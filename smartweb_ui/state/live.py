@@ -143,7 +143,7 @@ async def start_feed() -> None:
     """Lifespan task: the worker's one LISTEN, fanned out to this worker's pages."""
     async for change in feed(hub.ready):
         # Cached figures of the organization (view counts …) go before any page re-reads them.
-        cache.invalidate(change.organization_id, change.kinds)
+        cache.invalidate(change.organization_id, change.kinds, change.lead_owners)
         hub.publish(change)
 
 

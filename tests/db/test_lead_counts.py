@@ -12,6 +12,7 @@ from smartweb_ui.services.leads import counts
 from smartweb_ui.services.leads.actions import assign_leads
 from smartweb_ui.services.leads.filters import LeadFilter
 from smartweb_ui.services.leads.inbox import list_leads
+from smartweb_ui.services.leads.interactions import log_call
 from smartweb_ui.services.leads.page import inbox_page
 from smartweb_ui.services.leads.views import list_views
 
@@ -74,6 +75,28 @@ def test_view_counts_are_per_user(org) -> None:  # type: ignore[no-untyped-def]
         assert {v.key: v.count for v in list_views(s, org.actors["manager"])}["all"] == 2
     with tenant_session(org.actors["rep"]) as s:  # a rep sees own + unassigned only
         assert {v.key: v.count for v in list_views(s, org.actors["rep"])}["all"] == 1
+
+
+def test_a_reps_view_counts_stay_through_a_colleagues_call_and_go_with_their_own(org) -> None:  # type: ignore[no-untyped-def]
+    """The change feed names whose leads a change wrote: a colleague's call keeps a rep's
+    counts (they cannot see that lead), the rep's own call drops them at once."""
+    mine = make_lead(org.id, "Mine", assigned_to=org.users["rep"], status="new")
+    theirs = make_lead(org.id, "Theirs", assigned_to=org.users["rep2"], status="new")
+    rep, rep2 = org.actors["rep"], org.actors["rep2"]
+
+    def my_new() -> int:
+        with tenant_session(rep) as s:
+            return {v.key: v.count for v in list_views(s, rep)}["my_new"]
+
+    assert my_new() == 1
+    misses = cache.stats.misses
+    with tenant_session(rep2) as s:
+        log_call(s, rep2, theirs, duration_minutes=3, outcome="connected")
+    assert my_new() == 1 and cache.stats.misses == misses  # still the cached counts
+    with tenant_session(rep) as s:
+        log_call(s, rep, mine, duration_minutes=3, outcome="connected")
+    assert my_new() == 0  # contacted now: counted again, at once
+    assert cache.stats.misses == misses + 1
 
 
 def test_the_page_of_a_search_counts_from_what_it_found(org, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -86,3 +86,36 @@ def test_a_value_computed_across_an_invalidation_is_not_kept() -> None:
     worker.join(5)
     assert out == ["stale"]  # the caller gets its answer …
     assert cache.get_or_compute(org, "k", lambda: "fresh", ["lead"]) == "fresh"  # … never kept
+
+
+def test_a_scoped_figure_stays_when_the_change_is_of_other_peoples_leads() -> None:
+    """A rep's view counts (their own and unassigned leads) survive a colleague's call; their
+    own lead, an unassigned one, owners not known, or a kind outside the leads drop them."""
+    org, rep, colleague = uuid4(), uuid4(), uuid4()
+    calls, compute = counter()
+
+    def read() -> int:
+        return cache.get_or_compute(org, "counts", compute, ["lead", "interaction", "user"],  # type: ignore[arg-type]
+                                    scope=rep)  # fmt: skip
+
+    read()
+    assert cache.invalidate(org, {"interaction": None}, frozenset({colleague})) == 0
+    assert cache.invalidate(org, {"lead": None, "task": None}, frozenset({colleague})) == 0
+    assert read() == 1
+    for kinds, owners in [
+        ({"interaction": None}, frozenset({colleague, rep})),  # reassigned to or from the rep
+        ({"lead": None}, frozenset({cache.UNASSIGNED})),  # a lead nobody holds (reps see it)
+        ({"lead": None}, None),  # the feed could not tell whose leads
+        ({"user": None, "lead": None}, frozenset({colleague})),  # not only lead rows
+    ]:
+        assert cache.invalidate(org, kinds, owners) == 1, (kinds, owners)
+        read()
+    assert len(calls) == 5
+
+
+def test_an_unscoped_figure_goes_with_any_change_of_its_kinds() -> None:
+    """A manager's counts (every lead) drop whoever's lead changed."""
+    org, colleague = uuid4(), uuid4()
+    _, compute = counter()
+    cache.get_or_compute(org, "counts", compute, ["lead"])  # type: ignore[arg-type]
+    assert cache.invalidate(org, {"lead": None}, frozenset({colleague})) == 1

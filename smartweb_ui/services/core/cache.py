@@ -6,6 +6,11 @@ organization, or runs ``compute()`` and keeps its answer until a change of one o
 ``invalidate(org_id, kinds)`` — or ``ttl`` seconds pass (a safety net for writes that bypass
 the services, and for figures that move with the clock such as "due today").
 
+A figure that only counts one user's own and unassigned leads (a rep's inbox view counts) says
+so with ``scope=user_id``: a change whose lead rows are known to belong to other people only
+(``invalidate(..., lead_owners=…)``, the change feed's assignees) leaves it, so one rep's calls
+do not drop a hundred colleagues' counts.
+
 Every worker keeps its own cache and hears every change (each has its LISTEN): the worker that
 committed invalidates on commit (``changes`` calls ``invalidate`` after the commit), the others
 when the notification arrives. A value computed while a change of its kinds commits is not
@@ -28,6 +33,10 @@ T = TypeVar("T")
 DEFAULT_TTL = 60.0
 MAX_ENTRIES = 4096
 ANY = "*"  # a change of this kind (or a feed overflow) drops everything of the organization
+# The kinds whose rows belong to one lead and the assignee that stands for nobody (the change
+# feed's ``lead_owners`` speak of these; ``changes`` takes them from here).
+LEAD_KINDS = frozenset({"lead", "interaction", "task"})
+UNASSIGNED = UUID(int=0)
 
 
 @dataclass
@@ -35,6 +44,17 @@ class _Entry:
     value: object
     kinds: frozenset[str]
     expires: float
+    scope: UUID | None = None  # counts only this user's own and unassigned leads
+
+    def dropped_by(self, changed: frozenset[str], lead_owners: frozenset[UUID] | None) -> bool:
+        """Does a change of ``changed`` (whose lead rows belong to ``lead_owners``, None: not
+        known) reach this figure?"""
+        hit = self.kinds & changed
+        if not hit:
+            return False
+        if self.scope is None or lead_owners is None or not hit <= LEAD_KINDS:
+            return True
+        return self.scope in lead_owners or UNASSIGNED in lead_owners
 
 
 @dataclass
@@ -63,9 +83,11 @@ def get_or_compute(
     kinds: Iterable[str],
     *,
     ttl: float = DEFAULT_TTL,
+    scope: UUID | None = None,
 ) -> T:
     """The cached value of ``key`` in ``org_id``, else ``compute()`` (kept until a change of
-    one of ``kinds`` in the organization, or ``ttl`` seconds)."""
+    one of ``kinds`` in the organization, or ``ttl`` seconds). ``scope``: the figure counts
+    only this user's own and unassigned leads (see above)."""
     wanted = frozenset(kinds)
     full_key = (org_id, key)
     now = time.monotonic()
@@ -80,16 +102,19 @@ def get_or_compute(
     value = compute()
     with _lock:
         if _generation(org_id, wanted) == before:  # nothing it reads changed meanwhile
-            _entries[full_key] = _Entry(value, wanted, time.monotonic() + ttl)
+            _entries[full_key] = _Entry(value, wanted, time.monotonic() + ttl, scope)
             _entries.move_to_end(full_key)
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
     return value
 
 
-def invalidate(org_id: UUID, kinds: Iterable[str]) -> int:
-    """Drop the organization's entries that depend on any of ``kinds`` ("*": all of them).
-    Returns how many were dropped."""
+def invalidate(
+    org_id: UUID, kinds: Iterable[str], lead_owners: frozenset[UUID] | None = None
+) -> int:
+    """Drop the organization's entries that depend on any of ``kinds`` ("*": all of them);
+    ``lead_owners``: the assignees of the change's lead rows, when known (a scoped entry of
+    someone else stays). Returns how many were dropped."""
     changed = frozenset(kinds)
     if not changed:
         return 0
@@ -101,7 +126,7 @@ def invalidate(org_id: UUID, kinds: Iterable[str]) -> int:
         gone = [
             k
             for k, e in _entries.items()
-            if k[0] == org_id and (everything or not e.kinds.isdisjoint(changed))
+            if k[0] == org_id and (everything or e.dropped_by(changed, lead_owners))
         ]
         for k in gone:
             del _entries[k]

@@ -37,9 +37,9 @@ _COMMITTING = "smartweb.changes.committing"
 _OWNERS = "smartweb.changes.owners"
 _LEAD_OWNERS = "smartweb.changes.lead_owners"
 # In ``lead_owners``: a lead that was or is assigned to nobody (every rep's inbox shows those).
-UNASSIGNED = UUID(int=0)
+UNASSIGNED = cache.UNASSIGNED
 # The kinds whose rows belong to one lead (their ids are noted with the lead's assignees).
-LEAD_KINDS = ("lead", "interaction", "task")
+LEAD_KINDS = tuple(sorted(cache.LEAD_KINDS))
 T = TypeVar("T")
 # The tab whose own event made the change and shows its effect already (``shown_by``).
 _ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_origin", default=None)
@@ -260,6 +260,7 @@ def _publish(session: OrmSession) -> None:
     lead_owners = session.info.pop(_LEAD_OWNERS, {})
     if not pending:
         return
+    committing = []
     for org_id, kinds in pending.items():
         change = Change(
             org_id,
@@ -270,15 +271,16 @@ def _publish(session: OrmSession) -> None:
             origin=_ORIGIN.get(),
         )
         session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": fitted(change)})
-    session.info[_COMMITTING] = [(org_id, set(kinds)) for org_id, kinds in pending.items()]
+        committing.append((org_id, set(kinds), change.lead_owners))
+    session.info[_COMMITTING] = committing
 
 
 @event.listens_for(OrmSession, "after_commit")
 def _invalidate_here(session: OrmSession) -> None:
     """This worker's caches forget what the commit changed at once (other workers do when the
     notification reaches them), so the committing user's next read is fresh."""
-    for org_id, kinds in session.info.pop(_COMMITTING, ()):
-        cache.invalidate(org_id, kinds)
+    for org_id, kinds, lead_owners in session.info.pop(_COMMITTING, ()):
+        cache.invalidate(org_id, kinds, lead_owners)
 
 
 @event.listens_for(OrmSession, "after_rollback")

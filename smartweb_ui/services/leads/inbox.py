@@ -292,39 +292,48 @@ def _walk(
     limit: int,
     text: str,
 ) -> tuple[list[Any], bool, float | None]:
-    """Leads in sort order, kept when their company matches ``text``: a first BATCH, then as
-    many rows as the hit rate says the page needs, within WALK_BATCHES * BATCH rows (else
-    incomplete: the caller joins the list of matching companies). Returns (rows, complete,
-    the hit rate over the rows walked)."""
-    light = full.with_only_columns(
+    """Leads in sort order, kept when their company matches ``text``, within the first
+    WALK_BATCHES * BATCH rows after the cursor (else incomplete: the caller joins the list of
+    matching companies). One statement: the ordered walk stops as soon as the page is full (a
+    common term: a few thousand index entries, their companies looked up as they come), the
+    rows never leave the database. Returns (rows, complete, the hit rate over the rows
+    walked)."""
+    budget = lead_search.WALK_BATCHES * lead_search.BATCH
+    key, desc = _sort(sort)
+    order = (key.desc() if desc else key.asc(), col(Lead.id).asc())
+    walk = full.with_only_columns(
         col(Lead.id),
-        _SORT_COLUMN[sort],
+        key.label("key"),
         col(Company.name),
         col(Company.email),
         col(Company.website),
         col(Company.phone),
+        sa.func.row_number().over(order_by=order).label("seen"),
     )
-    matches = lead_search.matcher(text)
-    picked: list[UUID] = []
-    cursor, seen, size = after, 0, lead_search.BATCH
-    budget = lead_search.WALK_BATCHES * lead_search.BATCH
-    while True:
-        stmt = light.where(_after(sort, cursor)) if cursor else light
-        batch = session.execute(stmt.limit(size)).all()
-        seen += len(batch)
-        picked += [r.id for r in batch if matches(r)]
-        if len(picked) > limit or len(batch) < size:
-            break
-        rate = len(picked) / seen
-        wanted = (limit + 1 - len(picked)) / rate if rate else budget + 1
-        if wanted > budget - seen:  # the page would not fill within the budget
-            return [], False, rate
-        size = min(budget - seen, int(wanted * 1.25) + 20)
-        cursor = f"{_cursor_value(sort, batch[-1])}|{batch[-1].id}"
+    if after:
+        walk = walk.where(_after(sort, after))
+    walked = walk.limit(budget).subquery()
+    hit = lead_search.text_match(text, walked.c)
+    # The matching rows in walk order, and the walk's last row if the budget ran out first.
+    # Ordered as the walk is (not by ``seen``, which the planner cannot know is in that order):
+    # the scan then stops at the page's last row instead of reading the whole budget.
+    found = session.execute(
+        sa.select(walked.c.id, walked.c.seen, hit.label("hit"))
+        .where(sa.or_(hit, walked.c.seen == budget))
+        .order_by(walked.c.key.desc() if desc else walked.c.key.asc(), walked.c.id.asc())
+        .limit(limit + 1)
+    ).all()
+    picked = [r.id for r in found if r.hit]
+    if len(picked) > limit:  # the page is full: the rate over the rows it took to fill it
+        seen = int(found[-1].seen)
+    elif found and found[-1].seen == budget:  # the budget ran out before the page filled
+        return [], False, len(picked) / budget
+    else:  # the view ended within the budget: how many rows that was (fewer than the budget)
+        seen = int(session.execute(sa.select(sa.func.count()).select_from(walked)).scalar_one())
     rate = len(picked) / seen if seen else None
     if not picked:
         return [], True, rate
-    rows = session.execute(full.where(col(Lead.id).in_(picked[: limit + 1]))).all()
+    rows = session.execute(full.where(col(Lead.id).in_(picked))).all()
     return list(rows), True, rate
 
 

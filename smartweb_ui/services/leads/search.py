@@ -6,15 +6,14 @@ function of migration 0002, limited to ``app.org_id``, the RLS key). A page is t
 of two ways:
 
 1. a selective term (at most PROBE companies): list them, join them to the page query;
-2. a common term: walk the leads in sort order (the sort index), BATCH rows at a time, testing
-   each row's company in Python, while the hit rate says the page fills within WALK_BATCHES
-   batches; otherwise (a middling term) join the full list of matching companies.
+2. a common term: walk the leads in sort order (the sort index), testing each row's company as
+   it comes (``text_match``) and stopping when the page is full, within WALK_BATCHES * BATCH
+   rows; a term too rare for that (a middling term) joins the full list of matching companies.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -55,18 +54,21 @@ def search_clause(
     return company_id.in_(matching_companies(pattern, digits, limit))
 
 
-def matcher(text: str) -> Callable[[Any], bool]:
-    """The same test in Python, on a row with name / email / website / phone."""
-    needle = (text or "").strip().lower()
-    _, digits_pattern = search_patterns(text)
-    digits = digits_pattern.strip("%") if digits_pattern else ""
-
-    def matches(row: Any) -> bool:
-        if any(needle in (value or "").lower() for value in (row.name, row.email, row.website)):
-            return True
-        return bool(digits) and digits in re.sub(r"\D", "", row.phone or "")
-
-    return matches
+def text_match(text: str, company: Any) -> sa.ColumnElement[bool]:
+    """The same test as ``lead_search_companies`` in SQL, on columns ``name``, ``email``,
+    ``website`` and ``phone`` of ``company`` (a table's or a subquery's ``.c``), for filtering
+    rows already found another way (no index: a filter on the walk)."""
+    pattern, digits = search_patterns(text)
+    if pattern is None:
+        return sa.false()
+    tests: list[sa.ColumnElement[bool]] = [
+        company.name.ilike(pattern),
+        company.email.ilike(pattern),
+        company.website.ilike(pattern),
+    ]
+    if digits is not None:
+        tests.append(sa.func.regexp_replace(company.phone, "[^0-9]", "", "g").like(digits))
+    return sa.or_(*tests)
 
 
 def probe(session: Session, text: str) -> list[UUID] | None:

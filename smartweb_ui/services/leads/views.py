@@ -12,6 +12,7 @@ from ...models import SavedView
 from ...models.base import utcnow
 from ..core import audit, cache
 from ..core.errors import Conflict, Invalid, NotFound, as_uuid
+from ..core.scope import sees_every_lead
 from ..core.security import Actor, require
 from .counts import LeadCount, count_matching
 from .filters import OPEN_VALUES, LeadFilter
@@ -118,6 +119,8 @@ def view_counts(
         cache_key,
         lambda: {key: count_matching(session, actor, flt) for key, flt in parsed},
         COUNT_KINDS,
+        # A rep sees their own and unassigned leads only: colleagues' leads change no count.
+        scope=None if sees_every_lead(actor) else actor.user_id,
     )
 
 
