@@ -152,6 +152,9 @@ bench: venv tools chromium ## Every benchmark of bench/RESULTS.md (≈ 30 min; e
 		$(PY) bench/load.py --no-solo --users $$(( $(BENCH_USERS) + 1 )) --crowds 20,$(BENCH_USERS) \
 			--workers $$w --seconds $(BENCH_SECONDS) --json test-results/bench-load-$$w.json; \
 	done
+	@echo "== load: stress, $(BENCH_USERS) users acting every 2-6 s, 2 workers"
+	$(PY) bench/load.py --no-solo --users $$(( $(BENCH_USERS) + 1 )) --crowds $(BENCH_USERS) \
+		--workers 2 --seconds 60 --think 2,6 --chromium 0 --json test-results/bench-load-stress.json
 
 lint: venv ## ruff, the layer contracts (import-linter) and the type check (pyright)
 	ruff check .

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import random
 import re
@@ -514,11 +513,6 @@ async def run_users(
         await asyncio.sleep(0.2)
     if on_warm is not None:
         on_warm()
-    # This process's own full garbage passes (every tab's received messages) would stall every
-    # simulated user at once and be timed as the server's: freeze what is here, collect rarely.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
     stop[0] = time.monotonic() + seconds
     tally.started = time.perf_counter()
     ready.set()
