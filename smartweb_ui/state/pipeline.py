@@ -11,6 +11,7 @@ services.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ import reflex as rx
 from pydantic import BeforeValidator
 
 from ..services import pipeline as deals
-from ..services.core.errors import DomainError, Invalid
+from ..services.core.errors import DomainError, Invalid, Unavailable
 from ..services.core.inputs import (
     Choices,
     Flag,
@@ -45,6 +46,9 @@ from .door import Events
 from .navigation import replace_url
 
 log = logging.getLogger(__name__)
+# After a committed move, how long to wait between tries of its patch while the database is
+# away (about 5 s in all: the recovery a restart gets).
+PATCH_RETRY_S = (0.2, 0.4, 0.8, 1.6, 2.0)
 BOARD_KINDS = ("opportunity", "stage", "pipeline", "pipeline_stage", "*")
 # While colleagues keep moving deals, an open board takes their changes in one patch at most
 # this often (each patch is a save of the tab's state; a burst is one patch).
@@ -390,17 +394,29 @@ class PipelineState(rx.State):
     async def _patch_after(self, deal_ids: list[str], stage_ids: list[str]) -> None:
         """The patch of a committed move, read in a transaction of its own: the move's
         transaction (and its lock on the stages, which every move of the pipeline waits for)
-        ends first. A colleague's move committed in between is in it: still the newest."""
+        ends first. A colleague's move committed in between is in it: still the newest.
+
+        A database lost right after the commit is waited for (``PATCH_RETRY_S``, a restart's
+        few seconds): without the patch the card keeps its old version, and the tab's next
+        drop of it would be refused as someone else's change."""
         pid, filters = self.pipeline_id, self._filters
-        try:
-            (patch,) = await door.transaction(
-                self, lambda s, a: deals.board_patch(s, a, pid, filters, deal_ids, stage_ids)
-            )
-        except Exception:  # the move is saved and the card shows where it was dropped: the
-            # column totals catch up with the next patch or load, and no toast says otherwise
-            log.warning("the patch of a committed move could not be read", exc_info=True)
+        for wait in (*PATCH_RETRY_S, None):
+            try:
+                (patch,) = await door.transaction(
+                    self, lambda s, a: deals.board_patch(s, a, pid, filters, deal_ids, stage_ids)
+                )
+            except Unavailable:
+                if wait is not None:
+                    await asyncio.sleep(wait)
+                    continue
+                log.warning("the patch of a committed move could not be read: database away")
+                return
+            except Exception:  # the move is saved and the card shows where it was dropped: the
+                # column totals catch up with the next patch or load, and no toast says otherwise
+                log.warning("the patch of a committed move could not be read", exc_info=True)
+                return
+            self._push(patch_dict(patch))
             return
-        self._push(patch_dict(patch))
 
     def _moved_toasts(self, result: deals.MoveResult, details: dict[str, Any]) -> Events:
         """After a move to another stage: a toast with Undo (and the soft WIP warning)."""

@@ -258,3 +258,42 @@ def test_a_page_load_run_for_a_lost_state_re_opens_the_page_once() -> None:
     actor, answer = asyncio.run(door.page_load(auth))  # the browser's hydration, no token
     assert actor is None and answer is not None
     assert "/login" in str(answer.args) and auth._page_loaded
+
+
+def test_a_moves_patch_waits_for_a_database_back_from_a_restart(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The move is committed; its patch (the card's new version) is read after it. A database
+    lost in between is tried again for a restart's few seconds, so the tab gets the patch and
+    its next drop of the card is not refused as someone else's change; a database that stays
+    away is given up on quietly (the move is saved, no error toast)."""
+    import asyncio
+
+    from reflex.state import State
+
+    from smartweb_ui.services.core.errors import Unavailable
+    from smartweb_ui.services.pipeline import BoardPatch
+    from smartweb_ui.state import pipeline
+
+    root = State(_reflex_internal_init=True)  # type: ignore[call-arg]
+    board = root.get_substate(pipeline.PipelineState.get_full_name().split(".")[1:])
+    pushed: list[dict] = []
+    tries: list[int] = []
+    monkeypatch.setattr(pipeline, "PATCH_RETRY_S", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(pipeline.PipelineState, "_push", lambda self, d: pushed.append(d))
+
+    def away_for(n: int):  # type: ignore[no-untyped-def]
+        async def transaction(state, *steps, **kw):  # type: ignore[no-untyped-def]
+            tries.append(1)
+            if len(tries) <= n:
+                raise Unavailable()
+            return (BoardPatch(pipeline_id="p"),)
+
+        return transaction
+
+    monkeypatch.setattr(pipeline.door, "transaction", away_for(2))
+    asyncio.run(board._patch_after(["d"], ["s"]))
+    assert len(tries) == 3 and len(pushed) == 1  # the third try found the database back
+    tries.clear()
+    pushed.clear()
+    monkeypatch.setattr(pipeline.door, "transaction", away_for(99))
+    asyncio.run(board._patch_after(["d"], ["s"]))
+    assert len(tries) == 4 and pushed == []  # every wait used, then given up without a word
