@@ -38,8 +38,6 @@ _OWNERS = "smartweb.changes.owners"
 _LEAD_OWNERS = "smartweb.changes.lead_owners"
 # In ``lead_owners``: a lead that was or is assigned to nobody (every rep's inbox shows those).
 UNASSIGNED = cache.UNASSIGNED
-# The kinds whose rows belong to one lead (their ids are noted with the lead's assignees).
-LEAD_KINDS = tuple(sorted(cache.LEAD_KINDS))
 T = TypeVar("T")
 # The tab whose own event made the change and shows its effect already (``shown_by``).
 _ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_origin", default=None)
@@ -159,7 +157,7 @@ def _lead_owners(
 ) -> frozenset[UUID] | None:
     """The assignees behind the change's lead, interaction and task rows, if known for all."""
     found: set[UUID] = set()
-    for kind in LEAD_KINDS:
+    for kind in cache.LEAD_KINDS:  # rows of one lead: noted with the lead's assignees
         if kind not in kinds:
             continue
         ids = kinds[kind]

@@ -72,6 +72,12 @@ def _sort(sort: str) -> tuple[sa.SQLColumnExpression[Any], bool]:
     return col(Lead.lead_score), True
 
 
+def _order(sort: str) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """The list's ORDER BY: the sort key (desc or asc), then the id."""
+    key, desc = _sort(sort)
+    return (key.desc() if desc else key.asc(), col(Lead.id).asc())
+
+
 def _cursor_value(sort: str, row: Any) -> str:
     if sort == "score":
         return str(row.lead_score)
@@ -110,7 +116,6 @@ def list_query(
     """The ordered list statement (no limit): the page query and the CSV export share it."""
     if sort not in SORTS:
         raise Invalid("Unknown sort.")
-    key, desc = _sort(sort)
     assignee = _ASSIGNEE
     return (
         sa.select(
@@ -139,7 +144,7 @@ def list_query(
         .join(Company, col(Company.id) == Lead.company_id)
         .outerjoin(assignee, col(assignee.id) == Lead.assigned_to)
         .where(*where_clauses(actor, flt, tz))
-        .order_by(key.desc() if desc else key.asc(), col(Lead.id).asc())
+        .order_by(*_order(sort))
     )
 
 
@@ -276,14 +281,6 @@ def _page(
     return list(session.execute(stmt.limit(limit + 1)).all())
 
 
-_SORT_COLUMN = {
-    "score": col(Lead.lead_score),
-    "created": col(Lead.created_at),
-    "last_contact": col(Lead.last_contact_at),
-    "sla_due": col(Lead.sla_due_at),
-}
-
-
 def _walk(
     session: Session,
     full: sa.Select[*tuple[Any, ...]],
@@ -300,7 +297,6 @@ def _walk(
     walked)."""
     budget = lead_search.WALK_BATCHES * lead_search.BATCH
     key, desc = _sort(sort)
-    order = (key.desc() if desc else key.asc(), col(Lead.id).asc())
     walk = full.with_only_columns(
         col(Lead.id),
         key.label("key"),
@@ -308,7 +304,7 @@ def _walk(
         col(Company.email),
         col(Company.website),
         col(Company.phone),
-        sa.func.row_number().over(order_by=order).label("seen"),
+        sa.func.row_number().over(order_by=_order(sort)).label("seen"),
     )
     if after:
         walk = walk.where(_after(sort, after))
